@@ -1,0 +1,1 @@
+"""Flipchart: real-time collaborative sticky-note boards for facilitated workshops."""

@@ -1,0 +1,1 @@
+"""HTTP and WebSocket endpoints: thin layers over the domain packages."""

@@ -1,0 +1,46 @@
+"""The HTML pages: static files from web/, one per role, with strict security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+WEB_DIR = Path(__file__).resolve().parent.parent.parent / "web"
+router = APIRouter(include_in_schema=False)
+
+
+def _page(name: str) -> FileResponse:
+    return FileResponse(WEB_DIR / name, media_type="text/html",
+                        headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/")
+async def home() -> FileResponse:
+    return _page("index.html")
+
+
+@router.get("/j/{code}")
+async def join_link(code: str) -> FileResponse:
+    return _page("index.html")
+
+
+@router.get("/create")
+async def create() -> FileResponse:
+    return _page("create.html")
+
+
+@router.get("/w/{code}")
+async def board(code: str) -> FileResponse:
+    return _page("board.html")
+
+
+@router.get("/w/{code}/facilitate")
+async def facilitate(code: str) -> FileResponse:
+    return _page("facilitate.html")
+
+
+@router.get("/w/{code}/screen")
+async def screen(code: str) -> FileResponse:
+    return _page("screen.html")

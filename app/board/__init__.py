@@ -1,0 +1,1 @@
+"""Boards: notes, fields, ops and events, rooms and their delivery."""

@@ -1,0 +1,187 @@
+"""One client socket's outbound side: a bounded send queue and the task that drains it.
+
+Durable frames (events, acks, errors) go out in order, with gaps in a room's seq filled
+from the event log before the next event is sent; ephemeral frames (drags, presence)
+are coalesced by key and sent only when no durable frame waits, so they are the first
+thing dropped. A socket whose durable backlog passes the limit is closed with
+CLOSE_TOO_SLOW; its client reconnects and resyncs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from app.board.principal import Principal
+from app.board.store import StoredEvent
+
+log = logging.getLogger(__name__)
+
+CLOSE_BAD_TOKEN = 4401
+CLOSE_HELLO_TIMEOUT = 4408
+CLOSE_TOO_SLOW = 4409
+CLOSE_NOT_FOUND = 4404
+CLOSE_REJOIN = 4412
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+MAX_EPHEMERAL = 256
+
+
+def dumps(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+class Socket(Protocol):
+    async def send_text(self, data: str) -> None: ...
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
+class Sync(Protocol):
+    async def catch_up(self, who: Principal, room: str,
+                       since: int | None) -> tuple[list[str], int]:
+        """Frames that bring a client from ``since`` (None: nothing) to the room's seq."""
+        ...
+
+
+class OutgoingEvent:
+    """An event with its frames serialised once, however many sockets receive it."""
+
+    __slots__ = ("_full", "_hidden", "event")
+
+    def __init__(self, event: StoredEvent) -> None:
+        self.event = event
+        self._full: str | None = None
+        self._hidden: str | None = None
+
+    def text_for(self, who: Principal, server_now: float) -> str:
+        ev = self.event
+        if not who.may_see(ev.private_to):
+            # Keeps seq contiguous for everyone without revealing what happened.
+            if self._hidden is None:
+                self._hidden = dumps({"type": "event", "room": ev.room, "seq": ev.seq,
+                                      "kind": "hidden", "data": {}, "op_id": None, "by": ""})
+            return self._hidden
+        if ev.kind.startswith("phase"):
+            # Phase state is read against the server's clock, so it travels with a fresh one.
+            return event_text(ev, server_now)
+        if self._full is None:
+            self._full = event_text(ev)
+        return self._full
+
+
+def event_text(ev: StoredEvent, server_now: float | None = None) -> str:
+    frame: dict[str, Any] = {"type": "event", "room": ev.room, "seq": ev.seq, "kind": ev.kind,
+                             "data": ev.data, "op_id": ev.op_id, "by": ev.by}
+    if server_now is not None:
+        frame["server_now"] = server_now
+    return dumps(frame)
+
+
+@dataclass(frozen=True)
+class _Resync:
+    room: str
+    since: int | None
+
+
+class Connection:
+    def __init__(self, socket: Socket, who: Principal, sync: Sync, *, queue_limit: int,
+                 clock: Any) -> None:
+        self.id = uuid.uuid4().hex
+        self.socket = socket
+        self.who = who
+        self.rooms: list[str] = []
+        self.sent: dict[str, int] = {}
+        self.editing: dict[str, str | None] = {}
+        self.closed = False
+        self._sync = sync
+        self._clock = clock
+        self._limit = queue_limit
+        self._durable: deque[str | OutgoingEvent | _Resync] = deque()
+        self._ephemeral: dict[Any, str] = {}
+        self._wake = asyncio.Event()
+
+    # --- producers (never block) -------------------------------------------------------
+
+    def push_event(self, event: OutgoingEvent) -> None:
+        self._push(event)
+
+    def push_frame(self, text: str) -> None:
+        self._push(text)
+
+    def push_resync(self, room: str, since: int | None) -> None:
+        self._push(_Resync(room, since))
+
+    def push_ephemeral(self, key: Any, text: str) -> None:
+        if self.closed or (key not in self._ephemeral and len(self._ephemeral) >= MAX_EPHEMERAL):
+            return
+        self._ephemeral[key] = text
+        self._wake.set()
+
+    def _push(self, item: str | OutgoingEvent | _Resync) -> None:
+        if self.closed:
+            return
+        if len(self._durable) >= self._limit:
+            self.close(CLOSE_TOO_SLOW, "too far behind; reconnect to resync")
+            return
+        self._durable.append(item)
+        self._wake.set()
+
+    def close(self, code: int, reason: str) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._durable.clear()
+        self._ephemeral.clear()
+        self._wake.set()
+        asyncio.get_running_loop().create_task(self._close_socket(code, reason))
+
+    async def _close_socket(self, code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):
+            await self.socket.close(code, reason)
+
+    # --- the writer task ---------------------------------------------------------------
+
+    async def run_writer(self) -> None:
+        try:
+            while not self.closed:
+                if self._durable:
+                    for text in await self._texts(self._durable.popleft()):
+                        await self.socket.send_text(text)
+                elif self._ephemeral:
+                    key = next(iter(self._ephemeral))
+                    await self.socket.send_text(self._ephemeral.pop(key))
+                else:
+                    self._wake.clear()
+                    await self._wake.wait()
+        except Exception as exc:  # a dead socket: the reader notices and cleans up
+            log.debug("writer for %s stopped: %r", self.id, exc)
+            self.closed = True
+
+    async def _texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
+        if isinstance(item, str):
+            return [item]
+        if isinstance(item, _Resync):
+            texts, seq = await self._sync.catch_up(self.who, item.room, item.since)
+            self.sent[item.room] = seq
+            return texts
+        ev = item.event
+        last = self.sent.get(ev.room)
+        if last is None or ev.seq <= last:
+            return []
+        texts: list[str] = []
+        if ev.seq > last + 1:
+            # Another process published out of order, or a hint was lost: read the log.
+            texts, last = await self._sync.catch_up(self.who, ev.room, last)
+            self.sent[ev.room] = last
+            if ev.seq <= last:
+                return texts
+        self.sent[ev.room] = ev.seq
+        texts.append(item.text_for(self.who, self._clock()))
+        return texts

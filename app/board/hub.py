@@ -1,0 +1,133 @@
+"""This process's rooms: which local sockets are in which room, and fan-out to them.
+
+Everything published goes through the backplane, also in a single process, so one
+code path delivers both local and remote messages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from app.board.backplane import Backplane, Message
+from app.board.connection import CLOSE_REJOIN, Connection, OutgoingEvent, dumps
+from app.board.store import StoredEvent
+
+
+class Hub:
+    def __init__(self, backplane: Backplane, clock: Any) -> None:
+        self.backplane = backplane
+        self.process_id = uuid.uuid4().hex[:12]
+        self._clock = clock
+        self._rooms: dict[str, set[Connection]] = {}
+        # room -> process -> that process's members, merged into one presence list.
+        self._presence: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    async def start(self) -> None:
+        await self.backplane.start(self._receive, self._on_backplane_reconnect)
+
+    @property
+    def connection_count(self) -> int:
+        return len({c for conns in self._rooms.values() for c in conns})
+
+    async def join(self, conn: Connection, rooms: Iterable[str]) -> None:
+        for room in rooms:
+            members = self._rooms.setdefault(room, set())
+            if not members:
+                await self.backplane.subscribe(room)
+            members.add(conn)
+            conn.rooms.append(room)
+        for room in conn.rooms:
+            await self.publish_presence(room)
+
+    async def leave(self, conn: Connection) -> None:
+        for room in conn.rooms:
+            members = self._rooms.get(room)
+            if members is None:
+                continue
+            members.discard(conn)
+            if not members:
+                del self._rooms[room]
+                await self.backplane.unsubscribe(room)
+            await self.publish_presence(room)
+        conn.rooms = []
+
+    async def publish(self, events: Iterable[StoredEvent]) -> None:
+        for ev in events:
+            await self.backplane.publish(ev.room, {
+                "t": "event", "room": ev.room, "seq": ev.seq, "kind": ev.kind, "data": ev.data,
+                "op_id": ev.op_id, "by": ev.by, "private_to": ev.private_to,
+            })
+
+    async def publish_drag(self, conn: Connection, room: str, note_id: str, x: float,
+                           y: float) -> None:
+        await self.backplane.publish(room, {"t": "drag", "room": room, "id": note_id, "x": x,
+                                            "y": y, "by": conn.who.id, "origin": conn.id})
+
+    async def publish_presence(self, room: str) -> None:
+        members = [
+            {"id": c.who.id, "name": c.who.name, "role": c.who.role,
+             "editing": c.editing.get(room)}
+            for c in self._rooms.get(room, ())
+        ]
+        await self.backplane.publish(room, {"t": "presence", "room": room,
+                                            "process": self.process_id, "members": members})
+
+    async def publish_rejoin(self, room: str, who: list[str] | None) -> None:
+        """Ask these principals' sockets (None: everyone's) to reconnect: their rooms changed."""
+        await self.backplane.publish(room, {"t": "rejoin", "room": room, "who": who})
+
+    def _receive(self, room: str, message: Message) -> None:
+        conns = self._rooms.get(room)
+        kind = message.get("t")
+        if kind == "presence":
+            self._merge_presence(room, message)
+        if not conns:
+            return
+        if kind == "event":
+            out = OutgoingEvent(StoredEvent(room, message["seq"], message["kind"],
+                                            message["data"], message["op_id"], message["by"],
+                                            message["private_to"]))
+            for conn in conns:
+                conn.push_event(out)
+        elif kind == "drag":
+            text = dumps({"type": "drag", "room": room, "id": message["id"],
+                          "x": message["x"], "y": message["y"], "by": message["by"]})
+            key = ("drag", room, message["id"])
+            for conn in conns:
+                if conn.id != message["origin"]:
+                    conn.push_ephemeral(key, text)
+        elif kind == "rejoin":
+            for conn in list(conns):
+                if message["who"] is None or conn.who.id in message["who"]:
+                    conn.close(CLOSE_REJOIN, "your groups changed; reconnect")
+        elif kind == "presence":
+            text = dumps({"type": "presence", "room": room, "members": self.members(room)})
+            for conn in conns:
+                conn.push_ephemeral(("presence", room), text)
+
+    def _merge_presence(self, room: str, message: Message) -> None:
+        by_process = self._presence.setdefault(room, {})
+        if message["members"]:
+            by_process[message["process"]] = message["members"]
+        else:
+            by_process.pop(message["process"], None)
+            if not by_process:
+                del self._presence[room]
+
+    def members(self, room: str) -> list[dict[str, Any]]:
+        """Everyone online in a room, once each, across processes."""
+        merged: dict[str, dict[str, Any]] = {}
+        for members in self._presence.get(room, {}).values():
+            for member in members:
+                current = merged.get(member["id"])
+                if current is None or (member["editing"] and not current["editing"]):
+                    merged[member["id"]] = member
+        return sorted(merged.values(), key=lambda m: (m["role"] != "participant", m["name"]))
+
+    def _on_backplane_reconnect(self) -> None:
+        # Hints may have been lost while the backplane was away: catch up from the log.
+        for room, conns in self._rooms.items():
+            for conn in conns:
+                conn.push_resync(room, conn.sent.get(room))

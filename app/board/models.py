@@ -1,0 +1,74 @@
+"""Tables for board state (notes, fields), rooms and the per-room event log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.workshops.models import table
+
+
+class Room(SQLModel, table=True):
+    """A sequenced stream of events: ``workshop:<id>`` or ``group:<id>``."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    seq: int = 0
+
+
+class Note(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=36)
+    room: str = Field(max_length=40, index=True)
+    section: str = Field(max_length=40)
+    kind: str = Field(max_length=16)
+    text: str = Field(default="", max_length=500)
+    answer: str = Field(default="", max_length=500)
+    actors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    step: int | None = None
+    # Steps are numbered per lane: the author's id for individual work, "" for the group.
+    lane: str = Field(default="", max_length=40)
+    x: float = 0
+    y: float = 0
+    colour: str = Field(default="yellow", max_length=16)
+    author: str = Field(max_length=40)
+    author_name: str = Field(default="", max_length=40)
+    private: bool = False
+    version: int = 1
+    created_at: float
+    updated_at: float
+
+
+class BoardField(SQLModel, table=True):
+    __tablename__ = "board_field"
+    room: str = Field(primary_key=True, max_length=40)
+    key: str = Field(primary_key=True, max_length=80)
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    version: int = 1
+    updated_by: str = Field(default="", max_length=40)
+    updated_by_name: str = Field(default="", max_length=40)
+    updated_at: float
+
+
+class Event(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("room", "seq", name="uq_event_room_seq"),
+        Index("ix_event_room_op", "room", "op_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    room: str = Field(max_length=40)
+    seq: int
+    kind: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    op_id: str | None = Field(default=None, max_length=64)
+    by: str = Field(default="", max_length=40)
+    # Set when only this principal (and the facilitator) may see the event's content.
+    private_to: str | None = Field(default=None, max_length=40)
+    at: float
+
+
+rooms = table(Room)
+notes = table(Note)
+fields = table(BoardField)
+events = table(Event)

@@ -1,0 +1,41 @@
+"""Who is acting: a participant, the facilitator, or the read-only screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Role = Literal["facilitator", "participant", "screen"]
+FACILITATOR_ID = "facilitator"
+
+
+def workshop_room(workshop_id: int) -> str:
+    return f"workshop:{workshop_id}"
+
+
+def group_room(group_id: int) -> str:
+    return f"group:{group_id}"
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: str
+    role: Role
+    name: str
+    workshop_id: int
+    group_id: int | None = None
+
+    @property
+    def sees_private(self) -> bool:
+        return self.role == "facilitator"
+
+    def may_see(self, private_to: str | None) -> bool:
+        return private_to is None or self.sees_private or private_to == self.id
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "role": self.role, "name": self.name,
+                "workshop_id": self.workshop_id, "group_id": self.group_id}
+
+
+def participant_id(row_id: int) -> str:
+    return f"p{row_id}"

@@ -1,0 +1,63 @@
+"""The ``flipchart`` command: ``flipchart serve`` and ``flipchart migrate``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+import uvicorn
+
+from app.config import get_settings
+from app.db import Database
+
+
+def serve_problem(workers: int, database_url: str, redis_url: str | None) -> str | None:
+    """Why these settings cannot run several workers, or None if they can."""
+    if workers <= 1:
+        return None
+    if Database(database_url).is_sqlite:
+        return ("Several workers need a shared database: set FLIPCHART_DATABASE_URL to a "
+                "PostgreSQL URL (postgresql+psycopg://user@host/db).")
+    if not redis_url:
+        return ("Several workers need the Redis backplane: set FLIPCHART_REDIS_URL "
+                "(redis://host:6379/0).")
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="flipchart", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reload", action="store_true")
+    serve.add_argument("--log-level", default="info")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+
+    if args.command == "migrate":
+        async def migrate() -> None:
+            db = Database(settings.database_url)
+            await db.migrate()
+            await db.close()
+
+        asyncio.run(migrate())
+        print("Database is up to date.")
+        return 0
+
+    problem = serve_problem(args.workers, settings.database_url, settings.redis_url)
+    if problem is not None:
+        print(f"flipchart: {problem}", file=sys.stderr)
+        return 2
+    print(f"Flipchart is starting on http://{args.host}:{args.port}", flush=True)
+    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, reload=args.reload, log_level=args.log_level,
+                ws_max_size=settings.max_frame_bytes, proxy_headers=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Settings read from the environment (``FLIPCHART_*``), with defaults that run out of the box."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FLIPCHART_", extra="ignore")
+
+    database_url: str = f"sqlite+aiosqlite:///{DATA_DIR / 'flipchart.db'}"
+    redis_url: str | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    # Origins allowed to open a WebSocket; the public URL's origin is always allowed.
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    max_frame_bytes: int = 64 * 1024
+    max_notes_per_board: int = 500
+    max_groups: int = 20
+    ops_per_second: float = 20.0
+    ops_burst: int = 60
+    send_queue_limit: int = 2000
+    hello_timeout_seconds: float = 5.0
+    # How far back the event log replays before a snapshot is cheaper.
+    replay_limit: int = 1000
+    scheduler_rescan_seconds: float = 5.0
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,95 @@
+"""The app factory: routers, static files, and the lifespan that owns db, hub and scheduler."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+
+from app.api import pages, toolkit, workshops, ws
+from app.api import templates as templates_api
+from app.api.pages import WEB_DIR
+from app.board.backplane import Backplane, MemoryBackplane
+from app.board.errors import OpError
+from app.board.hub import Hub
+from app.config import Settings, get_settings
+from app.db import Database
+from app.http import (
+    BodyLimit,
+    SecurityHeaders,
+    op_error_handler,
+    validation_error_handler,
+)
+from app.live import Live
+from app.phases.scheduler import Scheduler
+from app.phases.templates import Template, builtin_templates
+
+log = logging.getLogger("flipchart")
+MAX_BODY_BYTES = 64 * 1024
+
+
+def make_backplane(settings: Settings) -> Backplane:
+    if settings.redis_url:
+        from app.board.redis_backplane import RedisBackplane
+
+        return RedisBackplane(settings.redis_url)
+    return MemoryBackplane()
+
+
+def create_app(settings: Settings | None = None, *, clock: Callable[[], float] = time.time,
+               templates: dict[str, Template] | None = None,
+               run_scheduler: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    templates = templates if templates is not None else builtin_templates()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        await db.migrate()
+        hub = Hub(make_backplane(settings), clock)
+        await hub.start()
+        live = Live(settings, db, hub, templates, clock)
+        scheduler = Scheduler(live.fire_due, live.next_deadline, clock,
+                              settings.scheduler_rescan_seconds)
+        live.on_deadline_change = scheduler.kick
+        app.state.live = live
+        if run_scheduler:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            await scheduler.stop()
+            await hub.backplane.close()
+            await db.close()
+
+    app = FastAPI(title="Flipchart", version="0.1.0", lifespan=lifespan,
+                  description="Real-time collaborative sticky-note boards for facilitated "
+                  "workshops. The WebSocket protocol is described in docs/protocol.md.")
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(OpError, op_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    async def readyz() -> dict[str, str]:
+        live: Live = app.state.live
+        await live.db.ping()
+        await live.hub.backplane.ping()
+        return {"status": "ready"}
+
+    app.include_router(workshops.router)
+    app.include_router(templates_api.router)
+    app.include_router(toolkit.router)
+    app.include_router(ws.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    return app

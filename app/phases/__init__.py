@@ -1,0 +1,1 @@
+"""Activity templates, the phase engine and its scheduler."""

@@ -1,0 +1,71 @@
+"""Phase state in the database: load it, and change it by compare-and-set.
+
+A transition only lands if the workshop is still at the (phase index, version) it was
+read at, so when several processes race on one deadline exactly one of them advances.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.phases.engine import PhaseState, Status, writable_sections
+from app.phases.templates import Template
+from app.workshops.models import workshops
+
+
+def state_of(row: Row[Any] | dict[str, Any]) -> PhaseState:
+    values = row if isinstance(row, dict) else row._mapping
+    status: Status = values["status"]
+    return PhaseState(status=status, index=values["phase_index"], ends_at=values["ends_at"],
+                      remaining=values["remaining"], version=values["phase_version"],
+                      warned=values["warned"])
+
+
+async def load_workshop(conn: AsyncConnection, workshop_id: int, *,
+                        share_lock: bool = False) -> dict[str, Any] | None:
+    query = select(workshops).where(workshops.c.id == workshop_id)
+    if share_lock and conn.dialect.name != "sqlite":
+        query = query.with_for_update(read=True)
+    row = (await conn.execute(query)).first()
+    return None if row is None else dict(row._mapping)
+
+
+async def compare_and_set(conn: AsyncConnection, workshop_id: int, old: PhaseState,
+                          new: PhaseState) -> bool:
+    """Store ``new`` if the workshop is still at ``old``; False if someone got there first."""
+    result = await conn.execute(
+        update(workshops)
+        .where(workshops.c.id == workshop_id, workshops.c.phase_version == old.version,
+               workshops.c.phase_index == old.index)
+        .values(status=new.status, phase_index=new.index, ends_at=new.ends_at,
+                remaining=new.remaining, phase_version=new.version, warned=new.warned)
+    )
+    return result.rowcount == 1
+
+
+def phase_view(state: PhaseState, template: Template, minutes: dict[str, int],
+               auto_advance: bool) -> dict[str, Any]:
+    """Phase state as clients see it. Times are server epoch seconds."""
+    phase = template.phases[state.index] if state.index >= 0 else None
+    return {
+        "status": state.status,
+        "index": state.index,
+        "key": phase.key if phase else None,
+        "title": phase.title if phase else "Waiting to start",
+        "mode": phase.mode if phase else None,
+        "minutes": template.phase_minutes(state.index, minutes) if phase else None,
+        "ends_at": state.ends_at,
+        "remaining": state.remaining,
+        "version": state.version,
+        "warned": state.warned,
+        "auto_advance": auto_advance,
+        "writable": sorted(writable_sections(state, template)),
+        "timeline": [
+            {"key": p.key, "title": p.title, "mode": p.mode,
+             "minutes": template.phase_minutes(i, minutes)}
+            for i, p in enumerate(template.phases)
+        ],
+    }

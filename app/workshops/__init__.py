@@ -1,0 +1,1 @@
+"""Workshops, their groups and participants, join codes and tokens."""

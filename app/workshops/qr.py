@@ -1,0 +1,14 @@
+"""QR codes of join links, as SVG."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+
+
+def qr_svg(url: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, dark="#1f2430",
+                                    xmldecl=False, svgns=True, title="Join link")
+    return buffer.getvalue()

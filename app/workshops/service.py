@@ -1,0 +1,209 @@
+"""Workshops, groups and participants in the database; no HTTP here.
+
+Functions run inside their caller's transaction. Those that change what others see
+append a ``roster`` event to the workshop room and return it for publishing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.board import store
+from app.board.errors import OpError
+from app.board.models import rooms
+from app.board.principal import group_room, participant_id, workshop_room
+from app.board.store import StoredEvent
+from app.phases.templates import Template
+from app.workshops.codes import new_code
+from app.workshops.models import groups, participants, workshops
+from app.workshops.tokens import hash_token, new_token
+
+MAX_CODE_ATTEMPTS = 20
+
+
+async def create_workshop(conn: AsyncConnection, template: Template, title: str,
+                          group_count: int, minutes: dict[str, int], auto_advance: bool,
+                          now: float) -> tuple[dict[str, Any], str]:
+    """Create a workshop with its groups and rooms; returns (row, facilitator token)."""
+    timed = {p.key for p in template.timed_phases}
+    unknown = sorted(set(minutes) - timed)
+    if unknown:
+        raise OpError("invalid", f"{template.title!r} has no timed phase called {unknown[0]!r}.")
+    token = new_token()
+    for _ in range(MAX_CODE_ATTEMPTS):
+        code = new_code()
+        taken = await conn.execute(select(workshops.c.id).where(workshops.c.code == code))
+        if taken.first() is None:
+            break
+    else:  # pragma: no cover - 31^6 codes make this practically unreachable
+        raise OpError("conflict", "Could not find a free join code; try again.")
+    try:
+        result = await conn.execute(insert(workshops).values(
+            code=code, title=title or template.title, template=template.key,
+            facilitator_token_hash=hash_token(token), created_at=now, minutes=minutes,
+            auto_advance=auto_advance, status="lobby", phase_index=-1, ends_at=None,
+            remaining=None, phase_version=0, warned=False, spotlight=None,
+        ))
+    except IntegrityError as exc:  # pragma: no cover - lost a race for the same code
+        raise OpError("conflict", "Could not reserve a join code; try again.") from exc
+    workshop_id = int(result.inserted_primary_key[0])
+    await store.create_room(conn, workshop_room(workshop_id), workshop_id)
+    for position in range(group_count):
+        await _add_group(conn, workshop_id, position)
+    row = await get_workshop(conn, workshop_id)
+    assert row is not None
+    return row, token
+
+
+async def get_workshop(conn: AsyncConnection, workshop_id: int) -> dict[str, Any] | None:
+    row = (await conn.execute(select(workshops).where(workshops.c.id == workshop_id))).first()
+    return None if row is None else dict(row._mapping)
+
+
+async def find_workshop(conn: AsyncConnection, code: str) -> dict[str, Any] | None:
+    row = (await conn.execute(select(workshops).where(workshops.c.code == code))).first()
+    return None if row is None else dict(row._mapping)
+
+
+async def find_participant(conn: AsyncConnection, workshop_id: int,
+                           token: str) -> dict[str, Any] | None:
+    query = select(participants).where(participants.c.token_hash == hash_token(token),
+                                       participants.c.workshop_id == workshop_id)
+    row = (await conn.execute(query)).first()
+    return None if row is None else dict(row._mapping)
+
+
+async def list_groups(conn: AsyncConnection, workshop_id: int) -> list[dict[str, Any]]:
+    query = (select(groups).where(groups.c.workshop_id == workshop_id)
+             .order_by(groups.c.position))
+    return [dict(r._mapping) for r in (await conn.execute(query)).all()]
+
+
+async def roster(conn: AsyncConnection, workshop_id: int) -> dict[str, Any]:
+    """Groups in order, each with its members in joining order."""
+    people = (await conn.execute(
+        select(participants.c.id, participants.c.name, participants.c.group_id)
+        .where(participants.c.workshop_id == workshop_id).order_by(participants.c.id)
+    )).all()
+    result = []
+    for group in await list_groups(conn, workshop_id):
+        members = [{"id": participant_id(p.id), "name": p.name}
+                   for p in people if p.group_id == group["id"]]
+        result.append({"id": group["id"], "name": group["name"], "room": group_room(group["id"]),
+                       "members": members})
+    return {"groups": result}
+
+
+async def join(conn: AsyncConnection, workshop: dict[str, Any], name: str,
+               group_id: int | None, now: float) -> tuple[dict[str, Any], str, StoredEvent]:
+    """Add a participant, to the given group or the smallest one; returns (row, token, event)."""
+    if workshop["status"] == "closed":
+        raise OpError("conflict", "This workshop has ended.")
+    sizes = await _group_sizes(conn, workshop["id"])
+    if group_id is None:
+        group_id = min(sizes, key=lambda g: (sizes[g][1], sizes[g][0]))
+    elif group_id not in sizes:
+        raise OpError("not_found", f"This workshop has no group {group_id}.")
+    token = new_token()
+    result = await conn.execute(insert(participants).values(
+        workshop_id=workshop["id"], group_id=group_id, name=name,
+        token_hash=hash_token(token), created_at=now))
+    row = {"id": int(result.inserted_primary_key[0]), "group_id": group_id, "name": name}
+    return row, token, await _roster_event(conn, workshop["id"], now, by=participant_id(row["id"]))
+
+
+async def rename_group(conn: AsyncConnection, workshop_id: int, group_id: int, name: str,
+                       now: float) -> StoredEvent:
+    result = await conn.execute(update(groups).where(groups.c.id == group_id,
+                                                     groups.c.workshop_id == workshop_id)
+                                .values(name=name))
+    if result.rowcount != 1:
+        raise OpError("not_found", f"This workshop has no group {group_id}.")
+    return await _roster_event(conn, workshop_id, now)
+
+
+async def move_participant(conn: AsyncConnection, workshop_id: int, pid: int, group_id: int,
+                           now: float) -> StoredEvent:
+    sizes = await _group_sizes(conn, workshop_id)
+    if group_id not in sizes:
+        raise OpError("not_found", f"This workshop has no group {group_id}.")
+    result = await conn.execute(update(participants)
+                                .where(participants.c.id == pid,
+                                       participants.c.workshop_id == workshop_id)
+                                .values(group_id=group_id))
+    if result.rowcount != 1:
+        raise OpError("not_found", f"This workshop has no participant {pid}.")
+    return await _roster_event(conn, workshop_id, now)
+
+
+async def set_group_count(conn: AsyncConnection, workshop: dict[str, Any], count: int,
+                          now: float) -> StoredEvent:
+    """Add groups, or remove the last ones and rebalance their members; only before start."""
+    if workshop["status"] != "lobby":
+        raise OpError("conflict", "Groups can only be added or removed before the start.")
+    existing = await list_groups(conn, workshop["id"])
+    for position in range(len(existing), count):
+        await _add_group(conn, workshop["id"], position)
+    for group in existing[count:]:
+        await conn.execute(delete(rooms).where(rooms.c.name == group_room(group["id"])))
+        members = (await conn.execute(select(participants.c.id)
+                                      .where(participants.c.group_id == group["id"]))).all()
+        await conn.execute(delete(groups).where(groups.c.id == group["id"]))
+        for member in members:
+            sizes = await _group_sizes(conn, workshop["id"])
+            target = min(sizes, key=lambda g: (sizes[g][1], sizes[g][0]))
+            await conn.execute(update(participants).where(participants.c.id == member.id)
+                               .values(group_id=target))
+    return await _roster_event(conn, workshop["id"], now)
+
+
+async def set_settings(conn: AsyncConnection, workshop: dict[str, Any], template: Template,
+                       minutes: dict[str, int] | None, auto_advance: bool | None,
+                       title: str | None) -> None:
+    changes: dict[str, Any] = {}
+    if minutes is not None:
+        if workshop["status"] != "lobby":
+            raise OpError("conflict", "Minutes can only be changed before the start.")
+        timed = {p.key for p in template.timed_phases}
+        unknown = sorted(set(minutes) - timed)
+        if unknown:
+            raise OpError("invalid", f"There is no timed phase called {unknown[0]!r}.")
+        changes["minutes"] = {**workshop["minutes"], **minutes}
+    if auto_advance is not None:
+        changes["auto_advance"] = auto_advance
+    if title is not None:
+        changes["title"] = title
+    if changes:
+        await conn.execute(update(workshops).where(workshops.c.id == workshop["id"])
+                           .values(**changes))
+
+
+async def _add_group(conn: AsyncConnection, workshop_id: int, position: int) -> None:
+    result = await conn.execute(insert(groups).values(workshop_id=workshop_id,
+                                                      name=f"Group {position + 1}",
+                                                      position=position))
+    group_id = int(result.inserted_primary_key[0])
+    await store.create_room(conn, group_room(group_id), workshop_id)
+
+
+async def _group_sizes(conn: AsyncConnection, workshop_id: int) -> dict[int, tuple[int, int]]:
+    """group id -> (position, member count)."""
+    counts = dict((await conn.execute(
+        select(participants.c.group_id, func.count())
+        .where(participants.c.workshop_id == workshop_id).group_by(participants.c.group_id)
+    )).tuples().all())
+    return {g["id"]: (g["position"], int(counts.get(g["id"], 0)))
+            for g in await list_groups(conn, workshop_id)}
+
+
+async def _roster_event(conn: AsyncConnection, workshop_id: int, now: float,
+                        by: str = "facilitator") -> StoredEvent:
+    room = workshop_room(workshop_id)
+    seq = await store.lock_room(conn, room)
+    return await store.append_event(conn, room, seq + 1, "roster",
+                                    await roster(conn, workshop_id), op_id=None, by=by,
+                                    private_to=None, at=now)

@@ -1,0 +1,68 @@
+"""The toolkit endpoints, served by a tiny app with only the toolkit router."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.api.toolkit import router
+
+CREDIT = "Based on Cedefop, VET toolkit for tackling early leaving"
+SOURCE_URL = "https://www.cedefop.europa.eu/en/tools/vet-toolkit-tackling-early-leaving"
+
+
+@pytest.fixture
+def client() -> TestClient:
+    app = FastAPI()
+    app.include_router(router)
+    return TestClient(app)
+
+
+def test_list_returns_credit_intro_and_all_entries(client: TestClient) -> None:
+    response = client.get("/api/toolkit")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"credit", "source_url", "intro", "entries"}
+    assert body["credit"] == CREDIT
+    assert body["source_url"] == SOURCE_URL
+    assert len(body["intro"]["action_areas"]) == 3
+    assert len(body["entries"]) == 16
+    first = body["entries"][0]
+    assert first["slug"] == "flexible-education-and-training-systems"
+    assert first["number"] == 1
+    assert isinstance(first["what_works"], list)
+    assert body["entries"][-1]["slug"] == "monitoring-early-leavers"
+    assert body["entries"][-1]["number"] is None
+
+
+def test_search_filters_and_ranks(client: TestClient) -> None:
+    body = client.get("/api/toolkit", params={"q": "Mentoring"}).json()
+    assert body["credit"] == CREDIT
+    assert body["source_url"] == SOURCE_URL
+    assert body["entries"][0]["slug"] == "one-to-one-support-through-coaching-or-mentoring"
+    assert client.get("/api/toolkit", params={"q": "nothing-matches-this"}).json()["entries"] == []
+
+
+def test_one_entry(client: TestClient) -> None:
+    response = client.get("/api/toolkit/monitoring-early-leavers")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"credit", "source_url", "entry"}
+    assert body["credit"] == CREDIT
+    assert body["source_url"] == SOURCE_URL
+    assert body["entry"]["title"] == "Monitoring early leavers"
+    assert body["entry"]["kind"] == "section"
+
+
+def test_unknown_slug_is_404_with_a_plain_message(client: TestClient) -> None:
+    response = client.get("/api/toolkit/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No toolkit entry called 'no-such-thing'."}
+
+
+def test_openapi_documents_the_responses(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "/api/toolkit" in schema["paths"]
+    assert "/api/toolkit/{slug}" in schema["paths"]
+    assert {"ToolkitOut", "EntryOut", "Entry"} <= set(schema["components"]["schemas"])
