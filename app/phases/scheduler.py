@@ -25,6 +25,7 @@ class Scheduler:
         self._rescan = rescan_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="phase-scheduler")
@@ -34,13 +35,17 @@ class Scheduler:
         self._wake.set()
 
     async def stop(self) -> None:
+        # Finish the current pass rather than cancel it mid-transaction.
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
+            except TimeoutError:
+                self._task.cancel()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             delay = self._rescan
             try:
                 await self._fire_due()
@@ -49,6 +54,8 @@ class Scheduler:
                     delay = min(delay, max(0.0, deadline - self._clock()))
             except Exception:
                 log.exception("scheduler pass failed; retrying")
+            if self._stopping:
+                return
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay + 0.005)

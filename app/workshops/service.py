@@ -192,10 +192,10 @@ async def _add_group(conn: AsyncConnection, workshop_id: int, position: int) -> 
 
 async def _group_sizes(conn: AsyncConnection, workshop_id: int) -> dict[int, tuple[int, int]]:
     """group id -> (position, member count)."""
-    counts = dict((await conn.execute(
+    counts: dict[int, int] = dict((await conn.execute(
         select(participants.c.group_id, func.count())
         .where(participants.c.workshop_id == workshop_id).group_by(participants.c.group_id)
-    )).tuples().all())
+    )).all())
     return {g["id"]: (g["position"], int(counts.get(g["id"], 0)))
             for g in await list_groups(conn, workshop_id)}
 

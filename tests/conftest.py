@@ -1,0 +1,239 @@
+"""Shared fixtures: a real uvicorn server on a free port, a database per test, a fake clock.
+
+PostgreSQL is used when FLIPCHART_TEST_DATABASE_URL is set (a fresh database is created
+for the session and dropped afterwards); otherwise each test gets its own SQLite file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+import websockets
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.config import Settings
+from app.live import Live
+from app.main import create_app
+
+REQUIRE_SERVICES = os.environ.get("FLIPCHART_REQUIRE_SERVICES") == "1"
+
+
+def missing_service(reason: str) -> None:
+    """Skip on a developer's laptop; fail in CI, where every service must be there."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    base = os.environ.get("FLIPCHART_TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    name = f"flipchart_{uuid.uuid4().hex[:10]}"
+    admin_url = make_url(base.replace("+psycopg", "+psycopg"))
+    admin = create_engine(admin_url.set(drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(postgres_url: str | None, tmp_path: Any) -> str:
+    return postgres_url or f"sqlite+aiosqlite:///{tmp_path / 'flipchart.db'}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@dataclass
+class RunningServer:
+    app: Any
+    port: int
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+    base_url: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.base_url = f"http://127.0.0.1:{self.port}"
+
+    @property
+    def live(self) -> Live:
+        live: Live = self.app.state.live
+        return live
+
+    def ws_url(self, code: str) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/workshops/{code}"
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+async def start_server(database_url: str, clock: Any = None, port: int | None = None,
+                       run_scheduler: bool = False, **overrides: Any) -> RunningServer:
+    port = port or free_port()
+    settings = Settings(database_url=database_url, public_url=f"http://127.0.0.1:{port}",
+                        **overrides)
+    kwargs: dict[str, Any] = {"run_scheduler": run_scheduler}
+    if clock is not None:
+        kwargs["clock"] = clock
+    app = create_app(settings, **kwargs)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            ws_max_size=settings.max_frame_bytes, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):
+        if server.started:
+            break
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    return RunningServer(app, port, server, task)
+
+
+@pytest.fixture
+async def server(database_url: str, clock: FakeClock) -> AsyncIterator[RunningServer]:
+    running = await start_server(database_url, clock)
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+@pytest.fixture
+async def http(server: RunningServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+        yield client
+
+
+@dataclass
+class Workshop:
+    code: str
+    id: int
+    token: str
+    data: dict[str, Any]
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def create_workshop(http: httpx.AsyncClient, template: str = "activity-2",
+                          groups: int = 2, **extra: Any) -> Workshop:
+    response = await http.post("/api/workshops", json={"template": template, "groups": groups,
+                                                       **extra})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return Workshop(body["code"], body["id"], body["facilitator_token"], body)
+
+
+async def join(http: httpx.AsyncClient, code: str, name: str,
+               group_id: int | None = None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"name": name}
+    if group_id is not None:
+        payload["group_id"] = group_id
+    response = await http.post(f"/api/workshops/{code}/participants", json=payload)
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+class Client:
+    """A real WebSocket client that records every frame it receives."""
+
+    def __init__(self, ws: Any, welcome: dict[str, Any]) -> None:
+        self.ws = ws
+        self.welcome = welcome
+        self.frames: list[dict[str, Any]] = []
+        self.seq: dict[str, int] = {}
+
+    @classmethod
+    async def connect(cls, server: RunningServer, code: str, token: str,
+                      since: dict[str, int] | None = None, role: str | None = None) -> Client:
+        ws = await websockets.connect(server.ws_url(code), max_size=2**22)
+        hello: dict[str, Any] = {"type": "hello", "token": token, "since": since or {}}
+        if role:
+            hello["role"] = role
+        await ws.send(json.dumps(hello))
+        welcome = json.loads(await ws.recv())
+        assert welcome["type"] == "welcome", welcome
+        client = cls(ws, welcome)
+        return client
+
+    async def send(self, frame: dict[str, Any] | str) -> None:
+        await self.ws.send(frame if isinstance(frame, str) else json.dumps(frame))
+
+    async def op(self, room: str, kind: str, data: dict[str, Any],
+                 op_id: str | None = None) -> str:
+        op_id = op_id or uuid.uuid4().hex
+        await self.send({"type": "op", "op_id": op_id, "room": room, "kind": kind,
+                         "data": data})
+        return op_id
+
+    async def recv(self, timeout: float = 5) -> dict[str, Any]:
+        frame: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        self.frames.append(frame)
+        if frame["type"] in ("event", "snapshot"):
+            self.seq[frame["room"]] = frame["seq"]
+        return frame
+
+    async def until(self, predicate: Any, timeout: float = 5) -> dict[str, Any]:
+        """Receive until a frame matches; earlier frames stay in self.frames."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            frame = await self.recv(max(0.01, left))
+            if predicate(frame):
+                return frame
+
+    async def ack(self, op_id: str) -> dict[str, Any]:
+        return await self.until(lambda f: f.get("op_id") == op_id and f["type"] in
+                                ("ack", "error"))
+
+    async def synced(self) -> None:
+        """Wait until the initial snapshots/replays have arrived (a ping round trip)."""
+        await self.send({"type": "ping", "id": 424242})
+        await self.until(lambda f: f["type"] == "pong" and f.get("id") == 424242)
+
+    async def close(self) -> None:
+        await self.ws.close()

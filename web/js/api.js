@@ -1,0 +1,97 @@
+// Small fetch helpers: JSON in, JSON out, readable error messages.
+
+export class ApiError extends Error {
+  constructor(message, status) { super(message); this.status = status; }
+}
+
+function describe(body, status) {
+  if (body && typeof body.detail === "string") return body.detail;
+  if (body && Array.isArray(body.detail) && body.detail.length) {
+    const d = body.detail[0];
+    const where = (d.loc || []).filter((p) => p !== "body").join(".");
+    return where ? `${where}: ${d.msg}` : d.msg;
+  }
+  if (body && body.message) return body.message;
+  if (status === 404) return "Not found.";
+  return `The server answered ${status}.`;
+}
+
+export async function api(method, path, { body, token } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) { try { data = JSON.parse(text); } catch { data = null; } }
+  if (!res.ok) throw new ApiError(describe(data, res.status), res.status);
+  return data;
+}
+
+export const get = (path, opts) => api("GET", path, opts);
+export const post = (path, body, opts = {}) => api("POST", path, { ...opts, body });
+export const patch = (path, body, opts = {}) => api("PATCH", path, { ...opts, body });
+export const put = (path, body, opts = {}) => api("PUT", path, { ...opts, body });
+
+// --- tiny DOM helpers shared by the pages ------------------------------------------------
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on") && typeof v === "function") node.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(node.dataset, v);
+    else if (v === true) node.setAttribute(k, "");
+    else node.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+export function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+
+export function codeFromPath() {
+  const m = location.pathname.match(/^\/(?:w|j)\/([^/]+)/);
+  return m ? decodeURIComponent(m[1]).toUpperCase() : "";
+}
+
+export const storeKey = (code, role) => `flipchart:${code.toUpperCase()}:${role}`;
+
+export function loadToken(code, role) {
+  return localStorage.getItem(storeKey(code, role));
+}
+
+export function saveToken(code, role, token) {
+  localStorage.setItem(storeKey(code, role), token);
+}
+
+// A connection indicator bound to a SyncClient.
+export function connectionBadge(node, client) {
+  const show = ({ state, waiting }) => {
+    node.dataset.state = state;
+    let text = state === "connected" ? "Connected" : state === "offline" ? "Offline" : state === "reconnecting" ? "Reconnecting…" : "Connecting…";
+    if (waiting && state !== "connected") text += ` · ${waiting} change${waiting === 1 ? "" : "s"} waiting`;
+    else if (waiting) text += " · saving…";
+    node.textContent = text;
+  };
+  client.on("status", show);
+  show({ state: client.state, waiting: client.waiting });
+}
+
+export function toast(message, kind = "error") {
+  let box = document.getElementById("toasts");
+  if (!box) { box = el("div", { id: "toasts", "aria-live": "polite" }); document.body.append(box); }
+  const t = el("div", { class: `toast toast-${kind}`, text: message });
+  box.append(t);
+  setTimeout(() => t.remove(), 5000);
+}

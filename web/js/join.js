@@ -1,0 +1,62 @@
+import { get, post, codeFromPath, saveToken, loadToken } from "./api.js";
+
+const form = document.getElementById("join");
+const codeInput = document.getElementById("code");
+const nameInput = document.getElementById("name");
+const errorBox = document.getElementById("error");
+const titleBox = document.getElementById("workshop-title");
+
+const fromPath = codeFromPath();
+if (fromPath) {
+  codeInput.value = fromPath;
+  lookUp(fromPath);
+  nameInput.focus();
+} else {
+  codeInput.focus();
+}
+const savedName = localStorage.getItem("flipchart:name");
+if (savedName) nameInput.value = savedName;
+
+let lookupTimer = null;
+codeInput.addEventListener("input", () => {
+  clearTimeout(lookupTimer);
+  titleBox.textContent = "";
+  const code = codeInput.value.trim().toUpperCase();
+  if (code.length >= 4) lookupTimer = setTimeout(() => lookUp(code), 300);
+});
+
+async function lookUp(code) {
+  try {
+    const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
+    titleBox.textContent = info.title || info.template_title || "";
+    if (loadToken(code, "participant")) {
+      titleBox.textContent += " · you already joined this one: ";
+      const a = document.createElement("a");
+      a.href = `/w/${encodeURIComponent(info.code)}`;
+      a.textContent = "back to your board";
+      titleBox.append(a);
+    }
+  } catch {
+    titleBox.textContent = "";
+  }
+}
+
+form.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  errorBox.textContent = "";
+  const code = codeInput.value.trim().toUpperCase();
+  const name = nameInput.value.trim();
+  if (!code) { errorBox.textContent = "Enter the workshop code."; codeInput.focus(); return; }
+  if (!name) { errorBox.textContent = "Enter your name."; nameInput.focus(); return; }
+  const button = document.getElementById("join-button");
+  button.disabled = true;
+  try {
+    const joined = await post(`/api/workshops/${encodeURIComponent(code)}/participants`, { name });
+    saveToken(code, "participant", joined.token);
+    localStorage.setItem("flipchart:name", name);
+    location.href = `/w/${encodeURIComponent(code)}`;
+  } catch (err) {
+    errorBox.textContent = err.status === 404 ? "There is no workshop with this code. Check it and try again." : err.message;
+    button.disabled = false;
+  }
+});
