@@ -148,16 +148,18 @@ async def set_group_count(conn: AsyncConnection, workshop: dict[str, Any], count
     existing = await list_groups(conn, workshop["id"])
     for position in range(len(existing), count):
         await _add_group(conn, workshop["id"], position)
+    keep = {g["id"] for g in existing[:count]}
     for group in existing[count:]:
-        await conn.execute(delete(rooms).where(rooms.c.name == group_room(group["id"])))
         members = (await conn.execute(select(participants.c.id)
                                       .where(participants.c.group_id == group["id"]))).all()
-        await conn.execute(delete(groups).where(groups.c.id == group["id"]))
         for member in members:
-            sizes = await _group_sizes(conn, workshop["id"])
+            sizes = {g: size for g, size in (await _group_sizes(conn, workshop["id"])).items()
+                     if g in keep}
             target = min(sizes, key=lambda g: (sizes[g][1], sizes[g][0]))
             await conn.execute(update(participants).where(participants.c.id == member.id)
                                .values(group_id=target))
+        await conn.execute(delete(rooms).where(rooms.c.name == group_room(group["id"])))
+        await conn.execute(delete(groups).where(groups.c.id == group["id"]))
     return await _roster_event(conn, workshop["id"], now)
 
 
