@@ -23,6 +23,7 @@ from app.board.models import rooms
 from app.board.principal import (
     FACILITATOR_ID,
     Principal,
+    Role,
     group_room,
     participant_id,
     workshop_room,
@@ -85,7 +86,7 @@ class Live:
             if workshop is None:
                 return None
             if token_matches(token, workshop["facilitator_token_hash"]):
-                kind = "screen" if role == "screen" else "facilitator"
+                kind: Role = "screen" if role == "screen" else "facilitator"
                 name = "Screen" if kind == "screen" else "Facilitator"
                 who_id = f"screen-{workshop['id']}" if kind == "screen" else FACILITATOR_ID
                 return Principal(who_id, kind, name, workshop["id"]), workshop

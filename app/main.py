@@ -17,6 +17,7 @@ from app.api.pages import WEB_DIR
 from app.board.backplane import Backplane, MemoryBackplane
 from app.board.errors import OpError
 from app.board.hub import Hub
+from app.board.redis_backplane import RedisBackplane
 from app.config import Settings, get_settings
 from app.db import Database
 from app.http import (
@@ -35,8 +36,6 @@ MAX_BODY_BYTES = 64 * 1024
 
 def make_backplane(settings: Settings) -> Backplane:
     if settings.redis_url:
-        from app.board.redis_backplane import RedisBackplane
-
         return RedisBackplane(settings.redis_url)
     return MemoryBackplane()
 

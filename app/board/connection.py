@@ -165,6 +165,7 @@ class Connection:
             self.closed = True
 
     async def _texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
+        texts: list[str]
         if isinstance(item, str):
             return [item]
         if isinstance(item, _Resync):
@@ -175,7 +176,7 @@ class Connection:
         last = self.sent.get(ev.room)
         if last is None or ev.seq <= last:
             return []
-        texts: list[str] = []
+        texts = []
         if ev.seq > last + 1:
             # Another process published out of order, or a hint was lost: read the log.
             texts, last = await self._sync.catch_up(self.who, ev.room, last)

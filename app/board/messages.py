@@ -120,8 +120,12 @@ class NoteReorder(_Frame):
     step: Annotated[int, Field(ge=1, le=1000)]
 
 
+FieldKey = Annotated[str, StringConstraints(
+    pattern=r"^[a-z][a-z0-9_-]{0,39}\.[a-z][a-z0-9_-]{0,39}$")]
+
+
 class FieldSet(_Frame):
-    key: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}\.[a-z][a-z0-9_-]{0,39}$")]
+    key: FieldKey
     value: Annotated[str, StringConstraints(max_length=MAX_FIELD_TEXT)]
     # The field version the client edited; a newer one on the server is a conflict.
     base: int | None = None

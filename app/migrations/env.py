@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlmodel import SQLModel
 
 from app.board import models as _board_models  # noqa: F401  (registers tables)
 from app.workshops import models as _workshop_models  # noqa: F401
-from sqlmodel import SQLModel
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -50,7 +50,7 @@ async def create_workshop(conn: AsyncConnection, template: Template, title: str,
         ))
     except IntegrityError as exc:  # pragma: no cover - lost a race for the same code
         raise OpError("conflict", "Could not reserve a join code; try again.") from exc
-    workshop_id = int(result.inserted_primary_key[0])
+    workshop_id = _new_id(result)
     await store.create_room(conn, workshop_room(workshop_id), workshop_id)
     for position in range(group_count):
         await _add_group(conn, workshop_id, position)
@@ -112,8 +112,9 @@ async def join(conn: AsyncConnection, workshop: dict[str, Any], name: str,
     result = await conn.execute(insert(participants).values(
         workshop_id=workshop["id"], group_id=group_id, name=name,
         token_hash=hash_token(token), created_at=now))
-    row = {"id": int(result.inserted_primary_key[0]), "group_id": group_id, "name": name}
-    return row, token, await _roster_event(conn, workshop["id"], now, by=participant_id(row["id"]))
+    new_id = _new_id(result)
+    row = {"id": new_id, "group_id": group_id, "name": name}
+    return row, token, await _roster_event(conn, workshop["id"], now, by=participant_id(new_id))
 
 
 async def rename_group(conn: AsyncConnection, workshop_id: int, group_id: int, name: str,
@@ -184,11 +185,15 @@ async def set_settings(conn: AsyncConnection, workshop: dict[str, Any], template
                            .values(**changes))
 
 
+def _new_id(result: Any) -> int:
+    return int(result.inserted_primary_key[0])
+
+
 async def _add_group(conn: AsyncConnection, workshop_id: int, position: int) -> None:
     result = await conn.execute(insert(groups).values(workshop_id=workshop_id,
                                                       name=f"Group {position + 1}",
                                                       position=position))
-    group_id = int(result.inserted_primary_key[0])
+    group_id = _new_id(result)
     await store.create_room(conn, group_room(group_id), workshop_id)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import httpx
+from conftest import create_workshop, join
 
 from app.workshops.codes import ALPHABET
-from conftest import create_workshop, join
 
 
 async def test_health_answers_ok(http: httpx.AsyncClient) -> None:

@@ -1,0 +1,115 @@
+"""Shared set-up for the board socket tests: a workshop, people in groups, phase moves."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from conftest import Client, RunningServer, Workshop, create_workshop, join
+
+
+@dataclass
+class Cast:
+    """A workshop with Ann and Bob in one group and Cy in the other."""
+
+    workshop: Workshop
+    ann: dict[str, Any]
+    bob: dict[str, Any]
+    cy: dict[str, Any]
+
+    @property
+    def room(self) -> str:
+        return f"group:{self.ann['group_id']}"
+
+    @property
+    def other_room(self) -> str:
+        return f"group:{self.cy['group_id']}"
+
+    @property
+    def workshop_room(self) -> str:
+        return f"workshop:{self.workshop.id}"
+
+
+async def cast(http: httpx.AsyncClient, *actions: str) -> Cast:
+    """Create a two-group workshop, seat Ann+Bob and Cy, then apply phase actions."""
+    workshop = await create_workshop(http, groups=2)
+    ann = await join(http, workshop.code, "Ann")
+    bob = await join(http, workshop.code, "Bob", group_id=ann["group_id"])
+    cy = await join(http, workshop.code, "Cy")
+    assert cy["group_id"] != ann["group_id"]
+    people = Cast(workshop, ann, bob, cy)
+    for action in actions:
+        await phase(http, people.workshop, action)
+    return people
+
+
+async def phase(http: httpx.AsyncClient, workshop: Workshop, action: str) -> dict[str, Any]:
+    response = await http.post(f"/api/workshops/{workshop.code}/phase",
+                               json={"action": action}, headers=workshop.auth)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def connect(server: RunningServer, workshop: Workshop, token: str,
+                  since: dict[str, int] | None = None, role: str | None = None) -> Client:
+    client = await Client.connect(server, workshop.code, token, since=since, role=role)
+    await client.synced()
+    return client
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+async def create(client: Client, room: str, section: str, text: str,
+                 note_id: str | None = None, **extra: Any) -> tuple[str, dict[str, Any]]:
+    """Create a note and wait for its ack; returns (note id, ack frame)."""
+    note_id = note_id or new_id()
+    op_id = await client.op(room, "note.create", {"id": note_id, "section": section,
+                                                  "text": text, **extra})
+    ack = await client.ack(op_id)
+    assert ack["type"] == "ack", ack
+    return note_id, ack
+
+
+async def expect_error(client: Client, room: str, kind: str, data: dict[str, Any]) -> str:
+    op_id = await client.op(room, kind, data)
+    reply = await client.ack(op_id)
+    assert reply["type"] == "error", reply
+    code: str = reply["code"]
+    return code
+
+
+def events(client: Client, room: str, kind: str | None = None) -> list[dict[str, Any]]:
+    return [f for f in client.frames if f["type"] == "event" and f["room"] == room
+            and (kind is None or f["kind"] == kind)]
+
+
+def snapshot(client: Client, room: str) -> dict[str, Any] | None:
+    found = [f for f in client.frames if f["type"] == "snapshot" and f["room"] == room]
+    return found[-1] if found else None
+
+
+def welcome_snapshot(client: Client, room: str) -> dict[str, Any]:
+    found = snapshot(client, room)
+    assert found is not None, f"no snapshot for {room}: {client.frames}"
+    return found
+
+
+def all_text(client: Client) -> str:
+    """Every frame the client got (welcome included), as one string to search."""
+    return json.dumps([client.welcome, *client.frames])
+
+
+async def board(server: RunningServer, workshop: Workshop, room: str) -> dict[str, Any]:
+    """The room's state as a fresh facilitator connection sees it."""
+    viewer = await connect(server, workshop, workshop.token)
+    try:
+        return welcome_snapshot(viewer, room)
+    finally:
+        await viewer.close()
