@@ -1,0 +1,34 @@
+"""Small helpers shared by the phase tests (REST phase actions and workshop state)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from conftest import Workshop
+
+
+async def phase(http: httpx.AsyncClient, workshop: Workshop, action: str,
+                seconds: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"action": action}
+    if seconds is not None:
+        body["seconds"] = seconds
+    response = await http.post(f"/api/workshops/{workshop.code}/phase", json=body,
+                               headers=workshop.auth)
+    assert response.status_code == 200, response.text
+    view: dict[str, Any] = response.json()
+    return view
+
+
+async def current(http: httpx.AsyncClient, workshop: Workshop) -> dict[str, Any]:
+    response = await http.get(f"/api/workshops/{workshop.code}")
+    assert response.status_code == 200, response.text
+    view: dict[str, Any] = response.json()["phase"]
+    return view
+
+
+async def settings(http: httpx.AsyncClient, workshop: Workshop,
+                   **changes: Any) -> httpx.Response:
+    return await http.patch(f"/api/workshops/{workshop.code}", json=changes,
+                            headers=workshop.auth)
