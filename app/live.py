@@ -45,6 +45,7 @@ from app.phases.engine import (
 )
 from app.phases.templates import Template
 from app.workshops import service as workshops
+from app.workshops.export import build_report
 from app.workshops.models import workshops as workshop_table
 from app.workshops.tokens import token_matches
 
@@ -408,11 +409,15 @@ class Live:
         frame.update(notes=notes, fields=await store.room_fields(conn, room))
         return frame
 
-    async def board_state(self, room: str) -> dict[str, Any]:
-        """A group board's full state as the facilitator sees it (export, plenary)."""
+    async def report(self, workshop: dict[str, Any], names: bool) -> dict[str, Any]:
+        """Everything every group wrote, as the facilitator sees it."""
         async with self.db.read() as conn:
-            return {"notes": await store.room_notes(conn, room),
-                    "fields": await store.room_fields(conn, room)}
+            people = await workshops.roster(conn, workshop["id"])
+            boards = {g["room"]: {"notes": await store.room_notes(conn, g["room"]),
+                                  "fields": await store.room_fields(conn, g["room"])}
+                      for g in people["groups"]}
+        return build_report(workshop, self.templates[workshop["template"]], people, boards,
+                            names=names)
 
 
 def _state_columns(state: PhaseState) -> dict[str, Any]:

@@ -190,7 +190,9 @@ class Client:
     @classmethod
     async def connect(cls, server: RunningServer, code: str, token: str,
                       since: dict[str, int] | None = None, role: str | None = None) -> Client:
-        ws = await websockets.connect(server.ws_url(code), max_size=2**22)
+        # Unbounded: a test reads frames only when it needs them.
+        ws = await websockets.connect(server.ws_url(code), max_size=2**22, max_queue=None,
+                                      close_timeout=2)
         hello: dict[str, Any] = {"type": "hello", "token": token, "since": since or {}}
         if role:
             hello["role"] = role

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Response
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.api.deps import FacilitatorDep, LiveDep, WorkshopDep
 from app.board.principal import participant_id
 from app.phases.engine import ACTIONS
+from app.workshops import export
 from app.workshops.qr import qr_svg
 
 router = APIRouter(prefix="/api/workshops", tags=["workshops"])
@@ -169,3 +171,31 @@ async def join_qr(workshop: WorkshopDep, live: LiveDep) -> Response:
     url = _urls(live.settings.public_url, workshop["code"]).join
     return Response(qr_svg(url), media_type="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=3600"})
+
+
+EXPORT_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@router.get("/{code}/export", response_class=Response)
+async def export_report(workshop: FacilitatorDep, live: LiveDep,
+                        format: Literal["md", "json", "csv", "docx"] = "md",
+                        names: bool = True) -> Response:
+    """The workshop report for the facilitator: md, json (full board state), csv or docx."""
+    report = await live.report(workshop, names)
+    body: str | bytes
+    if format == "json":
+        body = json.dumps(report, ensure_ascii=False, indent=2)
+    elif format == "csv":
+        body = export.to_csv(report)
+    elif format == "docx":
+        body = export.to_docx(report)
+    else:
+        body = export.to_markdown(report)
+    filename = f"flipchart-{workshop['code']}.{format}"
+    return Response(body, media_type=EXPORT_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -122,7 +122,10 @@ async def _handshake(websocket: WebSocket, live: Live,
     except TimeoutError:
         await websocket.close(CLOSE_HELLO_TIMEOUT, "say hello within the time limit")
         return None
-    except (WebSocketDisconnect, KeyError, RuntimeError):
+    except (KeyError, RuntimeError):
+        await websocket.close(CLOSE_BAD_TOKEN, "the first frame must be a JSON hello")
+        return None
+    except WebSocketDisconnect:
         return None
     try:
         hello = Hello.model_validate_json(raw)

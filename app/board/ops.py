@@ -133,6 +133,7 @@ async def reorder_note(conn: AsyncConnection, room: str, who: Principal, data: N
     lane.insert(position, note)
     renumbered = await _renumber(conn, lane, now)
     moved = dict(note, step=position + 1, version=note["version"] + 1, updated_at=now)
+    await store.update_note(conn, note["id"], {"version": moved["version"], "updated_at": now})
     return Change("note.reorder", dict(moved, renumbered=renumbered), _private_to(note))
 
 

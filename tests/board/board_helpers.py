@@ -101,9 +101,13 @@ def welcome_snapshot(client: Client, room: str) -> dict[str, Any]:
     return found
 
 
-def all_text(client: Client) -> str:
-    """Every frame the client got (welcome included), as one string to search."""
-    return json.dumps([client.welcome, *client.frames])
+def all_text(client: Client, errors: bool = True) -> str:
+    """Every frame the client got (welcome included), as one string to search.
+
+    errors=False leaves out error frames, which may echo what the client itself sent.
+    """
+    frames = [f for f in client.frames if errors or f["type"] != "error"]
+    return json.dumps([client.welcome, *frames])
 
 
 async def board(server: RunningServer, workshop: Workshop, room: str) -> dict[str, Any]:
@@ -113,3 +117,11 @@ async def board(server: RunningServer, workshop: Workshop, room: str) -> dict[st
         return welcome_snapshot(viewer, room)
     finally:
         await viewer.close()
+
+
+async def shut(*clients: Client) -> None:
+    """Drain, then close: a client with a full unread buffer stalls its close handshake."""
+    for client in clients:
+        if client.ws.state.name == "OPEN":
+            await client.synced()
+        await client.close()

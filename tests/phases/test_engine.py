@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from app.phases.engine import (
@@ -253,15 +255,11 @@ def test_warning_is_due_only_in_the_last_minute_of_a_running_phase(a2: Template)
     assert warning_due(state, ends - WARNING_SECONDS)
     assert warning_due(state, ends - 0.001)
     assert not warning_due(state, ends)  # at the deadline it ends instead
-    from dataclasses import replace
-
     assert not warning_due(replace(state, warned=True), ends - 10)
     assert not warning_due(act(state, "pause", a2, ends - 30), ends - 10)
 
 
 def test_next_deadline_is_the_warning_then_the_end(a2: Template) -> None:
-    from dataclasses import replace
-
     state = started(a2)
     assert next_deadline(state) == T0 + 600 - WARNING_SECONDS
     assert next_deadline(replace(state, warned=True)) == T0 + 600

@@ -129,11 +129,11 @@ function tick() {
 // --- presence --------------------------------------------------------------------------
 function renderPresence() {
   const list = clear($("people"));
-  const members = client.room(groupRoom).presence || [];
+  const members = (client.room(groupRoom).presence || []).filter((m) => m.role === "participant");
   for (const m of members) {
     const editing = m.editing ? " · editing" : "";
     list.append(el("li", {}, el("span", { class: "dot on" }),
-      el("span", { text: `${m.name}${m.id === client.you?.id ? " (you)" : ""}${m.role !== "participant" ? ` (${m.role})` : ""}${editing}` })));
+      el("span", { text: `${m.name}${m.id === client.you?.id ? " (you)" : ""}${editing}` })));
   }
   panels.forEach((p) => p.render && p.render());
 }
@@ -169,11 +169,26 @@ function buildPanels() {
   panels.forEach((c) => c.layout && c.layout());
 }
 
+const expanded = new Set();     // read-only sections the participant opened
+
 function panelShell(s) {
   const canWrite = isWritable(s.key);
-  const node = el("section", { class: `panel${canWrite ? "" : " readonly"}`, "data-section": s.key, "aria-label": s.title });
+  const open = canWrite || expanded.has(s.key);
+  const node = el("section", { class: `panel${canWrite ? "" : " readonly"}${open ? "" : " collapsed"}`, "data-section": s.key, "aria-label": s.title });
   const head = el("div", { class: "panel-head" }, el("h2", { class: "panel-title", text: s.title }));
   node.append(head);
+  if (!canWrite) {
+    const toggle = el("button", { type: "button", class: "small toggle", "aria-expanded": String(open) }, open ? "Hide" : "Show");
+    toggle.addEventListener("click", () => {
+      const nowOpen = node.classList.toggle("collapsed") === false;
+      if (nowOpen) expanded.add(s.key); else expanded.delete(s.key);
+      toggle.textContent = nowOpen ? "Hide" : "Show";
+      toggle.setAttribute("aria-expanded", String(nowOpen));
+      const ctl = panels.get(s.key);
+      if (ctl) { if (ctl.layout) ctl.layout(); if (ctl.render) ctl.render(); }
+    });
+    head.append(toggle);
+  }
   if (s.hint) node.append(el("p", { class: "hint", text: s.hint }));
   return { node, head, canWrite };
 }
@@ -193,9 +208,12 @@ function notePanel(s) {
     node.append(el("p", { class: "example", text: `For example: “${s.example[0]}”` }));
   }
   const canvas = el("div", { class: "canvas", "data-section": s.key });
+  const scroller = el("div", { class: "canvas-scroll" }, canvas);
   const empty = el("div", { class: "empty-hint", text: canWrite ? "Double-click here or use “Add note”." : "No notes yet." });
   canvas.append(empty);
-  node.append(canvas);
+  node.append(scroller);
+  const count = el("span", { class: "pick-count" });
+  head.insertBefore(count, head.children[1] || null);
   const els = new Map();
   let scale = 1;
 
@@ -221,8 +239,17 @@ function notePanel(s) {
     elm.dataset.y = String(Math.round(y));
   }
 
+  function measure() {
+    const avail = scroller.clientWidth;
+    if (!avail) return;
+    // Phones get a readable minimum size and scroll sideways; wider screens fit the width.
+    scale = Math.max(avail / W, 0.42);
+    canvas.style.width = `${Math.floor(W * scale)}px`;
+    canvas.style.height = `${Math.floor(H * scale)}px`;
+  }
+
   function layout() {
-    scale = (canvas.clientWidth || 800) / W;
+    measure();
     for (const [id, elm] of els) {
       const n = client.room(groupRoom).notes.get(id);
       if (n && !elm.classList.contains("dragging")) { const p = position(n); place(elm, p.x, p.y); }
@@ -230,9 +257,10 @@ function notePanel(s) {
   }
 
   function render() {
-    scale = (canvas.clientWidth || 800) / W;
+    measure();
     const list = notes();
     empty.classList.toggle("hidden", list.length > 0);
+    count.textContent = list.length ? `${list.length} note${list.length === 1 ? "" : "s"}` : "";
     const seen = new Set();
     for (const n of list) {
       seen.add(n.id);

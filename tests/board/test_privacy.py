@@ -1,0 +1,90 @@
+"""Individual-phase notes stay with their author (and the facilitator) until the group phase."""
+
+from __future__ import annotations
+
+import httpx
+
+from board_helpers import (
+    all_text,
+    cast,
+    connect,
+    create,
+    events,
+    expect_error,
+    phase,
+    shut,
+    welcome_snapshot,
+)
+from conftest import RunningServer
+
+SECRET = "Ann-only: I call the family first zq7"
+
+
+async def test_a_private_note_reaches_the_facilitator_but_only_a_hidden_event_reaches_groupmates(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http, "start")
+    room = people.room
+    ann = await connect(server, people.workshop, people.ann["token"])
+    bob = await connect(server, people.workshop, people.bob["token"])
+    cy = await connect(server, people.workshop, people.cy["token"])
+    facilitator = await connect(server, people.workshop, people.workshop.token)
+    screen = await connect(server, people.workshop, people.workshop.token, role="screen")
+    bob_since = dict(bob.seq)
+
+    note_id, ack = await create(ann, room, "procedure", SECRET, actors=["class tutor"])
+    seen = await facilitator.until(lambda f: f["type"] == "event" and f["room"] == room)
+    assert seen["seq"] == ack["seq"]
+    assert seen["kind"] == "note.create"
+    assert seen["data"]["text"] == SECRET
+    assert seen["data"]["private"] is True
+
+    hidden = await bob.until(lambda f: f["type"] == "event" and f["room"] == room)
+    assert hidden == {"type": "event", "room": room, "seq": ack["seq"], "kind": "hidden",
+                      "data": {}, "op_id": None, "by": ""}
+    on_screen = await screen.until(lambda f: f["type"] == "event" and f["room"] == room)
+    assert on_screen["kind"] == "hidden"
+
+    # Bob can neither read, change nor learn of Ann's note by guessing its id.
+    assert await expect_error(bob, room, "note.update", {"id": note_id, "text": "x"}) \
+        == "not_found"
+    assert await expect_error(bob, room, "note.delete", {"id": note_id}) == "not_found"
+    # His own private note does not reach Ann either.
+    bob_note, _ = await create(bob, room, "procedure", "Bob's own step")
+    await ann.until(lambda f: f["type"] == "event" and f["kind"] == "hidden")
+
+    for client in (ann, bob, cy, facilitator, screen):
+        await client.synced()
+    for client in (bob, cy, screen):
+        assert SECRET not in all_text(client)
+        assert note_id not in all_text(client, errors=False)
+    assert "Bob's own step" not in all_text(ann)
+    assert [f for f in cy.frames if f.get("room") == room] == []
+
+    # Neither a fresh snapshot nor a replay on reconnect shows it to Bob.
+    await shut(bob)
+    fresh = await connect(server, people.workshop, people.bob["token"])
+    assert [n["id"] for n in welcome_snapshot(fresh, room)["notes"]] == [bob_note]
+    replay = await connect(server, people.workshop, people.bob["token"], since=bob_since)
+    assert [f["kind"] for f in events(replay, room)] == ["hidden", "note.create"]
+    for client in (fresh, replay):
+        assert SECRET not in all_text(client)
+        assert note_id not in all_text(client)
+    mine = await connect(server, people.workshop, people.ann["token"])
+    assert [n["text"] for n in welcome_snapshot(mine, room)["notes"]] == [SECRET]
+
+    # The group phase reveals everyone's notes to the group.
+    await phase(http, people.workshop, "next")
+    reveal = await fresh.until(lambda f: f["type"] == "event" and f["room"] == room
+                               and f["kind"] == "notes.reveal")
+    revealed = {n["id"]: n for n in reveal["data"]["notes"]}
+    assert set(revealed) == {note_id, bob_note}
+    assert revealed[note_id]["text"] == SECRET
+    assert revealed[note_id]["actors"] == ["class tutor"]
+    assert not any(n["private"] for n in revealed.values())
+    await screen.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
+    await cy.synced()
+    assert SECRET not in all_text(cy)
+    after = await connect(server, people.workshop, people.bob["token"])
+    assert {n["id"] for n in welcome_snapshot(after, room)["notes"]} == {note_id, bob_note}
+    await shut(ann, cy, facilitator, screen, fresh, replay, mine, after)

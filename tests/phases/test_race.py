@@ -1,0 +1,88 @@
+"""Several engines racing on one deadline: compare-and-set makes each transition happen once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from conftest import FakeClock, RunningServer, Workshop, create_workshop, start_server
+from phase_helpers import current, phase
+from sqlalchemy import select
+
+from app.board.models import events
+from app.live import Live
+from app.phases import store as phase_store
+from app.workshops.models import workshops
+
+
+async def logged_kinds(live: Live, workshop: Workshop) -> list[str]:
+    async with live.db.read() as conn:
+        rows = await conn.execute(select(events.c.kind)
+                                  .where(events.c.room == f"workshop:{workshop.id}")
+                                  .order_by(events.c.seq))
+        return [r.kind for r in rows if r.kind.startswith("phase")]
+
+
+async def phase_version(live: Live, workshop: Workshop) -> int:
+    async with live.db.read() as conn:
+        version = (await conn.execute(select(workshops.c.phase_version)
+                                      .where(workshops.c.id == workshop.id))).scalar_one()
+    return int(version)
+
+
+async def test_two_engines_sharing_a_database_advance_a_deadline_once(
+    server: RunningServer, http: httpx.AsyncClient, clock: FakeClock,
+) -> None:
+    live = server.live
+    other = Live(live.settings, live.db, live.hub, live.templates, clock)
+    workshop = await create_workshop(http, "activity-2", groups=2)
+    ends_at = (await phase(http, workshop, "start"))["ends_at"]
+    version = await phase_version(live, workshop)
+
+    clock.now = ends_at
+    fired = await asyncio.gather(*(engine.fire_due() for engine in [live, other] * 3))
+    assert sum(fired) == 1
+    assert await logged_kinds(live, workshop) == ["phase", "phase"]
+    assert await phase_version(live, workshop) == version + 1
+    state = await current(http, workshop)
+    assert (state["index"], state["ends_at"]) == (1, ends_at + 15 * 60)
+
+
+async def test_two_servers_on_one_database_apply_a_chain_of_missed_deadlines_once(
+    database_url: str, clock: FakeClock,
+) -> None:
+    one = await start_server(database_url, clock)
+    two = await start_server(database_url, clock)
+    try:
+        async with httpx.AsyncClient(base_url=one.base_url, timeout=10) as http:
+            workshop = await create_workshop(http, "activity-3", groups=2)
+            ends_at = (await phase(http, workshop, "start"))["ends_at"]
+            version = await phase_version(one.live, workshop)
+            clock.now = ends_at + 15 * 60 + 1                 # two deadlines are due
+            fired = await asyncio.gather(one.live.fire_due(), two.live.fire_due(),
+                                         one.live.fire_due(), two.live.fire_due())
+            assert sum(fired) == 2
+            assert await logged_kinds(one.live, workshop) == ["phase", "phase", "phase"]
+            assert await phase_version(one.live, workshop) == version + 2
+            state = await current(http, workshop)
+            assert (state["index"], state["ends_at"]) == (2, ends_at + 30 * 60)
+    finally:
+        await two.stop()
+        await one.stop()
+
+
+async def test_a_transition_from_a_stale_state_does_not_land(
+    server: RunningServer, http: httpx.AsyncClient, clock: FakeClock,
+) -> None:
+    workshop = await create_workshop(http, "activity-2", groups=1)
+    await phase(http, workshop, "start")
+    live = server.live
+    async with live.db.read() as conn:
+        row = await phase_store.load_workshop(conn, workshop.id)
+    assert row is not None
+    stale = phase_store.state_of(row)
+    await phase(http, workshop, "pause")                      # someone else got there first
+    async with live.db.write() as conn:
+        landed = await phase_store.compare_and_set(conn, workshop.id, stale, stale)
+    assert landed is False
+    assert (await current(http, workshop))["status"] == "paused"

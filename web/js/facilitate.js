@@ -1,0 +1,213 @@
+// The facilitator's control room.
+import { SyncClient, secondsLeft, formatClock } from "./sync.js";
+import { get, patch, put, el, clear, codeFromPath, loadToken, connectionBadge, toast } from "./api.js";
+
+const code = codeFromPath();
+const token = loadToken(code, "facilitator");
+const $ = (id) => document.getElementById(id);
+let template = null;
+let client = null;
+let workshopRoom = null;
+
+function fatal(message) {
+  $("fatal").textContent = message;
+  $("fatal").classList.remove("hidden");
+  $("main").classList.add("hidden");
+}
+
+async function start() {
+  $("join-code").textContent = code;
+  const joinUrl = `${location.origin}/j/${code}`;
+  $("join-link").href = joinUrl;
+  $("join-link").textContent = joinUrl;
+  $("qr").src = `/api/workshops/${encodeURIComponent(code)}/qr.svg`;
+  $("screen-link").href = `/w/${encodeURIComponent(code)}/screen`;
+  if (!token) { fatal(`This browser does not hold the facilitator key for workshop ${code}. Open it from the browser that created it.`); return; }
+  try {
+    const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
+    $("workshop-title").textContent = info.title || info.template_title;
+    document.title = `${code} · Facilitate · Flipchart`;
+    template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
+  } catch (err) { fatal(err.message); return; }
+
+  client = new SyncClient({ code, token });
+  connectionBadge($("conn"), client);
+  client.on("unauthorized", () => fatal("The facilitator key for this workshop is not valid any more."));
+  client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; renderGroups(); });
+  client.on("change", ({ room, kind }) => {
+    if (room === workshopRoom) {
+      if (kind === "phase" || kind === "phase.warning" || kind === "snapshot") renderPhase();
+      if (kind === "roster" || kind === "snapshot" || kind === "spotlight") renderGroups();
+    } else scheduleGroups();
+  });
+  client.on("presence", scheduleGroups);
+  client.on("error", (err) => toast(err.message));
+  client.connect();
+  setInterval(tick, 250);
+}
+
+let groupsTimer = null;
+function scheduleGroups() { clearTimeout(groupsTimer); groupsTimer = setTimeout(renderGroups, 100); }
+
+function phase() { return workshopRoom ? client.room(workshopRoom).phase : null; }
+
+// --- phase + timeline --------------------------------------------------------------------
+function renderPhase() {
+  const p = phase();
+  if (!p) return;
+  $("phase-title").textContent = p.status === "lobby" ? "Lobby: waiting to start" : p.title;
+  const labels = { lobby: "Lobby", running: "Running", paused: "Paused", timeup: "Time is up", plenary: "Plenary", closed: "Closed" };
+  $("phase-status").textContent = labels[p.status] || p.status;
+  const tp = template.phases.find((x) => x.key === p.key);
+  $("phase-instructions").textContent = tp ? tp.instructions || "" : "People join with the code; start when everyone is in.";
+  const show = {
+    start: p.status === "lobby",
+    pause: p.status === "running",
+    resume: p.status === "paused",
+    extend: ["running", "paused", "timeup"].includes(p.status),
+    previous: !["lobby"].includes(p.status) && (p.index > 0 || p.status === "closed"),
+    next: !["lobby", "closed"].includes(p.status),
+  };
+  for (const b of $("controls").querySelectorAll("button")) b.classList.toggle("hidden", !show[b.dataset.action]);
+  $("controls").querySelector("[data-action=next]").textContent = p.status === "plenary" ? "Close workshop" : "Next ▶";
+  $("auto-advance").checked = !!p.auto_advance;
+  $("group-count-card").classList.toggle("hidden", p.status !== "lobby");
+  renderTimeline(p);
+  tick();
+}
+
+function renderTimeline(p) {
+  const list = clear($("timeline"));
+  const editable = p.status === "lobby";
+  (p.timeline || []).forEach((t, i) => {
+    const state = i === p.index && p.status !== "closed" ? "current" : i < p.index ? "done" : "";
+    const li = el("li", { class: state }, el("span", { class: "t-title", text: t.title }));
+    if (t.mode === "plenary" && !t.minutes) li.append(el("span", { class: "muted small", text: "open" }));
+    else if (editable) {
+      const input = el("input", { type: "number", min: "1", max: "120", value: t.minutes, "aria-label": `Minutes for ${t.title}` });
+      input.addEventListener("change", async () => {
+        const v = Number(input.value);
+        if (!Number.isInteger(v) || v < 1 || v > 120) { toast("Minutes go from 1 to 120."); input.value = t.minutes; return; }
+        try { await patch(`/api/workshops/${encodeURIComponent(code)}`, { minutes: { [t.key]: v } }, { token }); }
+        catch (err) { toast(err.message); input.value = t.minutes; }
+      });
+      li.append(input, el("span", { class: "muted small", text: "min" }));
+    } else li.append(el("span", { class: "muted small", text: `${t.minutes} min` }));
+    list.append(li);
+  });
+  const total = (p.timeline || []).reduce((a, t) => a + (t.minutes || 0), 0);
+  $("timeline-hint").textContent = `${total} minutes in all.${editable ? " Minutes can be changed until the workshop starts." : ""}`;
+}
+
+function tick() {
+  const p = phase();
+  const node = $("countdown");
+  if (!p) return;
+  const left = secondsLeft(p, client);
+  node.textContent = left == null ? "" : formatClock(left);
+  node.classList.toggle("warn", left != null && left <= 60 && left > 0);
+  node.classList.toggle("over", left === 0);
+}
+
+$("controls").addEventListener("click", (ev) => {
+  const b = ev.target.closest("button[data-action]");
+  if (!b || !workshopRoom) return;
+  const action = b.dataset.action;
+  if (action === "next" && phase()?.status === "plenary" && !confirm("Close the workshop? Boards become read-only.")) return;
+  const data = action === "extend" ? { seconds: Number(b.dataset.seconds) } : {};
+  client.op(workshopRoom, `phase.${action}`, data);
+});
+
+$("auto-advance").addEventListener("change", async (ev) => {
+  try { await patch(`/api/workshops/${encodeURIComponent(code)}`, { auto_advance: ev.target.checked }, { token }); }
+  catch (err) { toast(err.message); }
+});
+
+$("group-count-set").addEventListener("click", async () => {
+  const count = Number($("group-count").value);
+  if (!Number.isInteger(count) || count < 1 || count > 20) { toast("Choose between 1 and 20 groups."); return; }
+  try { await put(`/api/workshops/${encodeURIComponent(code)}/groups`, { count }, { token }); }
+  catch (err) { toast(err.message); }
+});
+
+$("export").addEventListener("click", async () => {
+  try {
+    const res = await fetch(`/api/workshops/${encodeURIComponent(code)}/export?format=md`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`The report is not available (${res.status}).`);
+    const blob = await res.blob();
+    const a = el("a", { href: URL.createObjectURL(blob), download: `flipchart-${code}.md` });
+    document.body.append(a); a.click(); a.remove();
+  } catch (err) { toast(err.message); }
+});
+
+// --- groups ----------------------------------------------------------------------------
+let dragging = null;
+
+function renderGroups() {
+  if (!workshopRoom) return;
+  const roster = client.room(workshopRoom).roster;
+  if (!roster) return;
+  if (document.activeElement && document.activeElement.classList.contains("gname")) return; // renaming
+  const box = clear($("groups"));
+  const p = phase();
+  const spot = client.room(workshopRoom).spotlight;
+  $("group-count").value = roster.groups.length;
+  for (const g of roster.groups) {
+    const room = client.rooms.get(g.room) || client.room(g.room);
+    const online = new Set((room.presence || []).map((m) => m.id));
+    const card = el("div", { class: "group", "data-group": g.id });
+    const name = el("input", { class: "gname", type: "text", value: g.name, maxlength: "40", "aria-label": "Group name" });
+    name.addEventListener("keydown", (ev) => { if (ev.key === "Enter") name.blur(); if (ev.key === "Escape") { name.value = g.name; name.blur(); } });
+    name.addEventListener("blur", async () => {
+      const v = name.value.trim();
+      if (!v || v === g.name) { name.value = g.name; scheduleGroups(); return; }
+      try { await patch(`/api/workshops/${encodeURIComponent(code)}/groups/${g.id}`, { name: v }, { token }); }
+      catch (err) { toast(err.message); name.value = g.name; }
+      scheduleGroups();
+    });
+    card.append(name);
+    const members = el("ul", { class: "people members" });
+    if (!g.members.length) members.append(el("li", { class: "muted small", text: "Nobody yet" }));
+    for (const m of g.members) {
+      const li = el("li", { draggable: "true", "data-pid": m.id }, el("span", { class: `dot${online.has(m.id) ? " on" : ""}`, title: online.has(m.id) ? "online" : "offline" }), el("span", { text: m.name }));
+      li.addEventListener("dragstart", (ev) => { dragging = { pid: m.id, from: g.id }; ev.dataTransfer.setData("text/plain", m.id); ev.dataTransfer.effectAllowed = "move"; });
+      li.addEventListener("dragend", () => { dragging = null; });
+      members.append(li);
+    }
+    card.append(members);
+    card.addEventListener("dragover", (ev) => { if (dragging && dragging.from !== g.id) { ev.preventDefault(); card.classList.add("drop-target"); } });
+    card.addEventListener("dragleave", () => card.classList.remove("drop-target"));
+    card.addEventListener("drop", async (ev) => {
+      ev.preventDefault();
+      card.classList.remove("drop-target");
+      const pid = dragging ? dragging.pid : ev.dataTransfer.getData("text/plain");
+      dragging = null;
+      if (!pid) return;
+      try { await patch(`/api/workshops/${encodeURIComponent(code)}/participants/${encodeURIComponent(pid)}`, { group_id: g.id }, { token }); }
+      catch (err) { toast(err.message); }
+    });
+    const counts = el("div", { class: "counts" });
+    for (const s of template.sections) {
+      if (["steps", "cards", "pairs"].includes(s.kind)) {
+        const n = [...room.notes.values()].filter((x) => x.section === s.key).length;
+        counts.append(el("div", {}, el("span", { text: s.title.length > 34 ? `${s.title.slice(0, 32)}…` : s.title }), el("strong", { text: String(n) })));
+      } else if (s.kind === "pick") {
+        const f = room.fields[s.key];
+        const labels = f ? (s.options || []).filter((o) => f.value.includes(o.value)).map((o) => o.label) : [];
+        counts.append(el("div", {}, el("span", { text: "Picked" }), el("strong", { text: labels.length ? labels.join("; ") : "—" })));
+      } else if (s.kind === "form") {
+        const filled = (s.fields || []).filter((f) => room.fields[`${s.key}.${f.key}`]?.value).length;
+        counts.append(el("div", {}, el("span", { text: s.title }), el("strong", { text: `${filled}/${(s.fields || []).length}` })));
+      }
+    }
+    card.append(counts);
+    if (p && (p.status === "plenary" || p.status === "closed")) {
+      const on = spot === g.id;
+      card.append(el("button", { type: "button", class: on ? "primary" : "", onclick: () => client.op(workshopRoom, "plenary.spotlight", { group_id: on ? null : g.id }) },
+        on ? "Spotlight on · turn off" : "Spotlight this group"));
+    }
+    box.append(card);
+  }
+}
+
+start();

@@ -1,0 +1,142 @@
+// The projector: read-only, large type.
+import { SyncClient, secondsLeft, formatClock } from "./sync.js";
+import { get, el, clear, codeFromPath, loadToken, connectionBadge } from "./api.js";
+
+const code = codeFromPath();
+const token = loadToken(code, "facilitator");
+const $ = (id) => document.getElementById(id);
+let template = null;
+let client = null;
+let workshopRoom = null;
+let countdownNode = null;
+
+async function start() {
+  if (!token) {
+    clear($("view")).append(el("p", { class: "screen-title", text: "Open this screen from the facilitator's browser." }));
+    return;
+  }
+  const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
+  $("workshop-title").textContent = info.title || info.template_title;
+  template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
+  client = new SyncClient({ code, token, role: "screen" });
+  connectionBadge($("conn"), client);
+  client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; });
+  client.on("change", schedule);
+  client.on("unauthorized", () => clear($("view")).append(el("p", { class: "screen-title", text: "This screen's key is not valid." })));
+  client.connect();
+  setInterval(tick, 250);
+}
+
+let timer = null;
+function schedule() { clearTimeout(timer); timer = setTimeout(render, 80); }
+
+function phase() { return workshopRoom ? client.room(workshopRoom).phase : null; }
+
+function render() {
+  const p = phase();
+  const roster = workshopRoom && client.room(workshopRoom).roster;
+  if (!p || !roster) return;
+  const view = clear($("view"));
+  countdownNode = null;
+  if (p.status === "lobby") return lobby(view, roster);
+  if (p.status === "plenary" || p.status === "closed" || p.mode === "plenary") return plenary(view, roster, p);
+  working(view, roster, p);
+}
+
+function lobby(view, roster) {
+  const names = roster.groups.flatMap((g) => g.members.map((m) => m.name));
+  view.append(el("div", { class: "screen-lobby" },
+    el("div", {},
+      el("div", { class: "screen-title", text: template.title }),
+      el("div", { class: "muted screen-url", text: `Go to ${location.host} and enter` }),
+      el("div", { class: "screen-code", text: code }),
+      el("div", { class: "screen-names" }, names.length ? names.map((n) => el("span", { text: n })) : el("span", { class: "muted", text: "Waiting for people to join…" }))),
+    el("img", { class: "screen-qr", src: `/api/workshops/${encodeURIComponent(code)}/qr.svg`, alt: "QR code to join" })));
+}
+
+function noteSections() { return template.sections.filter((s) => ["steps", "cards", "pairs"].includes(s.kind)); }
+
+function working(view, roster, p) {
+  const tp = template.phases.find((x) => x.key === p.key);
+  countdownNode = el("div", { class: "screen-countdown" });
+  const status = p.status === "paused" ? "Paused" : p.status === "timeup" ? "Time is up" : "";
+  view.append(el("div", { class: "screen-phase" },
+    el("div", {}, el("div", { class: "screen-title", text: p.title }), el("p", { class: "screen-instructions", text: (tp && tp.instructions) || "" })),
+    el("div", {}, countdownNode, el("div", { class: "screen-title muted", text: status }))));
+  const writable = p.writable || [];
+  const shown = template.sections.filter((s) => writable.includes(s.key));
+  const grid = el("div", { class: "screen-groups" });
+  for (const g of roster.groups) {
+    const room = client.room(g.room);
+    const card = el("div", { class: "screen-group" }, el("h3", { text: `${g.name} · ${g.members.length}` }));
+    for (const s of shown) {
+      let value;
+      if (s.kind === "pick") value = `${(room.fields[s.key]?.value || []).length}/${s.choose || ""}`;
+      else if (s.kind === "form") value = `${(s.fields || []).filter((f) => room.fields[`${s.key}.${f.key}`]?.value).length}/${(s.fields || []).length}`;
+      else value = String([...room.notes.values()].filter((n) => n.section === s.key).length);
+      card.append(el("div", {}, el("span", { text: s.title.length > 30 ? `${s.title.slice(0, 28)}…` : s.title }), el("strong", { text: value })));
+    }
+    grid.append(card);
+  }
+  view.append(grid);
+  tick();
+}
+
+function sectionBlock(s, room) {
+  const block = el("div", {}, el("h4", { text: s.title }));
+  if (s.kind === "pick") {
+    const chosen = room.fields[s.key]?.value || [];
+    (s.options || []).filter((o) => chosen.includes(o.value)).forEach((o) => block.append(el("div", { class: "mini-note c-blue", text: o.label })));
+  } else if (s.kind === "form") {
+    for (const f of s.fields || []) {
+      const v = room.fields[`${s.key}.${f.key}`]?.value;
+      if (v) block.append(el("div", { class: "mini-note c-green" }, el("b", { text: `${f.label}:` }), v));
+    }
+  } else {
+    const notes = [...room.notes.values()].filter((n) => n.section === s.key)
+      .sort((a, b) => (a.lane || "").localeCompare(b.lane || "") || (a.step || 0) - (b.step || 0) || a.y - b.y || a.x - b.x);
+    for (const n of notes) {
+      const node = el("div", { class: `mini-note c-${n.colour || "yellow"}` });
+      if (n.step) node.append(el("b", { text: `${n.step}.` }));
+      node.append(n.text || "");
+      if (s.kind === "pairs" && n.answer) node.append(el("div", { text: `→ ${n.answer}` }));
+      if (n.actors?.length) node.append(el("div", { class: "small", text: n.actors.join(", ") }));
+      block.append(node);
+    }
+  }
+  return block.childNodes.length > 1 ? block : null;
+}
+
+function plenary(view, roster, p) {
+  view.append(el("div", { class: "screen-title", text: p.status === "closed" ? "Thank you!" : p.title }));
+  const spot = client.room(workshopRoom).spotlight;
+  const g = roster.groups.find((x) => x.id === spot);
+  if (g) {
+    const room = client.room(g.room);
+    const col = el("div", { class: "plenary-col" }, el("h3", { text: g.name }));
+    const secs = el("div", { class: "spot-sections" });
+    template.sections.forEach((s) => { const b = sectionBlock(s, room); if (b) secs.append(b); });
+    col.append(secs);
+    view.append(el("div", { class: "spotlight" }, col));
+    return;
+  }
+  const grid = el("div", { class: "plenary-grid" });
+  for (const group of roster.groups) {
+    const room = client.room(group.room);
+    const col = el("div", { class: "plenary-col" }, el("h3", { text: group.name }));
+    template.sections.forEach((s) => { const b = sectionBlock(s, room); if (b) col.append(b); });
+    grid.append(col);
+  }
+  view.append(grid);
+}
+
+function tick() {
+  const p = phase();
+  if (!p || !countdownNode) return;
+  const left = secondsLeft(p, client);
+  countdownNode.textContent = left == null ? "" : formatClock(left);
+  countdownNode.classList.toggle("warn", left != null && left <= 60 && left > 0);
+  countdownNode.classList.toggle("over", left === 0);
+}
+
+start();
