@@ -376,6 +376,16 @@ class Live:
         return phase_store.phase_view(phase_store.state_of(workshop), template,
                                       workshop["minutes"], workshop["auto_advance"])
 
+    async def reconcile(self) -> int:
+        """Compare local sockets with the log and resync the ones a lost hint left behind."""
+        names = self.hub.local_rooms
+        if not names:
+            return 0
+        async with self.db.read() as conn:
+            rows = (await conn.execute(select(rooms.c.name, rooms.c.seq)
+                                       .where(rooms.c.name.in_(names)))).all()
+        return self.hub.reconcile({name: int(seq) for name, seq in rows})
+
     # --- reading: snapshots and replay (app.board.connection.Sync) ---------------------
 
     async def catch_up(self, who: Principal, room: str,

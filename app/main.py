@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -40,6 +41,15 @@ def make_backplane(settings: Settings) -> Backplane:
     return MemoryBackplane()
 
 
+async def _reconcile_forever(live: Live, interval: float = 1.0) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await live.reconcile()
+        except Exception:
+            log.exception("reconcile pass failed")
+
+
 def create_app(settings: Settings | None = None, *, clock: Callable[[], float] = time.time,
                templates: dict[str, Template] | None = None,
                run_scheduler: bool = True) -> FastAPI:
@@ -59,9 +69,16 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
         app.state.live = live
         if run_scheduler:
             scheduler.start()
+        reconciler = None
+        if settings.redis_url:
+            reconciler = asyncio.create_task(_reconcile_forever(live), name="reconcile")
         try:
             yield
         finally:
+            if reconciler is not None:
+                reconciler.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reconciler
             await scheduler.stop()
             await hub.backplane.close()
             await db.close()

@@ -99,6 +99,8 @@ class Connection:
         self.rooms: list[str] = []
         self.sent: dict[str, int] = {}
         self.editing: dict[str, str | None] = {}
+        # room -> a seq the database had that this socket had not been sent yet.
+        self.behind: dict[str, int] = {}
         self.closed = False
         self._sync = sync
         self._clock = clock

@@ -126,6 +126,29 @@ class Hub:
                     merged[member["id"]] = member
         return sorted(merged.values(), key=lambda m: (m["role"] != "participant", m["name"]))
 
+    @property
+    def local_rooms(self) -> list[str]:
+        return list(self._rooms)
+
+    def reconcile(self, room_seqs: dict[str, int]) -> int:
+        """Resync sockets that stayed behind the database since the last look.
+
+        Pub/sub can lose a message without anyone noticing (a subscription that raced a
+        publish, a dropped connection); a socket still short of a seq it was already
+        short of one pass ago catches up from the log. Returns how many were resynced.
+        """
+        resynced = 0
+        for room, seq in room_seqs.items():
+            for conn in self._rooms.get(room, ()):
+                sent = conn.sent.get(room)
+                if sent is None:
+                    continue
+                if sent < conn.behind.get(room, -1):
+                    conn.push_resync(room, sent)
+                    resynced += 1
+                conn.behind[room] = seq if sent < seq else -1
+        return resynced
+
     def _on_backplane_reconnect(self) -> None:
         # Hints may have been lost while the backplane was away: catch up from the log.
         for room, conns in self._rooms.items():

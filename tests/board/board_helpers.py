@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-
 from conftest import Client, RunningServer, Workshop, create_workshop, join
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-
 from board_helpers import (
     all_text,
     cast,

@@ -8,9 +8,8 @@ import json
 from typing import Any
 
 import httpx
-from docx import Document
-
 from conftest import Client, RunningServer, Workshop, create_workshop, join
+from docx import Document
 
 
 async def next_phase(http: httpx.AsyncClient, workshop: Workshop, action: str = "next") -> None:

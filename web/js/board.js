@@ -32,6 +32,7 @@ async function start() {
     return;
   }
   client = new SyncClient({ code, token });
+  window.flipchartClient = client; // for debugging and browser tests
   connectionBadge($("conn"), client);
   client.on("unauthorized", () => location.replace(`/j/${encodeURIComponent(code)}`));
   client.on("welcome", (msg) => {
@@ -243,7 +244,7 @@ function notePanel(s) {
     const avail = scroller.clientWidth;
     if (!avail) return;
     // Phones get a readable minimum size and scroll sideways; wider screens fit the width.
-    scale = Math.max(avail / W, 0.42);
+    scale = Math.max(avail / W, 0.55);
     canvas.style.width = `${Math.floor(W * scale)}px`;
     canvas.style.height = `${Math.floor(H * scale)}px`;
   }
@@ -285,7 +286,7 @@ function notePanel(s) {
 
   function fillNote(elm, n) {
     clear(elm);
-    elm.className = `note c-${n.colour || "yellow"}${n.private ? " private" : ""}${elm.classList.contains("dragging") ? " dragging" : ""}`;
+    elm.className = `note c-${n.colour || "yellow"}${n.private ? " private" : ""}${n.pending ? " pending" : ""}${elm.classList.contains("dragging") ? " dragging" : ""}`;
     elm.setAttribute("aria-label", `${n.step ? `Step ${n.step}: ` : ""}${n.text || "empty note"}`);
     if (s.kind === "steps" && n.step) elm.append(el("span", { class: "badge", text: String(n.step) }));
     if (s.kind === "pairs") {

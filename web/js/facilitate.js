@@ -73,6 +73,7 @@ function renderPhase() {
   $("auto-advance").checked = !!p.auto_advance;
   $("group-count-card").classList.toggle("hidden", p.status !== "lobby");
   renderTimeline(p);
+  renderGroups();
   tick();
 }
 
@@ -147,7 +148,9 @@ function renderGroups() {
   if (!workshopRoom) return;
   const roster = client.room(workshopRoom).roster;
   if (!roster) return;
-  if (document.activeElement && document.activeElement.classList.contains("gname")) return; // renaming
+  // Not while renaming a group or dragging a name: rebuilding the cards would cancel it.
+  if (document.activeElement && document.activeElement.classList.contains("gname")) return;
+  if (dragging) { scheduleGroups(); return; }
   const box = clear($("groups"));
   const p = phase();
   const spot = client.room(workshopRoom).spotlight;
@@ -171,7 +174,7 @@ function renderGroups() {
     for (const m of g.members) {
       const li = el("li", { draggable: "true", "data-pid": m.id }, el("span", { class: `dot${online.has(m.id) ? " on" : ""}`, title: online.has(m.id) ? "online" : "offline" }), el("span", { text: m.name }));
       li.addEventListener("dragstart", (ev) => { dragging = { pid: m.id, from: g.id }; ev.dataTransfer.setData("text/plain", m.id); ev.dataTransfer.effectAllowed = "move"; });
-      li.addEventListener("dragend", () => { dragging = null; });
+      li.addEventListener("dragend", () => { dragging = null; scheduleGroups(); });
       members.append(li);
     }
     card.append(members);

@@ -125,6 +125,7 @@ function plenary(view, roster, p) {
     const room = client.room(group.room);
     const col = el("div", { class: "plenary-col" }, el("h3", { text: group.name }));
     template.sections.forEach((s) => { const b = sectionBlock(s, room); if (b) col.append(b); });
+    if (col.childNodes.length === 1) col.append(el("p", { class: "muted", text: "Nothing on this board yet." }));
     grid.append(col);
   }
   view.append(grid);

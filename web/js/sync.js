@@ -22,6 +22,7 @@ export class SyncClient {
     this.role = role;
     this.rooms = new Map();         // room -> state
     this.pending = new Map();       // op_id -> op frame (unacknowledged)
+    this.undos = new Map();         // op_id -> how to undo its optimistic change
     this.listeners = new Map();     // event -> Set<fn>
     this.offset = 0;                // server clock - local clock (seconds)
     this.state = "connecting";      // connecting | connected | reconnecting | offline
@@ -93,6 +94,9 @@ export class SyncClient {
         this.emit("unauthorized", ev);
         return;
       }
+      for (const [name, r] of this.rooms) {
+        if (r.presence.length) { r.presence = []; this.emit("presence", { room: name, members: [] }); }
+      }
       if (this.closedForGood) return;
       this._scheduleReconnect();
     });
@@ -133,6 +137,7 @@ export class SyncClient {
   op(room, kind, data) {
     const frame = { type: "op", op_id: uuid(), room, kind, data };
     this.pending.set(frame.op_id, frame);
+    if (this._optimistic(frame)) this.emit("change", { room, kind, data: this.room(room).notes.get(data.id) || data, local: true });
     this._send(frame);
     this.emit("status", { state: this.state, waiting: this.pending.size });
     return frame.op_id;
@@ -180,6 +185,8 @@ export class SyncClient {
         if (msg.roster) r.roster = msg.roster;
         if ("spotlight" in msg) r.spotlight = msg.spotlight;
         r.loaded = true;
+        r.resyncFrom = null;
+        for (const frame of this.pending.values()) if (frame.room === msg.room) this._optimistic(frame);
         this.emit("change", { room: msg.room, kind: "snapshot" });
         break;
       }
@@ -187,15 +194,22 @@ export class SyncClient {
         const r = this.room(msg.room);
         if (r.loaded && msg.seq <= r.seq) break; // already seen
         if (r.loaded && msg.seq > r.seq + 1) {
-          this._send({ type: "resync", room: msg.room, since: r.seq });
+          // A gap: ask for the missing events once, drop this one (it will be replayed).
+          if (r.resyncFrom !== r.seq || Date.now() - r.resyncAt > 3000) {
+            r.resyncFrom = r.seq;
+            r.resyncAt = Date.now();
+            this._send({ type: "resync", room: msg.room, since: r.seq });
+          }
           break;
         }
+        r.resyncFrom = null;
         r.seq = msg.seq;
         r.loaded = true;
         if (msg.server_now) this._clock(msg.server_now);
         this._apply(r, msg);
         if (msg.op_id && this.pending.has(msg.op_id)) {
           this.pending.delete(msg.op_id);
+          this.undos.delete(msg.op_id);
           this.emit("status", { state: this.state, waiting: this.pending.size });
         }
         this.emit("change", { room: msg.room, kind: msg.kind, data: msg.data, by: msg.by,
@@ -203,12 +217,13 @@ export class SyncClient {
         break;
       }
       case "ack":
+        this.undos.delete(msg.op_id);
         if (this.pending.delete(msg.op_id)) {
           this.emit("status", { state: this.state, waiting: this.pending.size });
         }
         break;
       case "error":
-        if (msg.op_id) this.pending.delete(msg.op_id);
+        if (msg.op_id) { this._undo(this.pending.get(msg.op_id)); this.pending.delete(msg.op_id); }
         this.emit("error", msg);
         this.emit("status", { state: this.state, waiting: this.pending.size });
         break;
@@ -266,6 +281,45 @@ export class SyncClient {
       default:
         break; // "hidden" and unknown kinds only advance seq
     }
+  }
+
+  // Note changes show at once, before the server confirms them; the server's event
+  // (whole note) or a snapshot replaces them, and an error undoes them.
+  _optimistic(frame) {
+    const r = this.room(frame.room);
+    const d = frame.data || {};
+    const cur = r.notes.get(d.id);
+    switch (frame.kind) {
+      case "note.create":
+        if (cur) return false;
+        this.undos.set(frame.op_id, { id: d.id, note: null });
+        r.notes.set(d.id, { text: "", answer: "", actors: [], colour: "yellow", step: null, private: false,
+                            author: this.you?.id, author_name: this.you?.name, version: 0, ...d, pending: true });
+        return true;
+      case "note.update":
+      case "note.move":
+        if (!cur) return false;
+        if (!this.undos.has(frame.op_id)) this.undos.set(frame.op_id, { id: d.id, note: cur });
+        r.notes.set(d.id, { ...cur, ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && v !== null)) });
+        return true;
+      case "note.delete":
+        if (!cur) return false;
+        if (!this.undos.has(frame.op_id)) this.undos.set(frame.op_id, { id: d.id, note: cur });
+        r.notes.delete(d.id);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  _undo(frame) {
+    const undo = frame && this.undos.get(frame.op_id);
+    if (!undo) return;
+    this.undos.delete(frame.op_id);
+    const r = this.room(frame.room);
+    if (undo.note) r.notes.set(undo.id, undo.note);
+    else r.notes.delete(undo.id);
+    this.emit("change", { room: frame.room, kind: "undo", data: undo.note || { id: undo.id } });
   }
 
   _renumber(r, renumbered) {

@@ -1,0 +1,56 @@
+"""Stopping the server and starting a new one on the same database loses nothing."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import websockets
+from board_helpers import cast, connect, create, events, shut, snapshot, welcome_snapshot
+from conftest import FakeClock, start_server
+
+
+async def test_a_server_restart_between_two_ops_loses_neither_note(
+    database_url: str, clock: FakeClock
+) -> None:
+    first = await start_server(database_url, clock)
+    try:
+        async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
+            people = await cast(http, "start", "next")
+        room = people.room
+        ann = await connect(server=first, workshop=people.workshop, token=people.ann["token"])
+        one, ack_one = await create(ann, room, "commonalities", "before the restart")
+        await ann.synced()
+        since = dict(ann.seq)
+    finally:
+        await first.stop()
+    # The open socket was closed by the shutdown.
+    with pytest.raises(websockets.ConnectionClosed):
+        while True:
+            await ann.recv()
+
+    second = await start_server(database_url, clock)
+    try:
+        ann = await connect(second, people.workshop, people.ann["token"], since=since)
+        assert snapshot(ann, room) is None and events(ann, room) == []
+        two, ack_two = await create(ann, room, "challenges", "after the restart")
+        assert ack_two["seq"] == ack_one["seq"] + 1
+
+        bob = await connect(second, people.workshop, people.bob["token"])
+        snap = welcome_snapshot(bob, room)
+        assert {n["id"]: n["text"] for n in snap["notes"]} == {
+            one: "before the restart", two: "after the restart"}
+        assert snap["seq"] == ack_two["seq"]
+        late = await connect(second, people.workshop, people.bob["token"], since=since)
+        assert [f["data"]["id"] for f in events(late, room)] == [two]
+        # Idempotency survives too: resending the first op does not make a second note.
+        op_id = ack_one["op_id"]
+        await ann.op(room, "note.create", {"id": one, "section": "commonalities",
+                                           "text": "before the restart"}, op_id=op_id)
+        assert (await ann.ack(op_id)) == ack_one
+        async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
+            info = await http.get(f"/api/workshops/{people.workshop.code}")
+            assert info.status_code == 200
+            assert info.json()["phase"]["index"] == 1
+        await shut(ann, bob, late)
+    finally:
+        await second.stop()

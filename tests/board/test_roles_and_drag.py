@@ -1,0 +1,94 @@
+"""The facilitator sees every group; the screen only watches; drags are relayed, never stored."""
+
+from __future__ import annotations
+
+import httpx
+from board_helpers import board, cast, connect, create, events, expect_error, new_id, shut
+from conftest import RunningServer
+
+
+async def test_the_facilitator_socket_receives_ops_of_every_group(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http, "start", "next")
+    facilitator = await connect(server, people.workshop, people.workshop.token)
+    assert set(facilitator.welcome["rooms"]) == {people.workshop_room, people.room,
+                                                 people.other_room}
+    ann = await connect(server, people.workshop, people.ann["token"])
+    cy = await connect(server, people.workshop, people.cy["token"])
+    a, ack_a = await create(ann, people.room, "commonalities", "from group one")
+    c, ack_c = await create(cy, people.other_room, "commonalities", "from group two")
+    # The facilitator may also write to any group's board.
+    f, ack_f = await create(facilitator, people.other_room, "challenges", "from the front")
+    await facilitator.synced()
+    got = {(e["room"], e["seq"], e["data"]["id"]) for e in events(facilitator, people.room)
+           + events(facilitator, people.other_room)}
+    assert got == {(people.room, ack_a["seq"], a), (people.other_room, ack_c["seq"], c),
+                   (people.other_room, ack_f["seq"], f)}
+    await cy.synced()
+    assert [e["data"]["id"] for e in events(cy, people.other_room)] == [c, f]
+    await shut(facilitator, ann, cy)
+
+
+async def test_the_screen_receives_events_but_its_ops_and_drags_are_forbidden(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http, "start", "next")
+    screen = await connect(server, people.workshop, people.workshop.token, role="screen")
+    assert screen.welcome["you"]["role"] == "screen"
+    ann = await connect(server, people.workshop, people.ann["token"])
+    note_id, ack = await create(ann, people.room, "commonalities", "on the wall")
+    seen = await screen.until(lambda f: f["type"] == "event" and f["room"] == people.room)
+    assert (seen["seq"], seen["data"]["text"]) == (ack["seq"], "on the wall")
+
+    attempts = [
+        (people.room, "note.create", {"section": "commonalities", "text": "screen"}),
+        (people.room, "note.update", {"id": note_id, "text": "screen"}),
+        (people.room, "note.delete", {"id": note_id}),
+        (people.workshop_room, "phase.next", {}),
+        (people.workshop_room, "plenary.spotlight", {"group_id": None}),
+    ]
+    for room, kind, data in attempts:
+        assert await expect_error(screen, room, kind, data) == "forbidden", kind
+    await screen.send({"type": "drag", "room": people.room, "id": note_id, "x": 1, "y": 1})
+    assert (await screen.until(lambda f: f["type"] == "error"))["code"] == "forbidden"
+    notes = (await board(server, people.workshop, people.room))["notes"]
+    assert [(n["id"], n["text"]) for n in notes] == [(note_id, "on the wall")]
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+        info = (await client.get(f"/api/workshops/{people.workshop.code}")).json()
+    assert info["phase"]["index"] == 1
+    await shut(screen, ann)
+
+
+async def test_a_drag_reaches_groupmates_but_not_its_sender_and_is_never_stored(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http, "start", "next")
+    room = people.room
+    ann = await connect(server, people.workshop, people.ann["token"])
+    bob = await connect(server, people.workshop, people.bob["token"])
+    cy = await connect(server, people.workshop, people.cy["token"])
+    note_id, ack = await create(ann, room, "commonalities", "dragged", x=10, y=20)
+    await bob.synced()
+    since = dict(bob.seq)
+
+    await ann.send({"type": "drag", "room": room, "id": note_id, "x": 300, "y": 400})
+    drag = await bob.until(lambda f: f["type"] == "drag")
+    assert drag == {"type": "drag", "room": room, "id": note_id, "x": 300, "y": 400,
+                    "by": ann.welcome["you"]["id"]}
+    # Bob's drag of another note is queued for Ann after any echo of her own would be.
+    marker = new_id()
+    await bob.send({"type": "drag", "room": room, "id": marker, "x": 1, "y": 2})
+    await ann.until(lambda f: f["type"] == "drag" and f["id"] == marker)
+    assert [f for f in ann.frames if f["type"] == "drag" and f["id"] == note_id] == []
+    await cy.synced()
+    assert [f for f in cy.frames if f["type"] == "drag"] == []
+
+    # Nothing was stored: no seq used, no replay, no move.
+    replay = await connect(server, people.workshop, people.bob["token"], since=since)
+    assert [f for f in replay.frames if f["type"] in ("drag", "event")] == []
+    notes = (await board(server, people.workshop, room))["notes"]
+    assert [(n["x"], n["y"]) for n in notes] == [(10, 20)]
+    _, next_ack = await create(ann, room, "commonalities", "next")
+    assert next_ack["seq"] == ack["seq"] + 1
+    await shut(ann, bob, cy, replay)
