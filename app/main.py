@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.api import pages, toolkit, workshops, ws
@@ -96,11 +97,19 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["health"])
-    async def readyz() -> dict[str, str]:
+    async def readyz() -> JSONResponse:
+        """Ready when the database and the backplane (Redis, if configured) answer."""
         live: Live = app.state.live
-        await live.db.ping()
-        await live.hub.backplane.ping()
-        return {"status": "ready"}
+        checks = {"database": live.db.ping, "backplane": live.hub.backplane.ping}
+        failed = {}
+        for name, check in checks.items():
+            try:
+                await asyncio.wait_for(check(), timeout=3)
+            except Exception as exc:
+                failed[name] = type(exc).__name__
+        if failed:
+            return JSONResponse({"status": "unavailable", "failed": failed}, status_code=503)
+        return JSONResponse({"status": "ready"})
 
     app.include_router(workshops.router)
     app.include_router(templates_api.router)

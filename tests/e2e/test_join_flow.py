@@ -14,12 +14,13 @@ from .conftest import Pages, Server
 pytestmark = pytest.mark.e2e
 
 
-def test_create_join_and_facilitator_sees_participant(server: Server, pages: Pages,
-                                                      shots: Path) -> None:
+def test_create_join_and_facilitator_sees_participant(
+    app_server: Server, pages: Pages, shots: Path
+) -> None:
     from playwright.sync_api import expect
 
     facilitator = pages.new()
-    facilitator.goto(server.base_url + "/create")
+    facilitator.goto(app_server.base_url + "/create")
     facilitator.wait_for_selector("input[name=template]")
     facilitator.fill("#title", "E2E workshop")
     facilitator.fill("#groups", "2")
@@ -32,7 +33,7 @@ def test_create_join_and_facilitator_sees_participant(server: Server, pages: Pag
     expect(facilitator.locator(".group")).to_have_count(2)
 
     person = pages.new(390, 844)
-    person.goto(server.base_url + "/")
+    person.goto(app_server.base_url + "/")
     person.fill("#code", code.lower())
     person.fill("#name", "Ada")
     person.screenshot(path=str(shots / "join.png"))
@@ -49,11 +50,11 @@ def test_create_join_and_facilitator_sees_participant(server: Server, pages: Pag
     person.screenshot(path=str(shots / "board-lobby-phone.png"), full_page=True)
 
     screen = pages.new(1600, 900)
-    screen.goto(server.base_url + "/")  # same origin first, to hand over the key
+    screen.goto(app_server.base_url + "/")  # same origin first, to hand over the key
     screen.evaluate("([k, v]) => localStorage.setItem(k, v)",
                     [f"flipchart:{code}:facilitator",
                      facilitator.evaluate(f"localStorage.getItem('flipchart:{code}:facilitator')")])
-    screen.goto(f"{server.base_url}/w/{code}/screen")
+    screen.goto(f"{app_server.base_url}/w/{code}/screen")
     expect(screen.locator(".screen-code")).to_have_text(code)
     expect(screen.locator(".screen-names")).to_contain_text("Ada")
     screen.screenshot(path=str(shots / "screen-lobby.png"))
@@ -65,26 +66,26 @@ def _note_xy(page: Any, note_id: str) -> tuple[int, int]:
     return int(handle.get_attribute("data-x")), int(handle.get_attribute("data-y"))
 
 
-def test_two_people_see_a_note_move_live(server: Server, pages: Pages, shots: Path) -> None:
+def test_two_people_see_a_note_move_live(app_server: Server, pages: Pages, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    made = server.api("POST", "/api/workshops", {"template": "activity-2", "groups": 1,
-                                                 "title": "Drag test"})
+    made = app_server.api("POST", "/api/workshops",
+                          {"template": "activity-2", "groups": 1, "title": "Drag test"})
     code, token = made["code"], made["facilitator_token"]
-    joined = [server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
+    joined = [app_server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
               for name in ("Ana", "Ben")]
     assert joined[0]["group_id"] == joined[1]["group_id"]
-    server.api("POST", f"/api/workshops/{code}/phase", {"action": "start"}, token)
+    app_server.api("POST", f"/api/workshops/{code}/phase", {"action": "start"}, token)
     # The individual phase keeps notes private; the group phase shares the board.
-    server.api("POST", f"/api/workshops/{code}/phase", {"action": "next"}, token)
+    app_server.api("POST", f"/api/workshops/{code}/phase", {"action": "next"}, token)
 
     boards = []
     for person in joined:
         page = pages.new(1280, 900)
-        page.goto(server.base_url + "/")
+        page.goto(app_server.base_url + "/")
         page.evaluate("([k, v]) => localStorage.setItem(k, v)",
                       [f"flipchart:{code}:participant", person["token"]])
-        page.goto(f"{server.base_url}/w/{code}")
+        page.goto(f"{app_server.base_url}/w/{code}")
         expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
         expect(page.locator("#phase-title")).to_have_text("Work in small groups")
         boards.append(page)
