@@ -1,7 +1,7 @@
 """Shared fixtures: a real uvicorn server on a free port, a database per test, a fake clock.
 
-PostgreSQL is used when FLIPCHART_TEST_DATABASE_URL is set (a fresh database is created
-for the session and dropped afterwards); otherwise each test gets its own SQLite file.
+PostgreSQL is used when FLIPCHART_TEST_DATABASE_URL is set (each test creates a fresh
+database there and drops it afterwards); otherwise each test gets its own SQLite file.
 """
 
 from __future__ import annotations
@@ -56,23 +56,31 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str | None]:
+def postgres_admin() -> Iterator[Any]:
     base = os.environ.get("FLIPCHART_TEST_DATABASE_URL")
     if not base:
         yield None
         return
-    name = f"flipchart_{uuid.uuid4().hex[:10]}"
-    admin_url = make_url(base.replace("+psycopg", "+psycopg"))
-    admin = create_engine(admin_url.set(drivername="postgresql+psycopg"),
+    admin = create_engine(make_url(base).set(drivername="postgresql+psycopg"),
                           isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    yield admin
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_admin: Any) -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test alone, dropped afterwards."""
+    if postgres_admin is None:
+        yield None
+        return
+    name = f"flipchart_{uuid.uuid4().hex[:12]}"
+    with postgres_admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
+        yield postgres_admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
+        with postgres_admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -129,6 +129,40 @@ function plenary(view, roster, p) {
     grid.append(col);
   }
   view.append(grid);
+  const overviewNode = overview(roster);
+  if (overviewNode) view.append(overviewNode);
+}
+
+// Every group's procedure side by side, step by step. Actor tags that every group
+// named are marked as shared, so commonalities and differences stand out.
+function overview(roster) {
+  const section = template.sections.find((s) => s.kind === "steps");
+  if (!section) return null;
+  const byGroup = roster.groups.map((g) => [...client.room(g.room).notes.values()]
+    .filter((n) => n.section === section.key && n.step));
+  const longest = Math.max(0, ...byGroup.flatMap((notes) => notes.map((n) => n.step)));
+  if (!longest) return null;
+  const actorSets = byGroup.map((notes) => new Set(notes.flatMap((n) => n.actors || [])));
+  const shared = new Set([...(actorSets[0] || [])].filter((a) => actorSets.every((set) => set.has(a))));
+  const head = el("tr", {}, el("th", { text: "Step" }), ...roster.groups.map((g) => el("th", { text: g.name })));
+  const rows = [];
+  for (let step = 1; step <= longest; step++) {
+    const cells = byGroup.map((notes) => {
+      const cell = el("td");
+      for (const n of notes.filter((x) => x.step === step)) {
+        cell.append(el("div", { text: n.text || "" }));
+        const tags = el("div");
+        for (const actor of n.actors || []) tags.append(el("span", { class: shared.has(actor) ? "actor shared" : "actor", text: actor }));
+        cell.append(tags);
+      }
+      return cell;
+    });
+    rows.push(el("tr", {}, el("th", { text: String(step) }), ...cells));
+  }
+  return el("section", { class: "overview" },
+    el("h3", { text: `${section.title}: all groups step by step` }),
+    el("p", { class: "muted", text: "Green tags: actors every group involves. Yellow: actors only some groups involve." }),
+    el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)));
 }
 
 function tick() {

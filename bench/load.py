@@ -1,0 +1,487 @@
+"""Load generator for the Flipchart benchmark (asyncio + websockets), run as its own process.
+
+    python bench/load.py CONFIG.json
+
+CONFIG names a scenario (``fanout``, ``drag``, ``idle``, ``ack``) and its parameters (see
+``bench/run.py``). The result is printed as one line ``RESULT {json}`` on stdout.
+Every loop is bounded in count and in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import sys
+import time
+import uuid
+from typing import Any
+
+import httpx
+import websockets
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+now = time.perf_counter
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process, from /proc/<pid>/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except OSError:
+        return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def percentiles(samples: list[float]) -> dict[str, float | None]:
+    """p50/p95/p99/max in milliseconds (nearest rank)."""
+    if not samples:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None, "n": 0}
+    s = sorted(samples)
+
+    def rank(p: float) -> float:
+        return round(s[min(len(s) - 1, max(0, int(round(p * len(s) + 0.5)) - 1))] * 1000, 2)
+
+    return {"p50_ms": rank(0.50), "p95_ms": rank(0.95), "p99_ms": rank(0.99),
+            "max_ms": round(s[-1] * 1000, 2), "n": len(s)}
+
+
+# --- Flipchart setup over REST -----------------------------------------------------------
+
+async def make_groups(http: httpx.AsyncClient, rooms: int, per_room: int,
+                      groups_per_workshop: int, start_group_phase: bool) -> list[dict[str, Any]]:
+    """Create workshops (≤ groups_per_workshop groups each) and per_room participants per
+    group. Returns one dict per group: code, room name, participant tokens."""
+    out: list[dict[str, Any]] = []
+    sem = asyncio.Semaphore(8)
+    left = rooms
+    workshops = []
+    while left > 0 and len(workshops) < 1000:
+        n = min(groups_per_workshop, left, 20)
+        r = await http.post("/api/workshops", json={"template": "activity-2", "groups": n,
+                                                    "title": "bench"})
+        r.raise_for_status()
+        workshops.append((r.json(), n))
+        left -= n
+    for body, n in workshops:
+        code, ftok = body["code"], body["facilitator_token"]
+        info = (await http.get(f"/api/workshops/{code}")).json()
+        groups = info["groups"][:n]
+
+        async def join(gid: int, i: int, code: str = code) -> str:
+            async with sem:
+                r = await http.post(f"/api/workshops/{code}/participants",
+                                    json={"name": f"b{gid}-{i}", "group_id": gid})
+                r.raise_for_status()
+                return str(r.json()["token"])
+
+        for g in groups:
+            tokens = await asyncio.gather(*(join(g["id"], i) for i in range(per_room)))
+            out.append({"code": code, "room": f"group:{g['id']}", "tokens": list(tokens),
+                        "workshop_id": body["id"]})
+        if start_group_phase:
+            auth = {"Authorization": f"Bearer {ftok}"}
+            for action in ("start", "next"):
+                r = await http.post(f"/api/workshops/{code}/phase", json={"action": action},
+                                    headers=auth)
+                r.raise_for_status()
+    return out
+
+
+# --- clients -----------------------------------------------------------------------------
+
+class Shared:
+    """Bookkeeping shared by every client in this process."""
+
+    def __init__(self) -> None:
+        self.sent: dict[Any, tuple[float, int]] = {}   # key -> (send time, sender index)
+        self.lat: list[float] = []
+        self.ack_lat: list[float] = []
+        self.received = 0
+        self.errors: dict[str, int] = {}
+        self.recording = False
+
+
+class Conn:
+    def __init__(self, idx: int, ws: Any, shared: Shared, room: str) -> None:
+        self.idx, self.ws, self.shared, self.room = idx, ws, shared, room
+        self.waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.reader: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.reader = asyncio.create_task(self.read())
+
+    async def read(self) -> None:
+        sh = self.shared
+        try:
+            async for raw in self.ws:
+                t = now()
+                f = json.loads(raw)
+                typ = f.get("type")
+                if typ in ("event", "op"):
+                    key = f.get("op_id")
+                elif typ == "drag":
+                    key = (f.get("id"), f.get("x"), f.get("y"))
+                elif typ == "ack":
+                    w = self.waiters.pop(f["op_id"], None)
+                    if w and not w.done():
+                        w.set_result(f)
+                    continue
+                elif typ == "error":
+                    sh.errors[f.get("code", "?")] = sh.errors.get(f.get("code", "?"), 0) + 1
+                    w = self.waiters.pop(f.get("op_id") or "", None)
+                    if w and not w.done():
+                        w.set_result(f)
+                    continue
+                else:
+                    continue
+                hit = sh.sent.get(key) if key is not None else None
+                if hit is not None and hit[1] != self.idx and sh.recording:
+                    sh.lat.append(t - hit[0])
+                    sh.received += 1
+        except (websockets.ConnectionClosed, OSError):
+            pass
+
+    async def op(self, kind: str, data: dict[str, Any], op_id: str | None = None,
+                 wait: bool = True) -> dict[str, Any] | None:
+        op_id = op_id or uuid.uuid4().hex
+        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        if wait:
+            self.waiters[op_id] = fut
+        await self.ws.send(json.dumps({"type": "op", "op_id": op_id, "room": self.room,
+                                       "kind": kind, "data": data}))
+        if not wait:
+            return None
+        return await asyncio.wait_for(fut, 10)
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self.ws.close(), 3)
+        except Exception:  # noqa: BLE001
+            pass
+        if self.reader:
+            self.reader.cancel()
+
+
+async def connect_flipchart(ws_base: str, code: str, token: str) -> Any:
+    ws = await websockets.connect(f"{ws_base}/ws/workshops/{code}", max_size=2**22,
+                                  max_queue=None, open_timeout=20, close_timeout=2)
+    await ws.send(json.dumps({"type": "hello", "token": token, "since": {}}))
+    deadline = now() + 20
+    while now() < deadline:
+        f = json.loads(await asyncio.wait_for(ws.recv(), 20))
+        if f.get("type") == "welcome":
+            return ws
+        if f.get("type") == "error":
+            raise RuntimeError(f"hello refused: {f}")
+    raise TimeoutError("no welcome")
+
+
+async def gather_bounded(coros: list[Any], limit: int) -> list[Any]:
+    sem = asyncio.Semaphore(limit)
+
+    async def one(c: Any) -> Any:
+        async with sem:
+            return await c
+
+    return await asyncio.gather(*(one(c) for c in coros))
+
+
+# --- scenario: fan-out ---------------------------------------------------------------------
+
+async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
+    rooms, per_room, senders = cfg["rooms"], cfg["clients"], cfg["senders_per_room"]
+    baseline = cfg["kind"] == "baseline"
+    shared = Shared()
+    t0 = now()
+    if baseline:
+        groups = [{"room": f"room-{i}", "tokens": [None] * per_room} for i in range(rooms)]
+    else:
+        async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=30) as http:
+            groups = await make_groups(http, rooms, per_room, cfg["groups_per_workshop"], True)
+    setup_s = now() - t0
+
+    conns: list[Conn] = []
+    specs = []
+    for g in groups:
+        for tok in g["tokens"]:
+            specs.append((g, tok))
+
+    async def open_one(i: int, g: dict[str, Any], tok: str | None) -> Conn:
+        if baseline:
+            ws = await websockets.connect(f"{cfg['ws_base']}/ws/{g['room']}", max_size=2**22,
+                                          max_queue=None, open_timeout=20, close_timeout=2)
+        else:
+            ws = await connect_flipchart(cfg["ws_base"], g["code"], tok or "")
+        c = Conn(i, ws, shared, g["room"])
+        c.start()
+        return c
+
+    t1 = now()
+    conns = await gather_bounded([open_one(i, g, t) for i, (g, t) in enumerate(specs)], 50)
+    connect_s = now() - t1
+
+    # Senders: the first `senders` members of each room; each creates one note first.
+    sender_list: list[tuple[Conn, str]] = []
+    for r in range(rooms):
+        for s in range(senders):
+            sender_list.append((conns[r * per_room + s], str(uuid.uuid4())))
+    if not baseline:
+        await gather_bounded([c.op("note.create", {"id": nid, "section": "challenges",
+                                                   "text": "bench", "x": 10, "y": 10})
+                              for c, nid in sender_list], 50)
+    await asyncio.sleep(1.0)   # let join/presence traffic settle
+
+    steps = []
+    for rate in cfg["rates"]:
+        per_sender = rate / len(sender_list)
+        period = 1.0 / per_sender
+        duration = cfg["step_seconds"]
+        shared.sent.clear()
+        shared.lat.clear()
+        shared.received = 0
+        shared.errors.clear()
+        shared.recording = True
+        sent_count = [0]
+        cpu0, w0 = cpu_seconds(cfg["server_pid"]), now()
+        end = now() + duration
+
+        async def sender(c: Conn, nid: str, i: int) -> None:
+            nxt = now() + random.random() * period
+            n = 0
+            while n < 1_000_000:
+                if nxt > end:
+                    return
+                delay = nxt - now()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                elif delay < -1.0:          # fell far behind: skip, do not burst
+                    nxt = now()
+                op_id = f"{i}-{n}-{uuid.uuid4().hex[:8]}"
+                data = {"id": nid, "x": round(random.uniform(0, 1500), 1),
+                        "y": round(random.uniform(0, 900), 1)}
+                shared.sent[op_id] = (now(), c.idx)
+                try:
+                    if baseline:
+                        # The frame a Flipchart member would receive for a move.
+                        await c.ws.send(json.dumps({
+                            "type": "op", "room": c.room, "seq": n, "kind": "note.move",
+                            "op_id": op_id, "by": f"p{c.idx}",
+                            "data": {"id": nid, "section": "challenges", "kind": "cards",
+                                     "text": "bench", "answer": "", "actors": [], "step": None,
+                                     "colour": "yellow", "author": f"p{c.idx}",
+                                     "private": False, "version": n, **data}}))
+                    else:
+                        await c.op("note.move", data, op_id=op_id, wait=False)
+                except websockets.ConnectionClosed:
+                    return
+                sent_count[0] += 1
+                n += 1
+                nxt += period
+
+        await asyncio.gather(*(sender(c, nid, i) for i, (c, nid) in enumerate(sender_list)))
+        send_window = now() - w0
+        expected = sent_count[0] * (per_room - 1)
+        drain_end = now() + cfg["drain_seconds"]
+        while shared.received < expected and now() < drain_end:
+            await asyncio.sleep(0.05)
+        window = now() - w0
+        cpu = cpu_seconds(cfg["server_pid"]) - cpu0
+        shared.recording = False
+        st = percentiles(shared.lat)
+        st.update({
+            "offered_ops_per_s": rate,
+            "sent_ops": sent_count[0],
+            "achieved_ops_per_s": round(sent_count[0] / send_window, 1),
+            "expected_deliveries": expected,
+            "deliveries": shared.received,
+            "delivered_fraction": round(shared.received / expected, 4) if expected else None,
+            "deliveries_per_s": round(shared.received / window, 1),
+            "server_cpu_pct": round(100 * cpu / window, 1),
+            "errors": dict(shared.errors),
+        })
+        print(f"  [{cfg['kind']}] rate {rate} ops/s: p50 {st['p50_ms']} p99 {st['p99_ms']} ms, "
+              f"{st['deliveries_per_s']} deliveries/s, delivered {st['delivered_fraction']}, "
+              f"cpu {st['server_cpu_pct']}%", file=sys.stderr, flush=True)
+        steps.append(st)
+        await asyncio.sleep(0.5)
+        if (st["p99_ms"] or 0) > 3000 or (st["delivered_fraction"] or 0) < 0.5:
+            break   # saturated far past the target; further steps only take longer
+    ok = [s["offered_ops_per_s"] for s in steps
+          if s["p99_ms"] is not None and s["p99_ms"] < 50 and (s["delivered_fraction"] or 0) > 0.99]
+    await gather_bounded([c.close() for c in conns], 200)
+    return {"kind": cfg["kind"], "rooms": rooms, "clients_per_room": per_room,
+            "senders_per_room": senders, "connections": len(conns),
+            "setup_s": round(setup_s, 2), "connect_s": round(connect_s, 2),
+            "steps": steps, "max_rate_p99_under_50ms": max(ok) if ok else None}
+
+
+# --- scenario: drag storm -------------------------------------------------------------------
+
+async def drag(cfg: dict[str, Any]) -> dict[str, Any]:
+    members, senders, hz, duration = cfg["members"], cfg["senders"], cfg["hz"], cfg["seconds"]
+    shared = Shared()
+    async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=30) as http:
+        g = (await make_groups(http, 1, members, 1, True))[0]
+    conns = []
+    for i, tok in enumerate(g["tokens"]):
+        ws = await connect_flipchart(cfg["ws_base"], g["code"], tok)
+        c = Conn(i, ws, shared, g["room"])
+        c.start()
+        conns.append(c)
+    notes = [str(uuid.uuid4()) for _ in range(senders)]
+    for c, nid in zip(conns, notes):
+        await c.op("note.create", {"id": nid, "section": "challenges", "text": "drag"})
+    await asyncio.sleep(1.0)
+    shared.recording = True
+    sent = [0]
+    cpu0, rss0, w0 = cpu_seconds(cfg["server_pid"]), rss_mb(cfg["server_pid"]), now()
+    end = w0 + duration
+
+    async def dragger(c: Conn, nid: str) -> None:
+        n, nxt = 0, now() + random.random() / hz
+        while nxt < end and n < 100_000:
+            delay = nxt - now()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            x, y = float(n % 1500), float(n // 1500)
+            shared.sent[(nid, x, y)] = (now(), c.idx)
+            await c.ws.send(json.dumps({"type": "drag", "room": c.room, "id": nid,
+                                        "x": x, "y": y}))
+            sent[0] += 1
+            n += 1
+            nxt += 1 / hz
+
+    await asyncio.gather(*(dragger(c, nid) for c, nid in zip(conns, notes)))
+    expected = sent[0] * (members - 1)
+    drain_end = now() + 2
+    while shared.received < expected and now() < drain_end:
+        await asyncio.sleep(0.05)
+    window = now() - w0
+    cpu = cpu_seconds(cfg["server_pid"]) - cpu0
+    st = percentiles(shared.lat)
+    st.update({"members": members, "senders": senders, "hz": hz, "seconds": duration,
+               "drags_sent": sent[0], "expected_deliveries": expected,
+               "deliveries": shared.received,
+               "delivered_fraction": round(shared.received / expected, 4) if expected else None,
+               "deliveries_per_s": round(shared.received / window, 1),
+               "server_cpu_pct": round(100 * cpu / window, 1),
+               "server_rss_mb": round(rss_mb(cfg["server_pid"]), 1),
+               "server_rss_start_mb": round(rss0, 1)})
+    await gather_bounded([c.close() for c in conns], 50)
+    return st
+
+
+# --- scenario: idle connections ------------------------------------------------------------
+
+async def idle(cfg: dict[str, Any]) -> dict[str, Any]:
+    total, per_ws = cfg["connections"], cfg["per_workshop"]
+    per_group = 10
+    groups_per_ws = max(1, per_ws // per_group)
+    rooms = -(-total // per_group)
+    t0 = now()
+    async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=60) as http:
+        groups = await make_groups(http, rooms, per_group, groups_per_ws, False)
+    setup_s = now() - t0
+    specs = [(g["code"], tok) for g in groups for tok in g["tokens"]][:total]
+    await asyncio.sleep(1.0)
+    rss0 = rss_mb(cfg["server_pid"])
+    failures = [0]
+    socks: list[Any] = []
+
+    async def open_one(code: str, tok: str) -> None:
+        try:
+            # Default max_queue: an idle socket only buffers a few presence frames.
+            socks.append(await connect_flipchart(cfg["ws_base"], code, tok))
+        except Exception:  # noqa: BLE001
+            failures[0] += 1
+
+    t1 = now()
+    cpu0 = cpu_seconds(cfg["server_pid"])
+    await gather_bounded([open_one(c, t) for c, t in specs], cfg.get("concurrency", 50))
+    connect_s = now() - t1
+    cpu = cpu_seconds(cfg["server_pid"]) - cpu0
+    # Let presence broadcasts settle and keep draining them (websockets reads in background).
+    await asyncio.sleep(3.0)
+    rss1 = rss_mb(cfg["server_pid"])
+    opened = len(socks)
+    await gather_bounded([asyncio.wait_for(s.close(), 3) for s in socks], 200)
+    return {"requested": total, "opened": opened, "failed": failures[0],
+            "participants_setup_s": round(setup_s, 2),
+            "connect_s": round(connect_s, 2),
+            "handshakes_per_s": round(opened / connect_s, 1) if connect_s else None,
+            "server_cpu_pct_during_connect": round(100 * cpu / connect_s, 1) if connect_s else None,
+            "rss_before_mb": round(rss0, 1), "rss_after_mb": round(rss1, 1),
+            "rss_delta_mb": round(rss1 - rss0, 1),
+            "kb_per_connection": round((rss1 - rss0) * 1024 / opened, 1) if opened else None,
+            "per_workshop": per_ws}
+
+
+# --- scenario: op -> ack --------------------------------------------------------------------
+
+async def ack(cfg: dict[str, Any]) -> dict[str, Any]:
+    shared = Shared()
+    async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=30) as http:
+        g = (await make_groups(http, 1, cfg.get("members", 1), 1, True))[0]
+    conns = []
+    for i, tok in enumerate(g["tokens"]):
+        ws = await connect_flipchart(cfg["ws_base"], g["code"], tok)
+        c = Conn(i, ws, shared, g["room"])
+        c.start()
+        conns.append(c)
+    c = conns[0]
+    nid = str(uuid.uuid4())
+    await c.op("note.create", {"id": nid, "section": "challenges", "text": "ack"})
+    lat = []
+    create_lat = []
+    errors = 0
+    deadline = now() + cfg.get("max_seconds", 60)
+    for n in range(cfg["warmup"] + cfg["ops"]):
+        if now() > deadline:
+            break
+        t = now()
+        r = await c.op("note.move", {"id": nid, "x": float(n % 1500), "y": 5.0})
+        dt = now() - t
+        if r is None or r.get("type") != "ack":
+            errors += 1
+        elif n >= cfg["warmup"]:
+            lat.append(dt)
+    for n in range(min(100, cfg["ops"])):
+        if now() > deadline:
+            break
+        t = now()
+        r = await c.op("note.create", {"section": "challenges", "text": f"n{n}"})
+        if r and r.get("type") == "ack":
+            create_lat.append(now() - t)
+    await gather_bounded([x.close() for x in conns], 50)
+    out = percentiles(lat)
+    out["errors"] = errors
+    out["note_create"] = percentiles(create_lat)
+    return out
+
+
+async def main() -> None:
+    with open(sys.argv[1]) as f:
+        cfg = json.load(f)
+    scenario = {"fanout": fanout, "drag": drag, "idle": idle, "ack": ack}[cfg["scenario"]]
+    result = await asyncio.wait_for(scenario(cfg), cfg.get("timeout", 600))
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

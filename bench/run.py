@@ -1,0 +1,318 @@
+"""Flipchart benchmark: starts the server and a load generator as separate processes.
+
+    .venv/bin/python bench/run.py            # defaults (~3-4 min on 2 cores)
+    .venv/bin/python bench/run.py --quick    # smaller (~1-2 min)
+
+Writes bench/results/<timestamp>.json and bench/results/latest.md. See bench/README.md.
+Numbers are measurements, not pass/fail checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A server process on 127.0.0.1 (Flipchart or the baseline)."""
+
+    def __init__(self, kind: str, database_url: str | None = None) -> None:
+        self.kind = kind
+        self.port = free_port()
+        env = dict(os.environ)
+        if kind == "flipchart":
+            env.update({
+                "FLIPCHART_DATABASE_URL": database_url or "",
+                "FLIPCHART_OPS_PER_SECOND": "1000000",
+                "FLIPCHART_OPS_BURST": "1000000",
+                "FLIPCHART_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+            })
+            cmd = [PY, "-m", "app.cli", "serve", "--port", str(self.port),
+                   "--log-level", "warning"]
+        else:
+            cmd = [PY, str(BENCH / "baseline_server.py"), "--port", str(self.port)]
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.ws_base = f"ws://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{kind} server exited: {self.output()}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{kind} server did not start: {self.output()}")
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-3000:]
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        return self.output()
+
+
+def run_load(server: Server, scenario: str, timeout: float, **params: Any) -> dict[str, Any]:
+    cfg = {"scenario": scenario, "kind": server.kind, "base_url": server.base_url,
+           "ws_base": server.ws_base, "server_pid": server.proc.pid, "timeout": timeout,
+           **params}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(cfg, f)
+        path = f.name
+    try:
+        proc = subprocess.run([PY, str(BENCH / "load.py"), path], cwd=ROOT, capture_output=True,
+                              text=True, timeout=timeout + 30)
+    finally:
+        os.unlink(path)
+    sys.stderr.write(proc.stderr[-4000:] if proc.returncode else proc.stderr)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result: dict[str, Any] = json.loads(line[7:])
+            return result
+    return {"error": f"load generator exited {proc.returncode}", "stderr": proc.stderr[-2000:]}
+
+
+def with_server(kind: str, db_url: str | None, fn: Any) -> dict[str, Any]:
+    server = Server(kind, db_url)
+    try:
+        result: dict[str, Any] = fn(server)
+    except Exception as exc:  # noqa: BLE001 - one scenario failing should not lose the rest
+        result = {"error": repr(exc)}
+    finally:
+        log = server.stop()
+    problems = [ln for ln in log.splitlines() if "Traceback" in ln or "ERROR" in ln]
+    if problems:
+        result["server_log_errors"] = len(problems)
+        result["server_log_tail"] = log[-1500:]
+    return result
+
+
+def sqlite_url(tmp: Path, name: str) -> str:
+    return f"sqlite+aiosqlite:///{tmp / name}.db"
+
+
+# --- report --------------------------------------------------------------------------------
+
+def fmt(v: Any, unit: str = "") -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        v = f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
+    return f"{v}{unit}"
+
+
+def step_at(result: dict[str, Any], rate: Any) -> dict[str, Any] | None:
+    for s in result.get("steps", []):
+        if s["offered_ops_per_s"] == rate:
+            return s
+    return None
+
+
+def summarise(res: dict[str, Any]) -> dict[str, Any]:
+    """Ratios of Flipchart to the baseline, at the highest rate step both completed."""
+    fc, bl = res.get("fanout", {}), res.get("baseline", {})
+    common = [s["offered_ops_per_s"] for s in fc.get("steps", []) if step_at(bl, s["offered_ops_per_s"])]
+    if not common:
+        return {}
+    rate = max(common)
+    f, b = step_at(fc, rate), step_at(bl, rate)
+    assert f and b
+    return {"rate": rate,
+            "deliveries_ratio": round(f["deliveries_per_s"] / b["deliveries_per_s"], 3)
+            if b["deliveries_per_s"] else None,
+            "p99_ratio": round(f["p99_ms"] / b["p99_ms"], 2) if f["p99_ms"] and b["p99_ms"] else None,
+            "per_step": [{"rate": r,
+                          "deliveries_ratio": round(step_at(fc, r)["deliveries_per_s"]  # type: ignore[index]
+                                                    / max(1e-9, step_at(bl, r)["deliveries_per_s"]), 3),  # type: ignore[index]
+                          } for r in common]}
+
+
+def markdown(res: dict[str, Any]) -> str:
+    cfg = res["config"]
+    lines = [f"# Flipchart benchmark — {res['started']}", "",
+             f"{res['machine']} · mode `{cfg['mode']}` · {res['elapsed_s']} s. "
+             "Targets are guides, not pass/fail.", ""]
+    fc, bl = res.get("fanout", {}), res.get("baseline", {})
+    if fc.get("steps") or bl.get("steps"):
+        lines += [f"## Fan-out: {cfg['rooms']} rooms × {cfg['clients']} clients, "
+                  f"{cfg['senders_per_room']} senders/room, note.move", "",
+                  "| server | ops/s offered | ops/s sent | p50 ms | p95 ms | p99 ms | max ms "
+                  "| deliveries/s | delivered | server CPU |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for name, r in (("flipchart", fc), ("baseline", bl)):
+            for s in r.get("steps", []):
+                lines.append(f"| {name} | {s['offered_ops_per_s']} | {fmt(s['achieved_ops_per_s'])} "
+                             f"| {fmt(s['p50_ms'])} | {fmt(s['p95_ms'])} | {fmt(s['p99_ms'])} "
+                             f"| {fmt(s['max_ms'])} | {fmt(s['deliveries_per_s'])} "
+                             f"| {fmt((s['delivered_fraction'] or 0) * 100, '%')} "
+                             f"| {fmt(s['server_cpu_pct'], '%')} |")
+        lines.append("")
+    lines += ["## Summary", "", "| measure | value | target |", "|---|---|---|"]
+    s = res.get("summary", {})
+    if fc:
+        lines.append(f"| Flipchart: highest rate with p99 < 50 ms | "
+                     f"{fmt(fc.get('max_rate_p99_under_50ms'), ' ops/s')} | 1,000 clients / 100 rooms |")
+    if bl:
+        lines.append(f"| Baseline: highest rate with p99 < 50 ms | "
+                     f"{fmt(bl.get('max_rate_p99_under_50ms'), ' ops/s')} | |")
+    if s:
+        lines.append(f"| Deliveries/s, Flipchart ÷ baseline (at {s['rate']} ops/s) | "
+                     f"{fmt(s['deliveries_ratio'])} | ≥ 0.70 |")
+        lines.append(f"| p99, Flipchart ÷ baseline (at {s['rate']} ops/s) | {fmt(s['p99_ratio'])} | |")
+        f = step_at(fc, s["rate"])
+        if f:
+            lines.append(f"| Flipchart p99 at {s['rate']} ops/s | {fmt(f['p99_ms'], ' ms')} | < 50 ms |")
+    d = res.get("drag", {})
+    if "p99_ms" in d:
+        lines.append(f"| Drag storm ({d['senders']} of {d['members']} at {d['hz']} Hz): "
+                     f"p50 / p99 / max | {fmt(d['p50_ms'])} / {fmt(d['p99_ms'])} / "
+                     f"{fmt(d['max_ms'])} ms | |")
+        lines.append(f"| Drag storm: delivered, server CPU | "
+                     f"{fmt((d['delivered_fraction'] or 0) * 100, '%')}, "
+                     f"{fmt(d['server_cpu_pct'], '% of a core')} | |")
+    i = res.get("idle", {})
+    if "opened" in i:
+        proj = (i["kb_per_connection"] or 0) * 5000 / 1024 + i["rss_before_mb"]
+        lines.append(f"| Idle: {i['opened']}/{i['requested']} sockets, RSS delta | "
+                     f"{fmt(i['rss_delta_mb'], ' MB')} ({fmt(i['kb_per_connection'], ' KB/conn')}) | |")
+        lines.append(f"| Idle: server RSS with them (→ projected at 5,000) | "
+                     f"{fmt(i['rss_after_mb'], ' MB')} (→ {fmt(proj, ' MB')}) | < 250 MB at 5,000 |")
+        lines.append(f"| Idle: handshakes/s (hello → welcome) | {fmt(i['handshakes_per_s'])} | |")
+    for key, label in (("ack_sqlite", "SQLite"), ("ack_postgres", "PostgreSQL")):
+        a = res.get(key, {})
+        if "p50_ms" in a:
+            lines.append(f"| op → ack (note.move, {label}): p50 / p99 / max | "
+                         f"{fmt(a['p50_ms'])} / {fmt(a['p99_ms'])} / {fmt(a['max_ms'])} ms | "
+                         f"{'< 15 ms p99' if label == 'SQLite' else ''} |")
+            c = a.get("note_create", {})
+            if c.get("p50_ms") is not None:
+                lines.append(f"| op → ack (note.create, {label}): p50 / p99 | "
+                             f"{fmt(c['p50_ms'])} / {fmt(c['p99_ms'])} ms | |")
+    errs = [k for k, v in res.items() if isinstance(v, dict) and ("error" in v or "server_log_errors" in v)]
+    if errs:
+        lines += ["", f"Scenarios with errors (see the JSON): {', '.join(errs)}"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="small run: 20×5 fan-out, 500 idle sockets")
+    p.add_argument("--rooms", type=int)
+    p.add_argument("--clients", type=int, help="clients per room")
+    p.add_argument("--senders-per-room", type=int, default=2)
+    p.add_argument("--rates", help="total note.move ops/s steps, comma-separated")
+    p.add_argument("--step-seconds", type=float)
+    p.add_argument("--drain-seconds", type=float, default=3.0)
+    p.add_argument("--drag-members", type=int, default=30)
+    p.add_argument("--drag-senders", type=int, default=10)
+    p.add_argument("--drag-hz", type=float, default=10.0)
+    p.add_argument("--drag-seconds", type=float)
+    p.add_argument("--idle", type=int, help="idle sockets to open (max 5000)")
+    p.add_argument("--ack-ops", type=int)
+    p.add_argument("--only", help="comma-separated subset: fanout,baseline,drag,idle,ack")
+    args = p.parse_args()
+
+    q = args.quick
+    cfg = {
+        "mode": "quick" if q else "default",
+        "rooms": args.rooms or (20 if q else 100),
+        "clients": args.clients or (5 if q else 10),
+        "senders_per_room": args.senders_per_room,
+        "rates": [float(x) for x in args.rates.split(",")] if args.rates
+        else ([50, 100, 200, 400] if q else [100, 200, 400, 800]),
+        "step_seconds": args.step_seconds or (4.0 if q else 6.0),
+        "drain_seconds": args.drain_seconds,
+        "drag": {"members": args.drag_members, "senders": args.drag_senders,
+                 "hz": args.drag_hz, "seconds": args.drag_seconds or (5.0 if q else 10.0)},
+        "idle": min(5000, args.idle or (500 if q else 2000)),
+        "ack_ops": args.ack_ops or (200 if q else 500),
+    }
+    cfg["senders_per_room"] = min(cfg["senders_per_room"], cfg["clients"])
+    only = set(args.only.split(",")) if args.only else {"fanout", "baseline", "drag", "idle", "ack"}
+    started = time.strftime("%Y-%m-%dT%H-%M-%S")
+    t0 = time.monotonic()
+    res: dict[str, Any] = {"started": started, "config": cfg,
+                           "machine": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"}
+    fan = {"rooms": cfg["rooms"], "clients": cfg["clients"],
+           "senders_per_room": cfg["senders_per_room"], "rates": cfg["rates"],
+           "step_seconds": cfg["step_seconds"], "drain_seconds": cfg["drain_seconds"],
+           "groups_per_workshop": 10}
+    budget = 60 + len(cfg["rates"]) * (cfg["step_seconds"] + cfg["drain_seconds"] + 2) \
+        + cfg["rooms"] * cfg["clients"] / 20
+
+    with tempfile.TemporaryDirectory(prefix="flipchart-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        if "fanout" in only:
+            print(f"fan-out on Flipchart: {cfg['rooms']} rooms × {cfg['clients']} clients", flush=True)
+            res["fanout"] = with_server("flipchart", sqlite_url(tmp, "fanout"),
+                                        lambda s: run_load(s, "fanout", budget, **fan))
+        if "baseline" in only:
+            print("fan-out on the baseline broadcast server", flush=True)
+            res["baseline"] = with_server("baseline", None,
+                                          lambda s: run_load(s, "fanout", budget, **fan))
+        res["summary"] = summarise(res)
+        if "drag" in only:
+            print(f"drag storm: {cfg['drag']}", flush=True)
+            res["drag"] = with_server("flipchart", sqlite_url(tmp, "drag"),
+                                      lambda s: run_load(s, "drag", 120, **cfg["drag"]))
+        if "idle" in only:
+            print(f"idle connections: {cfg['idle']}", flush=True)
+            res["idle"] = with_server("flipchart", sqlite_url(tmp, "idle"),
+                                      lambda s: run_load(s, "idle", 60 + cfg["idle"] / 10,
+                                                         connections=cfg["idle"], per_workshop=50))
+        if "ack" in only:
+            print("op → ack on SQLite", flush=True)
+            ack = {"ops": cfg["ack_ops"], "warmup": 20, "max_seconds": 60}
+            res["ack_sqlite"] = with_server("flipchart", sqlite_url(tmp, "ack"),
+                                            lambda s: run_load(s, "ack", 90, **ack))
+            pg = os.environ.get("FLIPCHART_BENCH_DATABASE_URL")
+            if pg:
+                print("op → ack on PostgreSQL", flush=True)
+                res["ack_postgres"] = with_server("flipchart", pg,
+                                                  lambda s: run_load(s, "ack", 90, **ack))
+    res["elapsed_s"] = round(time.monotonic() - t0, 1)
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{started}.json").write_text(json.dumps(res, indent=2))
+    md = markdown(res)
+    (out / "latest.md").write_text(md)
+    print()
+    print(md)
+    print(f"Wrote {out / (started + '.json')} and {out / 'latest.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
