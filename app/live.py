@@ -62,6 +62,13 @@ BOARD_HANDLERS: dict[str, BoardHandler] = {
 }
 
 
+CAS_ATTEMPTS = 3
+
+
+class _StaleState(OpError):
+    """The workshop moved on between reading its phase and writing the next one."""
+
+
 def validation_message(exc: ValidationError) -> str:
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"]) or "frame"
@@ -77,6 +84,7 @@ class Live:
         self.templates = templates
         self.clock = clock
         self.on_deadline_change: Callable[[], None] = lambda: None
+        self._room_owner: dict[str, int] = {}
 
     # --- who is this --------------------------------------------------------------------
 
@@ -146,8 +154,13 @@ class Live:
         async with self.db.write() as conn:
             workshop = await phase_store.load_workshop(conn, who.workshop_id, share_lock=True)
             assert workshop is not None
-            owner = (await conn.execute(select(rooms.c.workshop_id)
-                                        .where(rooms.c.name == op.room))).scalar_one_or_none()
+            owner = self._room_owner.get(op.room)
+            if owner is None:
+                owner = (await conn.execute(select(rooms.c.workshop_id)
+                                            .where(rooms.c.name == op.room))).scalar_one_or_none()
+                if owner is not None:
+                    # A room never changes workshop, so its owner can be remembered.
+                    self._room_owner[op.room] = owner
             if owner != who.workshop_id:
                 raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
             seq = await store.lock_room(conn, op.room)
@@ -249,6 +262,15 @@ class Live:
     async def phase_action(self, workshop_id: int, action: Action, seconds: int | None,
                            by: str, op_id: str | None = None) -> tuple[dict[str, Any], int]:
         """Apply a facilitator's action; returns (the phase view, the event's seq)."""
+        for _ in range(CAS_ATTEMPTS - 1):
+            try:
+                return await self._phase_action(workshop_id, action, seconds, by, op_id)
+            except _StaleState:
+                continue  # a scheduler moved the phase meanwhile (a warning, say): look again
+        return await self._phase_action(workshop_id, action, seconds, by, op_id)
+
+    async def _phase_action(self, workshop_id: int, action: Action, seconds: int | None,
+                            by: str, op_id: str | None) -> tuple[dict[str, Any], int]:
         now = self.clock()
         async with self.db.write() as conn:
             workshop = await phase_store.load_workshop(conn, workshop_id)
@@ -327,7 +349,7 @@ class Live:
                           old: PhaseState, new: PhaseState, kind: str, by: str,
                           op_id: str | None, now: float) -> list[StoredEvent]:
         if not await phase_store.compare_and_set(conn, workshop["id"], old, new):
-            raise OpError("conflict", "The phase changed in the meantime; look again.")
+            raise _StaleState("conflict", "The phase changed in the meantime; look again.")
         updated = {**workshop, **_state_columns(new)}
         room = workshop_room(workshop["id"])
         seq = await store.lock_room(conn, room)
