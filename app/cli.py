@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Flipchart is starting on http://{args.host}:{args.port}", flush=True)
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, reload=args.reload, log_level=args.log_level,
-                ws_max_size=settings.max_frame_bytes, proxy_headers=True)
+                ws_max_size=settings.max_frame_bytes, proxy_headers=True,
+                # Frames are small JSON: compressing each one costs more CPU than it saves.
+                ws_per_message_deflate=False)
     return 0
 
 
