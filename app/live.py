@@ -18,7 +18,15 @@ from app.board import ops, store
 from app.board.connection import OutgoingEvent, dumps
 from app.board.errors import OpError
 from app.board.hub import Hub
-from app.board.messages import BOARD_OPS, OP_DATA, WORKSHOP_OPS, Op, PhaseExtend, Spotlight
+from app.board.messages import (
+    BOARD_OPS,
+    OP_DATA,
+    WORKSHOP_OPS,
+    ErrorCode,
+    Op,
+    PhaseExtend,
+    Spotlight,
+)
 from app.board.models import rooms
 from app.board.principal import (
     FACILITATOR_ID,
@@ -67,6 +75,12 @@ CAS_ATTEMPTS = 3
 
 class _StaleState(OpError):
     """The workshop moved on between reading its phase and writing the next one."""
+
+
+def validation_code(exc: ValidationError) -> ErrorCode:
+    """Over-long text or lists are ``too_large``; everything else is ``invalid``."""
+    return "too_large" if exc.errors()[0]["type"] in ("string_too_long", "too_long") \
+        else "invalid"
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -122,7 +136,7 @@ class Live:
         try:
             data = model.model_validate(op.data)
         except ValidationError as exc:
-            raise OpError("invalid", validation_message(exc)) from None
+            raise OpError(validation_code(exc), validation_message(exc)) from None
         if who.role == "screen":
             raise OpError("forbidden", "The screen is read-only.")
         if op.kind in WORKSHOP_OPS:
