@@ -82,15 +82,13 @@ async def workshop_socket(websocket: WebSocket, code: str) -> None:
     who = await _handshake(websocket, live, code)
     if who is None:
         return
-    principal, hello = who
+    principal, hello, workshop = who
     conn = Connection(websocket, principal, live, queue_limit=settings.send_queue_limit,
                       clock=live.clock)
     rooms = await live.rooms_for(principal)
     writer: asyncio.Task[None] | None = None
     await live.hub.join(conn, rooms)
     try:
-        workshop = await live.find_workshop(normalise_code(code) or "")
-        assert workshop is not None
         await websocket.send_text(WelcomeFrame(
             you=principal.as_dict(), server_now=live.clock(), rooms=rooms,
             workshop={"id": workshop["id"], "code": workshop["code"],
@@ -115,7 +113,7 @@ async def workshop_socket(websocket: WebSocket, code: str) -> None:
 
 
 async def _handshake(websocket: WebSocket, live: Live,
-                     code: str) -> tuple[Principal, Hello] | None:
+                     code: str) -> tuple[Principal, Hello, dict[str, Any]] | None:
     try:
         raw = await asyncio.wait_for(websocket.receive_text(),
                                      live.settings.hello_timeout_seconds)
@@ -142,7 +140,7 @@ async def _handshake(websocket: WebSocket, live: Live,
                                              "workshop."))
         await websocket.close(CLOSE_BAD_TOKEN, "bad token")
         return None
-    return found[0], hello
+    return found[0], hello, found[1]
 
 
 async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> None:
