@@ -54,6 +54,7 @@ from app.phases.engine import (
 from app.phases.templates import Template
 from app.workshops import service as workshops
 from app.workshops.export import build_report
+from app.workshops.models import participants
 from app.workshops.models import workshops as workshop_table
 from app.workshops.tokens import token_matches
 
@@ -177,6 +178,15 @@ class Live:
                     self._room_owner[op.room] = owner
             if owner != who.workshop_id:
                 raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
+            if who.group_id is not None:
+                # The group is read again: a move may not have reached this socket yet.
+                current = (await conn.execute(
+                    select(participants.c.group_id)
+                    .where(participants.c.id == int(who.id.removeprefix("p")))
+                )).scalar_one_or_none()
+                if current != who.group_id:
+                    raise OpError("forbidden", "You have been moved to another group; "
+                                  "reconnect to see its board.")
             seq = await store.lock_room(conn, op.room)
             applied = await store.find_op(conn, op.room, op.op_id)
             if applied is not None:
@@ -390,17 +400,18 @@ class Live:
         now = self.clock()
         async with self.db.write() as conn:
             room = workshop_room(workshop_id)
+            groups = {g["id"] for g in await workshops.list_groups(conn, workshop_id)}
+            if group_id is not None and group_id not in groups:
+                raise OpError("not_found", f"This workshop has no group {group_id}.")
+            # Workshop row first, then the room: the same lock order as phase transitions.
+            await conn.execute(workshop_table.update()
+                               .where(workshop_table.c.id == workshop_id)
+                               .values(spotlight=group_id))
             seq = await store.lock_room(conn, room)
             if op_id is not None:
                 applied = await store.find_op(conn, room, op_id)
                 if applied is not None:
                     return applied
-            groups = {g["id"] for g in await workshops.list_groups(conn, workshop_id)}
-            if group_id is not None and group_id not in groups:
-                raise OpError("not_found", f"This workshop has no group {group_id}.")
-            await conn.execute(workshop_table.update()
-                               .where(workshop_table.c.id == workshop_id)
-                               .values(spotlight=group_id))
             event = await store.append_event(conn, room, seq + 1, "spotlight",
                                              {"group_id": group_id}, op_id=op_id,
                                              by=FACILITATOR_ID, private_to=None, at=now)

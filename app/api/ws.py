@@ -169,7 +169,7 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
             return
         try:
             raw = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             fail("invalid", "This frame is not valid JSON.")
             continue
         op_id = raw.get("op_id") if isinstance(raw, dict) else None
@@ -196,7 +196,8 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
             conn.push_frame(AckFrame(op_id=frame.op_id, seq=seq,
                                      room=frame.room).model_dump_json())
         elif isinstance(frame, Drag):
-            if frame.room not in conn.rooms or conn.who.role == "screen":
+            if frame.room not in conn.rooms or conn.who.role == "screen" \
+                    or not frame.room.startswith("group:"):
                 fail("forbidden", "You cannot drag notes in this room.")
             elif drags.take():
                 await live.hub.publish_drag(conn, frame.room, frame.id, frame.x, frame.y)

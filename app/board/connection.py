@@ -29,6 +29,7 @@ CLOSE_TOO_SLOW = 4409
 CLOSE_NOT_FOUND = 4404
 CLOSE_REJOIN = 4412
 CLOSE_POLICY = 1008
+CLOSE_SERVER_ERROR = 1011
 CLOSE_TOO_BIG = 1009
 MAX_EPHEMERAL = 256
 
@@ -88,6 +89,8 @@ def event_text(ev: StoredEvent, server_now: float | None = None) -> str:
 class _Resync:
     room: str
     since: int | None
+    # True: catch up from whatever this socket has been sent by the time it runs.
+    from_sent: bool = False
 
 
 class Connection:
@@ -119,6 +122,9 @@ class Connection:
 
     def push_resync(self, room: str, since: int | None) -> None:
         self._push(_Resync(room, since))
+
+    def push_catch_up(self, room: str) -> None:
+        self._push(_Resync(room, None, from_sent=True))
 
     def push_ephemeral(self, key: Any, text: str) -> None:
         if self.closed or (key not in self._ephemeral and len(self._ephemeral) >= MAX_EPHEMERAL):
@@ -162,16 +168,18 @@ class Connection:
                 else:
                     self._wake.clear()
                     await self._wake.wait()
-        except Exception as exc:  # a dead socket: the reader notices and cleans up
+        except Exception as exc:
+            # A dead socket, or a failed catch-up: either way the client must reconnect.
             log.debug("writer for %s stopped: %r", self.id, exc)
-            self.closed = True
+            self.close(CLOSE_SERVER_ERROR, "server error; reconnect to resync")
 
     async def _texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
         texts: list[str]
         if isinstance(item, str):
             return [item]
         if isinstance(item, _Resync):
-            texts, seq = await self._sync.catch_up(self.who, item.room, item.since)
+            since = self.sent.get(item.room) if item.from_sent else item.since
+            texts, seq = await self._sync.catch_up(self.who, item.room, since)
             self.sent[item.room] = seq
             return texts
         ev = item.event

@@ -144,7 +144,7 @@ class Hub:
                 if sent is None:
                     continue
                 if sent < conn.behind.get(room, -1):
-                    conn.push_resync(room, sent)
+                    conn.push_catch_up(room)
                     resynced += 1
                 conn.behind[room] = seq if sent < seq else -1
         return resynced
@@ -153,4 +153,4 @@ class Hub:
         # Hints may have been lost while the backplane was away: catch up from the log.
         for room, conns in self._rooms.items():
             for conn in conns:
-                conn.push_resync(room, conn.sent.get(room))
+                conn.push_catch_up(room)

@@ -78,7 +78,7 @@ async def create_note(conn: AsyncConnection, room: str, who: Principal, data: No
         raise OpError("too_large", f"This board is full: it holds at most {ctx.max_notes} notes.")
     note_id = data.id or str(uuid.uuid4())
     if data.id is not None and await store.note_exists(conn, note_id):
-        raise OpError("conflict", f"A note with id {note_id!r} already exists.")
+        raise OpError("conflict", "This note id is taken; choose another (or send none).")
     private = section.key in ctx.private_sections and who.role == "participant"
     lane = who.id if private else ""
     step = None
