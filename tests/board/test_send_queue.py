@@ -1,0 +1,94 @@
+"""One slow socket never slows its room: its queue is bounded and it is told to resync.
+
+The sockets here are stand-ins whose send either returns at once or never returns; the
+queue, the writer task and the hub's fan-out are the real ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from app.board.backplane import MemoryBackplane
+from app.board.connection import CLOSE_TOO_SLOW, Connection
+from app.board.hub import Hub
+from app.board.principal import Principal
+from app.board.store import StoredEvent
+
+
+class FastSocket:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.closed_with: int | None = None
+
+    async def send_text(self, data: str) -> None:
+        self.sent.append(data)
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None:
+        self.closed_with = code
+
+
+class StuckSocket(FastSocket):
+    """A client that stopped reading: the first send never completes."""
+
+    async def send_text(self, data: str) -> None:
+        await asyncio.Event().wait()
+
+
+class NoSync:
+    async def catch_up(self, who: Principal, room: str,
+                       since: int | None) -> tuple[list[str], int]:
+        raise AssertionError("no gap expected")
+
+
+async def test_a_stuck_socket_is_closed_to_resync_while_the_rest_of_the_room_gets_everything(
+) -> None:
+    hub = Hub(MemoryBackplane(), time.time)
+    await hub.start()
+    room = "group:1"
+    who = Principal("p1", "participant", "Ann", 1, 1)
+    fast_socket, stuck_socket = FastSocket(), StuckSocket()
+    fast = Connection(fast_socket, who, NoSync(), queue_limit=50, clock=time.time)
+    stuck = Connection(stuck_socket, who, NoSync(), queue_limit=50, clock=time.time)
+    for conn in (fast, stuck):
+        conn.sent[room] = 0
+        await hub.join(conn, [room])
+    writers = [asyncio.create_task(c.run_writer()) for c in (fast, stuck)]
+    for seq in range(1, 201):
+        await hub.publish([StoredEvent(room, seq, "note.move", {"id": f"n{seq}"}, None, "p2",
+                                       None)])
+        await asyncio.sleep(0)
+    await asyncio.sleep(0.05)
+    events = [t for t in fast_socket.sent if '"type":"event"' in t]
+    assert len(events) == 200
+    assert fast.sent[room] == 200 and not fast.closed
+    assert stuck.closed and stuck_socket.closed_with == CLOSE_TOO_SLOW
+    for task in writers:
+        task.cancel()
+    await asyncio.gather(*writers, return_exceptions=True)
+
+
+async def test_drags_are_coalesced_per_note_and_dropped_before_durable_frames() -> None:
+    hub = Hub(MemoryBackplane(), time.time)
+    await hub.start()
+    room = "group:1"
+    socket = FastSocket()
+    viewer = Connection(socket, Principal("p1", "participant", "Ann", 1, 1), NoSync(),
+                        queue_limit=50, clock=time.time)
+    dragger = Connection(FastSocket(), Principal("p2", "participant", "Bob", 1, 1), NoSync(),
+                         queue_limit=50, clock=time.time)
+    viewer.sent[room] = 0
+    await hub.join(viewer, [room])
+    await hub.join(dragger, [room])
+    # Nothing drains yet: 100 positions of one note collapse into the last one.
+    for i in range(100):
+        await hub.publish_drag(dragger, room, "note-0001", float(i), float(i))
+    await hub.publish([StoredEvent(room, 1, "note.move", {"id": "note-0001"}, None, "p2", None)])
+    writer = asyncio.create_task(viewer.run_writer())
+    await asyncio.sleep(0.05)
+    kinds = [t.split('"type":"')[1].split('"')[0] for t in socket.sent]
+    assert kinds[0] == "event"  # durable first
+    drags = [t for t in socket.sent if '"type":"drag"' in t]
+    assert len(drags) == 1 and '"x":99.0' in drags[0]
+    writer.cancel()
+    await asyncio.gather(writer, return_exceptions=True)
