@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.board import ops, store
-from app.board.connection import OutgoingEvent, dumps
+from app.board.connection import Connection, OutgoingEvent, dumps
 from app.board.errors import OpError
 from app.board.hub import Hub
 from app.board.messages import (
@@ -72,6 +72,7 @@ BOARD_HANDLERS: dict[str, BoardHandler] = {
 
 
 CAS_ATTEMPTS = 3
+MAX_REMEMBERED_NOTES = 1000
 
 
 class _StaleState(OpError):
@@ -432,6 +433,22 @@ class Live:
             rows = (await conn.execute(select(rooms.c.name, rooms.c.seq)
                                        .where(rooms.c.name.in_(names)))).all()
         return self.hub.reconcile({name: int(seq) for name, seq in rows})
+
+    async def drag_is_public(self, conn: Connection, room: str, note_id: str) -> bool:
+        """Whether a live drag of this note may be shown to the room.
+
+        A private note's position is as private as its text. A note only ever goes from
+        private to shared, so a "shared" answer is remembered for the socket's lifetime.
+        """
+        if note_id in conn.shared_notes:
+            return True
+        async with self.db.read() as db:
+            note = await store.get_note(db, room, note_id)
+        if note is None or note["private"]:
+            return False
+        if len(conn.shared_notes) < MAX_REMEMBERED_NOTES:
+            conn.shared_notes.add(note_id)
+        return True
 
     # --- reading: snapshots and replay (app.board.connection.Sync) ---------------------
 

@@ -199,7 +199,7 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
             if frame.room not in conn.rooms or conn.who.role == "screen" \
                     or not frame.room.startswith("group:"):
                 fail("forbidden", "You cannot drag notes in this room.")
-            elif drags.take():
+            elif drags.take() and await live.drag_is_public(conn, frame.room, frame.id):
                 await live.hub.publish_drag(conn, frame.room, frame.id, frame.x, frame.y)
         elif isinstance(frame, Presence):
             if frame.room not in conn.rooms:

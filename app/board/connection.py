@@ -102,6 +102,8 @@ class Connection:
         self.rooms: list[str] = []
         self.sent: dict[str, int] = {}
         self.editing: dict[str, str | None] = {}
+        # Notes known to be shared, so their drags need no look-up (see Live.drag_is_public).
+        self.shared_notes: set[str] = set()
         # room -> a seq the database had that this socket had not been sent yet.
         self.behind: dict[str, int] = {}
         self.closed = False

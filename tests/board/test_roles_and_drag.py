@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import httpx
-from board_helpers import board, cast, connect, create, events, expect_error, new_id, shut
+from board_helpers import (
+    board,
+    cast,
+    connect,
+    create,
+    events,
+    expect_error,
+    new_id,
+    phase,
+    shut,
+)
 from conftest import RunningServer
 
 
@@ -77,7 +87,7 @@ async def test_a_drag_reaches_groupmates_but_not_its_sender_and_is_never_stored(
     assert drag == {"type": "drag", "room": room, "id": note_id, "x": 300, "y": 400,
                     "by": ann.welcome["you"]["id"]}
     # Bob's drag of another note is queued for Ann after any echo of her own would be.
-    marker = new_id()
+    marker, _ = await create(bob, room, "commonalities", "marker", x=10, y=20)
     await bob.send({"type": "drag", "room": room, "id": marker, "x": 1, "y": 2})
     await ann.until(lambda f: f["type"] == "drag" and f["id"] == marker)
     assert [f for f in ann.frames if f["type"] == "drag" and f["id"] == note_id] == []
@@ -86,9 +96,33 @@ async def test_a_drag_reaches_groupmates_but_not_its_sender_and_is_never_stored(
 
     # Nothing was stored: no seq used, no replay, no move.
     replay = await connect(server, people.workshop, people.bob["token"], since=since)
-    assert [f for f in replay.frames if f["type"] in ("drag", "event")] == []
+    assert [f for f in replay.frames if f["type"] == "drag"] == []
+    # The only event since then is the marker note's creation.
+    assert [(f["kind"], f["data"]["id"]) for f in replay.frames
+            if f["type"] == "event"] == [("note.create", marker)]
     notes = (await board(server, people.workshop, room))["notes"]
-    assert [(n["x"], n["y"]) for n in notes] == [(10, 20)]
+    # Both notes are where they were created, not where they were dragged.
+    assert [(n["x"], n["y"]) for n in notes] == [(10, 20), (10, 20)]
     _, next_ack = await create(ann, room, "commonalities", "next")
-    assert next_ack["seq"] == ack["seq"] + 1
+    assert next_ack["seq"] == ack["seq"] + 2  # only the marker's creation came between
     await shut(ann, bob, cy, replay)
+
+
+async def test_dragging_a_private_note_shows_nothing_to_groupmates(
+    server: RunningServer, http: httpx.AsyncClient,
+) -> None:
+    people = await cast(http, "start")  # individual work: notes are private
+    ann = await connect(server, people.workshop, people.ann["token"])
+    bob = await connect(server, people.workshop, people.bob["token"])
+    room = people.room
+    secret, _ = await create(ann, room, "procedure", "my own step", x=10, y=20)
+    await ann.send({"type": "drag", "room": room, "id": secret, "x": 300, "y": 400})
+    await ann.send({"type": "drag", "room": room, "id": new_id(), "x": 5, "y": 5})
+    await phase(http, people.workshop, "next")  # revealed: now the group may watch it move
+    await bob.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
+    await ann.send({"type": "drag", "room": room, "id": secret, "x": 500, "y": 600})
+    drag = await bob.until(lambda f: f["type"] == "drag")
+    assert (drag["id"], drag["x"], drag["y"]) == (secret, 500, 600)
+    assert [f for f in bob.frames if f["type"] == "drag"] == [drag]
+    for client in (ann, bob):
+        await shut(client)
