@@ -54,7 +54,6 @@ from app.phases.engine import (
 from app.phases.templates import Template
 from app.workshops import service as workshops
 from app.workshops.export import build_report
-from app.workshops.models import participants
 from app.workshops.models import workshops as workshop_table
 from app.workshops.tokens import token_matches
 
@@ -168,8 +167,13 @@ class Live:
     async def _board_op(self, who: Principal, op: Op, data: BaseModel) -> int:
         now = self.clock()
         async with self.db.write() as conn:
-            workshop = await phase_store.load_workshop(conn, who.workshop_id, share_lock=True)
+            member = int(who.id.removeprefix("p")) if who.group_id is not None else None
+            workshop = await phase_store.load_workshop_for_member(conn, who.workshop_id, member)
             assert workshop is not None
+            if member is not None and workshop["member_group"] != who.group_id:
+                # Read again on every op: a move may not have reached this socket yet.
+                raise OpError("forbidden", "You have been moved to another group; "
+                              "reconnect to see its board.")
             owner = self._room_owner.get(op.room)
             if owner is None:
                 owner = (await conn.execute(select(rooms.c.workshop_id)
@@ -179,17 +183,7 @@ class Live:
                     self._room_owner[op.room] = owner
             if owner != who.workshop_id:
                 raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
-            if who.group_id is not None:
-                # The group is read again: a move may not have reached this socket yet.
-                current = (await conn.execute(
-                    select(participants.c.group_id)
-                    .where(participants.c.id == int(who.id.removeprefix("p")))
-                )).scalar_one_or_none()
-                if current != who.group_id:
-                    raise OpError("forbidden", "You have been moved to another group; "
-                                  "reconnect to see its board.")
-            seq = await store.lock_room(conn, op.room)
-            applied = await store.find_op(conn, op.room, op.op_id)
+            seq, applied = await store.lock_room_and_find_op(conn, op.room, op.op_id)
             if applied is not None:
                 return applied
             template = self.templates[workshop["template"]]

@@ -45,6 +45,20 @@ async def lock_room(conn: AsyncConnection, room: str) -> int:
     return int(seq)
 
 
+async def lock_room_and_find_op(conn: AsyncConnection, room: str,
+                                op_id: str) -> tuple[int, int | None]:
+    """``lock_room`` and ``find_op`` in one round trip: (room seq, the op's seq if applied)."""
+    applied = (select(events.c.seq).where(events.c.room == room, events.c.op_id == op_id)
+               .limit(1).scalar_subquery())
+    query = select(rooms.c.seq, applied).where(rooms.c.name == room)
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update(of=rooms)
+    row = (await conn.execute(query)).first()
+    if row is None:
+        raise LookupError(room)
+    return int(row[0]), None if row[1] is None else int(row[1])
+
+
 async def room_seq(conn: AsyncConnection, room: str) -> int:
     seq = (await conn.execute(select(rooms.c.seq).where(rooms.c.name == room))).scalar_one()
     return int(seq)

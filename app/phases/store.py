@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.phases.engine import PhaseState, Status, writable_sections
 from app.phases.templates import Template
-from app.workshops.models import workshops
+from app.workshops.models import participants, workshops
 
 
 def state_of(row: Row[Any] | dict[str, Any]) -> PhaseState:
@@ -29,6 +29,18 @@ async def load_workshop(conn: AsyncConnection, workshop_id: int, *,
     query = select(workshops).where(workshops.c.id == workshop_id)
     if share_lock and conn.dialect.name != "sqlite":
         query = query.with_for_update(read=True)
+    row = (await conn.execute(query)).first()
+    return None if row is None else dict(row._mapping)
+
+
+async def load_workshop_for_member(conn: AsyncConnection, workshop_id: int,
+                                   member_id: int | None) -> dict[str, Any] | None:
+    """The workshop row, share-locked, plus ``member_group``: the member's current group."""
+    joined = workshops.outerjoin(participants, participants.c.id == (member_id or -1))
+    query = (select(workshops, participants.c.group_id.label("member_group"))
+             .select_from(joined).where(workshops.c.id == workshop_id))
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update(read=True, of=workshops)
     row = (await conn.execute(query)).first()
     return None if row is None else dict(row._mapping)
 
