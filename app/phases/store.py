@@ -24,12 +24,8 @@ def state_of(row: Row[Any] | dict[str, Any]) -> PhaseState:
                       warned=values["warned"])
 
 
-async def load_workshop(conn: AsyncConnection, workshop_id: int, *,
-                        share_lock: bool = False) -> dict[str, Any] | None:
-    query = select(workshops).where(workshops.c.id == workshop_id)
-    if share_lock and conn.dialect.name != "sqlite":
-        query = query.with_for_update(read=True)
-    row = (await conn.execute(query)).first()
+async def load_workshop(conn: AsyncConnection, workshop_id: int) -> dict[str, Any] | None:
+    row = (await conn.execute(select(workshops).where(workshops.c.id == workshop_id))).first()
     return None if row is None else dict(row._mapping)
 
 
