@@ -7,6 +7,7 @@ database there and drops it afterwards); otherwise each test gets its own SQLite
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -139,13 +140,21 @@ async def start_server(database_url: str, clock: Any = None, port: int | None = 
     return RunningServer(app, port, server, task)
 
 
-@pytest.fixture
-async def server(database_url: str, clock: FakeClock) -> AsyncIterator[RunningServer]:
-    running = await start_server(database_url, clock)
+@contextlib.asynccontextmanager
+async def running_server(database_url: str, clock: Any = None,
+                         **overrides: Any) -> AsyncIterator[RunningServer]:
+    """A server for one block, stopped at its end, e.g. with settings of its own."""
+    running = await start_server(database_url, clock, **overrides)
     try:
         yield running
     finally:
         await running.stop()
+
+
+@pytest.fixture
+async def server(database_url: str, clock: FakeClock) -> AsyncIterator[RunningServer]:
+    async with running_server(database_url, clock) as running:
+        yield running
 
 
 @pytest.fixture

@@ -101,8 +101,9 @@ class Connection:
         self.rooms: list[str] = []
         self.sent: dict[str, int] = {}
         self.editing: dict[str, str | None] = {}
-        # Notes known to be shared, so their drags need no look-up (see Live.drag_is_public).
+        # Drag visibility already looked up (see Live.drag_is_public).
         self.shared_notes: set[str] = set()
+        self.hidden_notes: set[str] = set()
         # room -> a seq the database had that this socket had not been sent yet.
         self.behind: dict[str, int] = {}
         self.closed = False
@@ -182,6 +183,7 @@ class Connection:
             since = self.sent.get(item.room) if item.from_sent else item.since
             texts, seq = await self._sync.catch_up(self.who, item.room, since)
             self.sent[item.room] = seq
+            self.hidden_notes.clear()  # what was caught up on is not looked at one by one
             return texts
         ev = item.event
         last = self.sent.get(ev.room)
@@ -192,8 +194,11 @@ class Connection:
             # Another process published out of order, or a hint was lost: read the log.
             texts, last = await self._sync.catch_up(self.who, ev.room, last)
             self.sent[ev.room] = last
+            self.hidden_notes.clear()
             if ev.seq <= last:
                 return texts
         self.sent[ev.room] = ev.seq
+        if ev.kind in ("note.create", "notes.reveal"):
+            self.hidden_notes.clear()  # a note unknown or private a moment ago may be shared now
         texts.append(item.text_for(self.who, self._clock()))
         return texts

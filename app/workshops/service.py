@@ -105,7 +105,7 @@ async def join(conn: AsyncConnection, workshop: dict[str, Any], name: str,
         raise OpError("conflict", "This workshop has ended.")
     sizes = await _group_sizes(conn, workshop["id"])
     if group_id is None:
-        group_id = min(sizes, key=lambda g: (sizes[g][1], sizes[g][0]))
+        group_id = _smallest(sizes)
     elif group_id not in sizes:
         raise OpError("not_found", f"This workshop has no group {group_id}.")
     token = new_token()
@@ -150,13 +150,14 @@ async def set_group_count(conn: AsyncConnection, workshop: dict[str, Any], count
     for position in range(len(existing), count):
         await _add_group(conn, workshop["id"], position)
     keep = {g["id"] for g in existing[:count]}
+    sizes = {g: size for g, size in (await _group_sizes(conn, workshop["id"])).items()
+             if g in keep}
     for group in existing[count:]:
         members = (await conn.execute(select(participants.c.id)
                                       .where(participants.c.group_id == group["id"]))).all()
         for member in members:
-            sizes = {g: size for g, size in (await _group_sizes(conn, workshop["id"])).items()
-                     if g in keep}
-            target = min(sizes, key=lambda g: (sizes[g][1], sizes[g][0]))
+            target = _smallest(sizes)
+            sizes[target] = (sizes[target][0], sizes[target][1] + 1)
             await conn.execute(update(participants).where(participants.c.id == member.id)
                                .values(group_id=target))
         await conn.execute(delete(rooms).where(rooms.c.name == group_room(group["id"])))
@@ -195,6 +196,11 @@ async def _add_group(conn: AsyncConnection, workshop_id: int, position: int) -> 
                                                       position=position))
     group_id = _new_id(result)
     await store.create_room(conn, group_room(group_id), workshop_id)
+
+
+def _smallest(sizes: dict[int, tuple[int, int]]) -> int:
+    """The group with the fewest members; the first such group on a tie."""
+    return min(sizes, key=lambda g: (sizes[g][1], sizes[g][0]))
 
 
 async def _group_sizes(conn: AsyncConnection, workshop_id: int) -> dict[int, tuple[int, int]]:

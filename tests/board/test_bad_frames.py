@@ -9,7 +9,7 @@ import httpx
 import pytest
 import websockets
 from board_helpers import Cast, board, cast, connect, create, new_id, shut
-from conftest import FakeClock, RunningServer, start_server
+from conftest import FakeClock, RunningServer, running_server
 
 
 def bad_frames(people: Cast, known_note: str) -> list[tuple[Any, str]]:
@@ -117,8 +117,7 @@ async def test_two_hundred_bad_frames_each_get_a_fitting_error_and_the_socket_ke
 ) -> None:
     # The per-socket op rate limit is raised so every bad op reaches validation; the
     # error bucket (300 in a burst) is the server's own.
-    server = await start_server(database_url, clock, ops_burst=1000)
-    try:
+    async with running_server(database_url, clock, ops_burst=1000) as server:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
             people = await cast(http, "start", "next")
         room = people.room
@@ -163,8 +162,6 @@ async def test_two_hundred_bad_frames_each_get_a_fitting_error_and_the_socket_ke
         assert after["fields"] == before["fields"]
         assert await board(server, people.workshop, people.other_room) == other_before
         await shut(ann, bob)
-    finally:
-        await server.stop()
 
 
 async def test_a_frame_over_64_kb_closes_the_socket_with_1009(

@@ -6,14 +6,13 @@ import httpx
 import pytest
 import websockets
 from board_helpers import cast, connect, create, events, shut, snapshot, welcome_snapshot
-from conftest import FakeClock, start_server
+from conftest import FakeClock, running_server
 
 
 async def test_a_server_restart_between_two_ops_loses_neither_note(
     database_url: str, clock: FakeClock
 ) -> None:
-    first = await start_server(database_url, clock)
-    try:
+    async with running_server(database_url, clock) as first:
         async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
             people = await cast(http, "start", "next")
         room = people.room
@@ -21,15 +20,12 @@ async def test_a_server_restart_between_two_ops_loses_neither_note(
         one, ack_one = await create(ann, room, "commonalities", "before the restart")
         await ann.synced()
         since = dict(ann.seq)
-    finally:
-        await first.stop()
     # The open socket was closed by the shutdown.
     with pytest.raises(websockets.ConnectionClosed):
         while True:
             await ann.recv()
 
-    second = await start_server(database_url, clock)
-    try:
+    async with running_server(database_url, clock) as second:
         ann = await connect(second, people.workshop, people.ann["token"], since=since)
         assert snapshot(ann, room) is None and events(ann, room) == []
         two, ack_two = await create(ann, room, "challenges", "after the restart")
@@ -52,5 +48,3 @@ async def test_a_server_restart_between_two_ops_loses_neither_note(
             assert info.status_code == 200
             assert info.json()["phase"]["index"] == 1
         await shut(ann, bob, late)
-    finally:
-        await second.stop()

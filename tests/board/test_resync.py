@@ -15,7 +15,7 @@ from board_helpers import (
     snapshot,
     welcome_snapshot,
 )
-from conftest import Client, FakeClock, RunningServer, start_server
+from conftest import Client, FakeClock, RunningServer, running_server
 
 
 async def test_reconnect_with_since_replays_exactly_the_missed_events_and_nothing_more(
@@ -57,8 +57,7 @@ async def test_reconnect_with_since_replays_exactly_the_missed_events_and_nothin
 async def test_reconnect_far_behind_the_replay_limit_gets_a_snapshot_with_the_current_notes(
     database_url: str, clock: FakeClock
 ) -> None:
-    server = await start_server(database_url, clock, replay_limit=3)
-    try:
+    async with running_server(database_url, clock, replay_limit=3) as server:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
             people = await cast(http, "start", "next")
         room = people.room
@@ -94,8 +93,6 @@ async def test_reconnect_far_behind_the_replay_limit_gets_a_snapshot_with_the_cu
         assert [f["data"]["text"] for f in events(third, room)] == ["one more"]
         await shut(ann)
         await shut(third)
-    finally:
-        await server.stop()
 
 
 async def test_an_op_resent_with_the_same_op_id_after_a_reconnect_is_applied_once(
@@ -178,8 +175,7 @@ async def test_client_sent_resync_gets_the_events_after_its_since(
 async def test_resync_from_beyond_the_replay_limit_answers_with_a_snapshot(
     database_url: str, clock: FakeClock
 ) -> None:
-    server = await start_server(database_url, clock, replay_limit=3)
-    try:
+    async with running_server(database_url, clock, replay_limit=3) as server:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
             people = await cast(http, "start", "next")
         room = people.room
@@ -195,5 +191,3 @@ async def test_resync_from_beyond_the_replay_limit_answers_with_a_snapshot(
         assert sorted(n["text"] for n in snap["notes"]) == texts
         assert events(ann, room) == []
         await shut(ann)
-    finally:
-        await server.stop()

@@ -6,7 +6,15 @@ import asyncio
 from typing import Any
 
 import httpx
-from conftest import Client, FakeClock, RunningServer, Workshop, create_workshop, start_server
+from conftest import (
+    Client,
+    FakeClock,
+    RunningServer,
+    Workshop,
+    create_workshop,
+    running_server,
+    start_server,
+)
 from phase_helpers import current, phase
 
 
@@ -30,8 +38,7 @@ async def test_a_restarted_server_ends_the_running_phase_at_the_same_instant(
     clock.advance(200)
     await first.stop()
 
-    second = await start_server(database_url, clock)
-    try:
+    async with running_server(database_url, clock) as second:
         async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
             state = await current(http, workshop)
             assert (state["status"], state["index"], state["ends_at"]) == ("running", 0, ends_at)
@@ -45,8 +52,6 @@ async def test_a_restarted_server_ends_the_running_phase_at_the_same_instant(
             state = await current(http, workshop)
             assert (state["status"], state["index"], state["ends_at"]) == ("running", 1,
                                                                            ends_at + 15 * 60)
-    finally:
-        await second.stop()
 
 
 async def test_a_paused_phase_keeps_its_remaining_time_across_a_restart(
@@ -61,14 +66,11 @@ async def test_a_paused_phase_keeps_its_remaining_time_across_a_restart(
     await first.stop()
     clock.advance(10_000)
 
-    second = await start_server(database_url, clock)
-    try:
+    async with running_server(database_url, clock) as second:
         assert await second.live.fire_due() == 0
         async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
             view = await phase(http, workshop, "resume")
             assert (view["status"], view["ends_at"]) == ("running", clock.now + 350)
-    finally:
-        await second.stop()
 
 
 async def test_deadlines_missed_while_down_are_applied_in_order_by_the_first_pass(
@@ -82,8 +84,7 @@ async def test_deadlines_missed_while_down_are_applied_in_order_by_the_first_pas
     # Down through the end of phase 1 (10 min) and phase 2 (15 min), into phase 3.
     clock.now = ends_at + 15 * 60 + 100
 
-    second = await start_server(database_url, clock)
-    try:
+    async with running_server(database_url, clock) as second:
         assert await second.live.fire_due() == 2
         async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
             state = await current(http, workshop)
@@ -98,8 +99,6 @@ async def test_deadlines_missed_while_down_are_applied_in_order_by_the_first_pas
             ("phase", "groups-procedures", ends_at + 15 * 60),
             ("phase", "toolkit", ends_at + 30 * 60),
         ]
-    finally:
-        await second.stop()
 
 
 async def poll_phase(http: httpx.AsyncClient, workshop: Workshop, index: int) -> dict[str, Any]:
@@ -114,8 +113,7 @@ async def poll_phase(http: httpx.AsyncClient, workshop: Workshop, index: int) ->
 async def test_the_scheduler_loop_applies_due_deadlines_when_kicked_and_at_start_up(
     database_url: str, clock: FakeClock,
 ) -> None:
-    first = await start_server(database_url, clock, run_scheduler=True)
-    try:
+    async with running_server(database_url, clock, run_scheduler=True) as first:
         async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
             workshop = await create_workshop(http, "activity-3", groups=1)
             ends_at = (await phase(http, workshop, "start"))["ends_at"]
@@ -123,15 +121,10 @@ async def test_the_scheduler_loop_applies_due_deadlines_when_kicked_and_at_start
             first.live.on_deadline_change()
             state = await poll_phase(http, workshop, 1)
             assert state["ends_at"] == ends_at + 15 * 60
-    finally:
-        await first.stop()
 
     # Down through two more deadlines: the loop's first pass at start-up catches up.
     clock.now = ends_at + 30 * 60 + 5
-    second = await start_server(database_url, clock, run_scheduler=True)
-    try:
+    async with running_server(database_url, clock, run_scheduler=True) as second:
         async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
             state = await poll_phase(http, workshop, 3)
             assert (state["status"], state["ends_at"]) == ("plenary", None)
-    finally:
-        await second.stop()
