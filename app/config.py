@@ -14,7 +14,7 @@ DATA_DIR = Path("data")
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FLIPCHART_", extra="ignore")
 
-    database_url: str = f"sqlite+aiosqlite:///{DATA_DIR / 'flipchart.db'}"
+    database_url: str = f"sqlite:///{DATA_DIR / 'flipchart.db'}"
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
     # Origins allowed to open a WebSocket; the public URL's origin is always allowed.

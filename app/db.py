@@ -1,32 +1,40 @@
 """Database engine and transactions: a SQLite file by default, PostgreSQL by URL.
 
-Writes go through :meth:`Database.write`, one transaction each. SQLite allows one
-writer at a time, so in-process writers queue on a lock instead of failing with
-"database is locked"; PostgreSQL relies on row locks and needs no such lock.
+Domain code is synchronous and runs whole: :meth:`Database.write` and :meth:`Database.read`
+take a function of a connection and run it in one transaction. On SQLite that function
+runs on a thread of its own, so a transaction costs one hop off the event loop however
+many statements it runs; all writes share one thread, as SQLite allows one writer at a
+time. On PostgreSQL it runs on the async driver (``run_sync``) and row locks serialise
+writers across processes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK_KEY = 0x666C6970  # any constant; serialises concurrent start-ups on PostgreSQL
+SQLITE_READERS = 4
+_WRITE = "flipchart_write"
+
+T = TypeVar("T")
+Work = Callable[[Connection], T]
 
 
 def normalise_url(url: str) -> str:
-    """Accept plain driver-less URLs and pick the async driver we ship."""
-    if url.startswith("sqlite:///"):
-        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    """Accept driver-less or aiosqlite URLs and pick the driver we run on."""
+    if url.startswith(("sqlite:///", "sqlite+aiosqlite:///")):
+        return "sqlite:///" + url.split(":///", 1)[1]
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
@@ -37,44 +45,74 @@ class Database:
         self.url = normalise_url(url)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._sync_engine: Engine | None = None
+        self._async_engine: AsyncEngine | None = None
         if self.is_sqlite:
             database = parsed.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            self.engine: AsyncEngine = create_async_engine(self.url, pool_size=5, max_overflow=10)
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            engine = create_engine(self.url, pool_size=SQLITE_READERS + 1, max_overflow=4)
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+            self._sync_engine = engine
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
+            self._readers = ThreadPoolExecutor(SQLITE_READERS, thread_name_prefix="sqlite-reader")
         else:
-            self.engine = create_async_engine(self.url, pool_size=10, max_overflow=20)
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+            self._async_engine = create_async_engine(self.url, pool_size=10, max_overflow=20)
 
-    @contextlib.asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
-        """One write transaction; committed on success, rolled back on any error."""
-        if self._write_lock is None:
-            async with self.engine.begin() as conn:
-                yield conn
-            return
-        async with self._write_lock, self.engine.begin() as conn:
-            yield conn
+    async def write(self, work: Work[T]) -> T:
+        """Run ``work`` in one write transaction: committed if it returns, else rolled back."""
+        if self._sync_engine is not None:
+            return await self._in_thread(self._writer, self._write_now, work)
+        assert self._async_engine is not None
+        async with self._async_engine.begin() as conn:
+            return await conn.run_sync(work)
 
-    @contextlib.asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
-            yield conn
+    async def read(self, work: Work[T]) -> T:
+        """Run ``work`` in one read transaction: every query sees the same snapshot."""
+        if self._sync_engine is not None:
+            return await self._in_thread(self._readers, self._read_now, work)
+        assert self._async_engine is not None
+        async with self._async_engine.connect() as conn:
+            return await conn.run_sync(work)
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration."""
-        async with self.engine.begin() as conn:
-            if not self.is_sqlite:
-                await conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})"))
+        if self._sync_engine is not None:
+            await self.write(_upgrade)
+            return
+        assert self._async_engine is not None
+        async with self._async_engine.begin() as conn:
+            await conn.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})"))
             await conn.run_sync(_upgrade)
 
     async def ping(self) -> None:
-        async with self.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await self.read(lambda conn: conn.execute(text("SELECT 1")))
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        if self._sync_engine is not None:
+            self._writer.shutdown(wait=True)
+            self._readers.shutdown(wait=True)
+            self._sync_engine.dispose()
+        if self._async_engine is not None:
+            await self._async_engine.dispose()
+
+    @staticmethod
+    async def _in_thread(pool: ThreadPoolExecutor, run: Callable[[Work[T]], T],
+                         work: Work[T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(pool, run, work)
+
+    def _write_now(self, work: Work[T]) -> T:
+        assert self._sync_engine is not None
+        with self._sync_engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                return work(conn)
+
+    def _read_now(self, work: Work[T]) -> T:
+        assert self._sync_engine is not None
+        with self._sync_engine.connect() as conn, conn.begin():
+            return work(conn)
 
 
 def _upgrade(connection: Connection) -> None:
@@ -84,10 +122,19 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transactions out of the sqlite3 module's hands: _sqlite_begin opens them.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A write takes the write lock up front, so its reads and writes see one state;
+    # a read opens a snapshot that later commits by others do not change.
+    write = conn.get_execution_options().get(_WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

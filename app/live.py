@@ -6,16 +6,16 @@ hub together; HTTP and WebSocket endpoints call it and nothing below it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, or_, select
 
 from app.board import ops, store
-from app.board.connection import Connection, OutgoingEvent, dumps
+from app.board.connection import Connection as BoardConnection
+from app.board.connection import OutgoingEvent, dumps
 from app.board.errors import OpError
 from app.board.hub import Hub
 from app.board.messages import (
@@ -58,7 +58,7 @@ from app.workshops.models import workshops as workshop_table
 from app.workshops.tokens import token_matches
 
 Clock = Callable[[], float]
-BoardHandler = Callable[..., Awaitable[ops.Change]]
+BoardHandler = Callable[..., ops.Change]
 BOARD_HANDLERS: dict[str, BoardHandler] = {
     "note.create": ops.create_note,
     "note.update": ops.update_note,
@@ -105,8 +105,8 @@ class Live:
 
     async def authenticate(self, code: str, token: str,
                            role: str | None) -> tuple[Principal, dict[str, Any]] | None:
-        async with self.db.read() as conn:
-            workshop = await workshops.find_workshop(conn, code)
+        def find(conn: Connection) -> tuple[Principal, dict[str, Any]] | None:
+            workshop = workshops.find_workshop(conn, code)
             if workshop is None:
                 return None
             if token_matches(token, workshop["facilitator_token_hash"]):
@@ -114,17 +114,18 @@ class Live:
                 name = "Screen" if kind == "screen" else "Facilitator"
                 who_id = f"screen-{workshop['id']}" if kind == "screen" else FACILITATOR_ID
                 return Principal(who_id, kind, name, workshop["id"]), workshop
-            person = await workshops.find_participant(conn, workshop["id"], token)
+            person = workshops.find_participant(conn, workshop["id"], token)
             if person is None:
                 return None
             return Principal(participant_id(person["id"]), "participant", person["name"],
                              workshop["id"], person["group_id"]), workshop
 
+        return await self.db.read(find)
+
     async def rooms_for(self, who: Principal) -> list[str]:
         if who.group_id is not None:
             return [workshop_room(who.workshop_id), group_room(who.group_id)]
-        async with self.db.read() as conn:
-            groups = await workshops.list_groups(conn, who.workshop_id)
+        groups = await self.db.read(lambda conn: workshops.list_groups(conn, who.workshop_id))
         return [workshop_room(who.workshop_id)] + [group_room(g["id"]) for g in groups]
 
     # --- ops ----------------------------------------------------------------------------
@@ -166,59 +167,67 @@ class Live:
 
     async def _board_op(self, who: Principal, op: Op, data: BaseModel) -> int:
         now = self.clock()
-        async with self.db.write() as conn:
-            member = int(who.id.removeprefix("p")) if who.group_id is not None else None
-            workshop = await phase_store.load_workshop_for_member(conn, who.workshop_id, member)
-            assert workshop is not None
-            if member is not None and workshop["member_group"] != who.group_id:
-                # Read again on every op: a move may not have reached this socket yet.
-                raise OpError("forbidden", "You have been moved to another group; "
-                              "reconnect to see its board.")
-            owner = self._room_owner.get(op.room)
-            if owner is None:
-                owner = (await conn.execute(select(rooms.c.workshop_id)
-                                            .where(rooms.c.name == op.room))).scalar_one_or_none()
-                if owner is not None:
-                    # A room never changes workshop, so its owner can be remembered.
-                    self._room_owner[op.room] = owner
-            if owner != who.workshop_id:
-                raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
-            seq, applied = await store.lock_room_and_find_op(conn, op.room, op.op_id)
-            if applied is not None:
-                return applied
-            template = self.templates[workshop["template"]]
-            state = phase_store.state_of(workshop)
-            writable = writable_sections(state, template)
-            phase = template.phases[state.index] if state.index >= 0 else None
-            ctx = ops.BoardContext(
-                template=template, writable=writable,
-                private_sections=writable if phase and phase.mode == "individual"
-                else frozenset(),
-                max_notes=self.settings.max_notes_per_board,
-            )
-            change = await BOARD_HANDLERS[op.kind](conn, op.room, who, data, ctx, now)
-            event = await store.append_event(conn, op.room, seq + 1, change.kind, change.data,
-                                             op_id=op.op_id, by=who.id,
-                                             private_to=change.private_to, at=now)
-        await self.hub.publish([event])
-        return event.seq
+        result = await self.db.write(lambda conn: self._apply_board_op(conn, who, op, data, now))
+        if isinstance(result, int):
+            return result  # applied before: acknowledge it again, publish nothing
+        await self.hub.publish([result])
+        return result.seq
+
+    def _apply_board_op(self, conn: Connection, who: Principal, op: Op, data: BaseModel,
+                        now: float) -> StoredEvent | int:
+        member = int(who.id.removeprefix("p")) if who.group_id is not None else None
+        workshop = phase_store.load_workshop_for_member(conn, who.workshop_id, member)
+        assert workshop is not None
+        if member is not None and workshop["member_group"] != who.group_id:
+            # Read again on every op: a move may not have reached this socket yet.
+            raise OpError("forbidden", "You have been moved to another group; "
+                          "reconnect to see its board.")
+        owner = self._room_owner.get(op.room)
+        if owner is None:
+            owner = conn.execute(select(rooms.c.workshop_id)
+                                 .where(rooms.c.name == op.room)).scalar_one_or_none()
+            if owner is not None:
+                # A room never changes workshop, so its owner can be remembered.
+                self._room_owner[op.room] = owner
+        if owner != who.workshop_id:
+            raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
+        seq, applied = store.lock_room_and_find_op(conn, op.room, op.op_id)
+        if applied is not None:
+            return applied
+        template = self.templates[workshop["template"]]
+        state = phase_store.state_of(workshop)
+        writable = writable_sections(state, template)
+        phase = template.phases[state.index] if state.index >= 0 else None
+        ctx = ops.BoardContext(
+            template=template, writable=writable,
+            private_sections=writable if phase and phase.mode == "individual"
+            else frozenset(),
+            max_notes=self.settings.max_notes_per_board,
+        )
+        change = BOARD_HANDLERS[op.kind](conn, op.room, who, data, ctx, now)
+        return store.append_event(conn, op.room, seq + 1, change.kind, change.data,
+                                  op_id=op.op_id, by=who.id, private_to=change.private_to,
+                                  at=now)
 
     # --- workshops and people (REST) ----------------------------------------------------
 
     async def create_workshop(self, template: Template, title: str, group_count: int,
                               minutes: dict[str, int],
                               auto_advance: bool) -> tuple[dict[str, Any], str]:
-        async with self.db.write() as conn:
-            return await workshops.create_workshop(conn, template, title, group_count, minutes,
-                                                   auto_advance, self.clock())
+        now = self.clock()
+        return await self.db.write(lambda conn: workshops.create_workshop(
+            conn, template, title, group_count, minutes, auto_advance, now))
 
     async def find_workshop(self, code: str) -> dict[str, Any] | None:
-        async with self.db.read() as conn:
-            return await workshops.find_workshop(conn, code)
+        return await self.db.read(lambda conn: workshops.find_workshop(conn, code))
+
+    async def find_participant(self, workshop: dict[str, Any],
+                               token: str) -> dict[str, Any] | None:
+        return await self.db.read(
+            lambda conn: workshops.find_participant(conn, workshop["id"], token))
 
     async def workshop_info(self, workshop: dict[str, Any]) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            groups = await workshops.roster(conn, workshop["id"])
+        groups = await self.roster(workshop)
         template = self.templates[workshop["template"]]
         return {
             "id": workshop["id"], "code": workshop["code"], "title": workshop["title"],
@@ -229,33 +238,33 @@ class Live:
         }
 
     async def roster(self, workshop: dict[str, Any]) -> dict[str, Any]:
-        async with self.db.read() as conn:
-            return await workshops.roster(conn, workshop["id"])
+        return await self.db.read(lambda conn: workshops.roster(conn, workshop["id"]))
 
     async def join(self, workshop: dict[str, Any], name: str,
                    group_id: int | None) -> tuple[dict[str, Any], str]:
-        async with self.db.write() as conn:
-            person, token, event = await workshops.join(conn, workshop, name, group_id,
-                                                        self.clock())
+        now = self.clock()
+        person, token, event = await self.db.write(
+            lambda conn: workshops.join(conn, workshop, name, group_id, now))
         await self.hub.publish([event])
         return person, token
 
     async def rename_group(self, workshop: dict[str, Any], group_id: int, name: str) -> None:
-        async with self.db.write() as conn:
-            event = await workshops.rename_group(conn, workshop["id"], group_id, name,
-                                                 self.clock())
+        now = self.clock()
+        event = await self.db.write(
+            lambda conn: workshops.rename_group(conn, workshop["id"], group_id, name, now))
         await self.hub.publish([event])
 
     async def move_participant(self, workshop: dict[str, Any], pid: int, group_id: int) -> None:
-        async with self.db.write() as conn:
-            event = await workshops.move_participant(conn, workshop["id"], pid, group_id,
-                                                     self.clock())
+        now = self.clock()
+        event = await self.db.write(
+            lambda conn: workshops.move_participant(conn, workshop["id"], pid, group_id, now))
         await self.hub.publish([event])
         await self.hub.publish_rejoin(workshop_room(workshop["id"]), [participant_id(pid)])
 
     async def set_group_count(self, workshop: dict[str, Any], count: int) -> None:
-        async with self.db.write() as conn:
-            event = await workshops.set_group_count(conn, workshop, count, self.clock())
+        now = self.clock()
+        event = await self.db.write(
+            lambda conn: workshops.set_group_count(conn, workshop, count, now))
         await self.hub.publish([event])
         await self.hub.publish_rejoin(workshop_room(workshop["id"]), None)
 
@@ -263,15 +272,18 @@ class Live:
                               auto_advance: bool | None, title: str | None) -> dict[str, Any]:
         now = self.clock()
         template = self.templates[workshop["template"]]
-        async with self.db.write() as conn:
-            await workshops.set_settings(conn, workshop, template, minutes, auto_advance, title)
-            updated = await workshops.get_workshop(conn, workshop["id"])
+
+        def change(conn: Connection) -> tuple[dict[str, Any], StoredEvent]:
+            workshops.set_settings(conn, workshop, template, minutes, auto_advance, title)
+            updated = workshops.get_workshop(conn, workshop["id"])
             assert updated is not None
             room = workshop_room(workshop["id"])
-            seq = await store.lock_room(conn, room)
-            event = await store.append_event(conn, room, seq + 1, "phase",
-                                             self.phase_view(updated), op_id=None,
-                                             by=FACILITATOR_ID, private_to=None, at=now)
+            seq = store.lock_room(conn, room)
+            return updated, store.append_event(conn, room, seq + 1, "phase",
+                                               self.phase_view(updated), op_id=None,
+                                               by=FACILITATOR_ID, private_to=None, at=now)
+
+        updated, event = await self.db.write(change)
         await self.hub.publish([event])
         self.on_deadline_change()
         return updated
@@ -291,127 +303,135 @@ class Live:
     async def _phase_action(self, workshop_id: int, action: Action, seconds: int | None,
                             by: str, op_id: str | None) -> tuple[dict[str, Any], int]:
         now = self.clock()
-        async with self.db.write() as conn:
-            workshop = await phase_store.load_workshop(conn, workshop_id)
+
+        def act(conn: Connection) -> tuple[dict[str, Any], list[StoredEvent] | int]:
+            workshop = phase_store.load_workshop(conn, workshop_id)
             if workshop is None:
                 raise OpError("not_found", "There is no such workshop.")
             room = workshop_room(workshop_id)
             if op_id is not None:
-                applied = await store.find_op(conn, room, op_id)
+                applied = store.find_op(conn, room, op_id)
                 if applied is not None:
-                    return self.phase_view(workshop), applied
+                    return workshop, applied
             template = self.templates[workshop["template"]]
             old = phase_store.state_of(workshop)
             try:
                 new = apply_action(old, action, template, workshop["minutes"], now, seconds)
             except PhaseError as exc:
                 raise OpError(exc.code, exc.message) from None
-            events = await self._transition(conn, workshop, old, new, "phase", by, op_id, now)
-            workshop = {**workshop, **_state_columns(new)}
+            events = self._transition(conn, workshop, old, new, "phase", by, op_id, now)
+            return {**workshop, **_state_columns(new)}, events
+
+        workshop, events = await self.db.write(act)
+        if isinstance(events, int):
+            return self.phase_view(workshop), events
         await self.hub.publish(events)
         self.on_deadline_change()
         return self.phase_view(workshop), events[0].seq
 
     async def fire_due(self, now: float | None = None) -> int:
         """Apply every warning and deadline due by ``now``; returns how many fired."""
-        now = self.clock() if now is None else now
-        async with self.db.read() as conn:
-            due = (await conn.execute(
-                select(workshop_table.c.id).where(
-                    workshop_table.c.status == "running",
-                    or_(workshop_table.c.ends_at <= now,
-                        (workshop_table.c.ends_at <= now + WARNING_SECONDS)
-                        & workshop_table.c.warned.is_(False)),
-                )
-            )).scalars().all()
+        at = self.clock() if now is None else now
+        query = select(workshop_table.c.id).where(
+            workshop_table.c.status == "running",
+            or_(workshop_table.c.ends_at <= at,
+                (workshop_table.c.ends_at <= at + WARNING_SECONDS)
+                & workshop_table.c.warned.is_(False)),
+        )
+        due = await self.db.read(lambda conn: conn.execute(query).scalars().all())
         fired = 0
         for workshop_id in due:
-            fired += await self._fire(int(workshop_id), now)
+            fired += await self._fire(int(workshop_id), at)
         return fired
 
     async def next_deadline(self) -> float | None:
-        async with self.db.read() as conn:
-            rows = (await conn.execute(
-                select(workshop_table.c.ends_at, workshop_table.c.warned)
-                .where(workshop_table.c.status == "running")
-            )).all()
+        query = (select(workshop_table.c.ends_at, workshop_table.c.warned)
+                 .where(workshop_table.c.status == "running"))
+        rows = await self.db.read(lambda conn: conn.execute(query).all())
         deadlines = [next_deadline(PhaseState("running", 0, r.ends_at, None, 0, r.warned))
                      for r in rows]
         return min((d for d in deadlines if d is not None), default=None)
 
     async def _fire(self, workshop_id: int, now: float) -> int:
-        events: list[StoredEvent] = []
+        def fire(conn: Connection) -> list[StoredEvent]:
+            events: list[StoredEvent] = []
+            workshop = phase_store.load_workshop(conn, workshop_id)
+            if workshop is None:
+                return events
+            template = self.templates[workshop["template"]]
+            state = phase_store.state_of(workshop)
+            # A chain of deadlines missed while the server was down applies in order.
+            while (state.status == "running" and state.ends_at is not None
+                   and state.ends_at <= now):
+                new = expire(state, template, workshop["minutes"], workshop["auto_advance"])
+                events += self._transition(conn, workshop, state, new, "phase",
+                                           "scheduler", None, now)
+                state = new
+            if warning_due(state, now):
+                new = replace(state, warned=True, version=state.version + 1)
+                events += self._transition(conn, workshop, state, new,
+                                           "phase.warning", "scheduler", None, now)
+            return events
+
         try:
-            async with self.db.write() as conn:
-                workshop = await phase_store.load_workshop(conn, workshop_id)
-                if workshop is None:
-                    return 0
-                template = self.templates[workshop["template"]]
-                state = phase_store.state_of(workshop)
-                # A chain of deadlines missed while the server was down applies in order.
-                while (state.status == "running" and state.ends_at is not None
-                       and state.ends_at <= now):
-                    new = expire(state, template, workshop["minutes"], workshop["auto_advance"])
-                    events += await self._transition(conn, workshop, state, new, "phase",
-                                                     "scheduler", None, now)
-                    state = new
-                if warning_due(state, now):
-                    new = replace(state, warned=True, version=state.version + 1)
-                    events += await self._transition(conn, workshop, state, new,
-                                                     "phase.warning", "scheduler", None, now)
+            events = await self.db.write(fire)
         except OpError:
             return 0  # another process fired it first; its transaction is the one that counts
         await self.hub.publish(events)
         return len(events)
 
-    async def _transition(self, conn: AsyncConnection, workshop: dict[str, Any],
-                          old: PhaseState, new: PhaseState, kind: str, by: str,
-                          op_id: str | None, now: float) -> list[StoredEvent]:
-        if not await phase_store.compare_and_set(conn, workshop["id"], old, new):
+    def _transition(self, conn: Connection, workshop: dict[str, Any], old: PhaseState,
+                    new: PhaseState, kind: str, by: str, op_id: str | None,
+                    now: float) -> list[StoredEvent]:
+        if not phase_store.compare_and_set(conn, workshop["id"], old, new):
             raise _StaleState("conflict", "The phase changed in the meantime; look again.")
         updated = {**workshop, **_state_columns(new)}
         room = workshop_room(workshop["id"])
-        seq = await store.lock_room(conn, room)
-        events = [await store.append_event(conn, room, seq + 1, kind, self.phase_view(updated),
-                                           op_id=op_id, by=by, private_to=None, at=now)]
+        seq = store.lock_room(conn, room)
+        events = [store.append_event(conn, room, seq + 1, kind, self.phase_view(updated),
+                                     op_id=op_id, by=by, private_to=None, at=now)]
         template = self.templates[workshop["template"]]
         phase = template.phases[new.index] if new.index >= 0 else None
         if phase is not None and phase.mode != "individual":
-            for group in await workshops.list_groups(conn, workshop["id"]):
-                events += await self._reveal(conn, group_room(group["id"]), by, now)
+            for group in workshops.list_groups(conn, workshop["id"]):
+                events += self._reveal(conn, group_room(group["id"]), by, now)
         return events
 
-    async def _reveal(self, conn: AsyncConnection, room: str, by: str,
-                      now: float) -> list[StoredEvent]:
-        seq = await store.lock_room(conn, room)
-        change = await ops.reveal_private_notes(conn, room, now)
+    @staticmethod
+    def _reveal(conn: Connection, room: str, by: str, now: float) -> list[StoredEvent]:
+        seq = store.lock_room(conn, room)
+        change = ops.reveal_private_notes(conn, room, now)
         if change is None:
             return []
-        return [await store.append_event(conn, room, seq + 1, change.kind, change.data,
-                                         op_id=None, by=by, private_to=None, at=now)]
+        return [store.append_event(conn, room, seq + 1, change.kind, change.data,
+                                   op_id=None, by=by, private_to=None, at=now)]
 
     async def spotlight(self, workshop_id: int, group_id: int | None,
                         op_id: str | None = None) -> int:
         now = self.clock()
-        async with self.db.write() as conn:
+
+        def shine(conn: Connection) -> StoredEvent | int:
             room = workshop_room(workshop_id)
-            groups = {g["id"] for g in await workshops.list_groups(conn, workshop_id)}
+            groups = {g["id"] for g in workshops.list_groups(conn, workshop_id)}
             if group_id is not None and group_id not in groups:
                 raise OpError("not_found", f"This workshop has no group {group_id}.")
             # Workshop row first, then the room: the same lock order as phase transitions.
-            await conn.execute(workshop_table.update()
-                               .where(workshop_table.c.id == workshop_id)
-                               .values(spotlight=group_id))
-            seq = await store.lock_room(conn, room)
+            conn.execute(workshop_table.update()
+                         .where(workshop_table.c.id == workshop_id)
+                         .values(spotlight=group_id))
+            seq = store.lock_room(conn, room)
             if op_id is not None:
-                applied = await store.find_op(conn, room, op_id)
+                applied = store.find_op(conn, room, op_id)
                 if applied is not None:
                     return applied
-            event = await store.append_event(conn, room, seq + 1, "spotlight",
-                                             {"group_id": group_id}, op_id=op_id,
-                                             by=FACILITATOR_ID, private_to=None, at=now)
-        await self.hub.publish([event])
-        return event.seq
+            return store.append_event(conn, room, seq + 1, "spotlight", {"group_id": group_id},
+                                      op_id=op_id, by=FACILITATOR_ID, private_to=None, at=now)
+
+        result = await self.db.write(shine)
+        if isinstance(result, int):
+            return result
+        await self.hub.publish([result])
+        return result.seq
 
     def phase_view(self, workshop: dict[str, Any]) -> dict[str, Any]:
         template = self.templates[workshop["template"]]
@@ -423,12 +443,11 @@ class Live:
         names = self.hub.local_rooms
         if not names:
             return 0
-        async with self.db.read() as conn:
-            rows = (await conn.execute(select(rooms.c.name, rooms.c.seq)
-                                       .where(rooms.c.name.in_(names)))).all()
+        query = select(rooms.c.name, rooms.c.seq).where(rooms.c.name.in_(names))
+        rows = await self.db.read(lambda conn: conn.execute(query).all())
         return self.hub.reconcile({name: int(seq) for name, seq in rows})
 
-    async def drag_is_public(self, conn: Connection, room: str, note_id: str) -> bool:
+    async def drag_is_public(self, conn: BoardConnection, room: str, note_id: str) -> bool:
         """Whether a live drag of this note may be shown to the room.
 
         A private note's position is as private as its text. Answers are remembered so a
@@ -439,8 +458,7 @@ class Live:
             return True
         if note_id in conn.hidden_notes:
             return False
-        async with self.db.read() as db:
-            note = await store.get_note(db, room, note_id)
+        note = await self.db.read(lambda db: store.get_note(db, room, note_id))
         shared = note is not None and not note["private"]
         remembered = conn.shared_notes if shared else conn.hidden_notes
         if len(remembered) < MAX_REMEMBERED_NOTES:
@@ -452,41 +470,47 @@ class Live:
     async def catch_up(self, who: Principal, room: str,
                        since: int | None) -> tuple[list[str], int]:
         now = self.clock()
-        async with self.db.read() as conn:
-            current = await store.room_seq(conn, room)
-            if since is not None and since <= current:
-                limit = self.settings.replay_limit
-                missed = await store.events_after(conn, room, since, limit + 1)
-                if len(missed) <= limit:
-                    texts = [OutgoingEvent(ev).text_for(who, now) for ev in missed]
-                    return texts, missed[-1].seq if missed else since
-            return [dumps(await self._snapshot(conn, who, room, current, now))], current
+        return await self.db.read(lambda conn: self._catch_up(conn, who, room, since, now))
 
-    async def _snapshot(self, conn: AsyncConnection, who: Principal, room: str, seq: int,
-                        now: float) -> dict[str, Any]:
+    def _catch_up(self, conn: Connection, who: Principal, room: str, since: int | None,
+                  now: float) -> tuple[list[str], int]:
+        current = store.room_seq(conn, room)
+        if since is not None and since <= current:
+            limit = self.settings.replay_limit
+            missed = store.events_after(conn, room, since, limit + 1)
+            if len(missed) <= limit:
+                texts = [OutgoingEvent(ev).text_for(who, now) for ev in missed]
+                return texts, missed[-1].seq if missed else since
+        return [dumps(self._snapshot(conn, who, room, current, now))], current
+
+    def _snapshot(self, conn: Connection, who: Principal, room: str, seq: int,
+                  now: float) -> dict[str, Any]:
         # seq is read before the state, so the state is at least as new as seq says;
         # events after seq carry whole notes, so applying one twice is harmless.
         frame: dict[str, Any] = {"type": "snapshot", "room": room, "seq": seq,
                                  "server_now": now}
         if room.startswith("workshop:"):
-            workshop = await workshops.get_workshop(conn, who.workshop_id)
+            workshop = workshops.get_workshop(conn, who.workshop_id)
             assert workshop is not None
             frame.update(notes=[], fields={}, phase=self.phase_view(workshop),
-                         roster=await workshops.roster(conn, who.workshop_id),
+                         roster=workshops.roster(conn, who.workshop_id),
                          spotlight=workshop["spotlight"])
             return frame
-        notes = [n for n in await store.room_notes(conn, room)
+        notes = [n for n in store.room_notes(conn, room)
                  if not n["private"] or who.may_see(n["author"])]
-        frame.update(notes=notes, fields=await store.room_fields(conn, room))
+        frame.update(notes=notes, fields=store.room_fields(conn, room))
         return frame
 
     async def report(self, workshop: dict[str, Any], names: bool) -> dict[str, Any]:
         """Everything every group wrote, as the facilitator sees it."""
-        async with self.db.read() as conn:
-            people = await workshops.roster(conn, workshop["id"])
-            boards = {g["room"]: {"notes": await store.room_notes(conn, g["room"]),
-                                  "fields": await store.room_fields(conn, g["room"])}
+        def read(conn: Connection) -> tuple[dict[str, Any], dict[str, Any]]:
+            people = workshops.roster(conn, workshop["id"])
+            boards = {g["room"]: {"notes": store.room_notes(conn, g["room"]),
+                                  "fields": store.room_fields(conn, g["room"])}
                       for g in people["groups"]}
+            return people, boards
+
+        people, boards = await self.db.read(read)
         return build_report(workshop, self.templates[workshop["template"]], people, boards,
                             names=names)
 

@@ -120,7 +120,7 @@ def with_server(kind: str, db_url: str | None, fn: Any) -> dict[str, Any]:
 
 
 def sqlite_url(tmp: Path, name: str) -> str:
-    return f"sqlite+aiosqlite:///{tmp / name}.db"
+    return f"sqlite:///{tmp / name}.db"
 
 
 # --- report --------------------------------------------------------------------------------

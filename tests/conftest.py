@@ -86,7 +86,7 @@ def postgres_url(postgres_admin: Any) -> Iterator[str | None]:
 
 @pytest.fixture
 def database_url(postgres_url: str | None, tmp_path: Any) -> str:
-    return postgres_url or f"sqlite+aiosqlite:///{tmp_path / 'flipchart.db'}"
+    return postgres_url or f"sqlite:///{tmp_path / 'flipchart.db'}"
 
 
 @pytest.fixture

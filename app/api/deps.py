@@ -8,7 +8,6 @@ from fastapi import Depends, Header, HTTPException, Request
 
 from app.live import Live
 from app.workshops.codes import normalise_code
-from app.workshops.service import find_participant
 from app.workshops.tokens import token_matches
 
 
@@ -45,8 +44,7 @@ async def require_facilitator(workshop: WorkshopDep, live: LiveDep,
                               token: Annotated[str, Depends(bearer_token)]) -> dict[str, Any]:
     if token_matches(token, workshop["facilitator_token_hash"]):
         return workshop
-    async with live.db.read() as conn:
-        person = await find_participant(conn, workshop["id"], token)
+    person = await live.find_participant(workshop, token)
     if person is not None:
         raise HTTPException(403, detail="Only the facilitator may do this.")
     raise HTTPException(401, detail="This token is not valid for this workshop.",

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from app.board import store
 from app.board.errors import OpError
@@ -61,9 +61,9 @@ def _section(ctx: BoardContext, key: str, kinds: tuple[str, ...]) -> Section:
     return section
 
 
-async def _note(conn: AsyncConnection, room: str, note_id: str, who: Principal,
+def _note(conn: Connection, room: str, note_id: str, who: Principal,
                 ctx: BoardContext) -> dict[str, Any]:
-    note = await store.get_note(conn, room, note_id)
+    note = store.get_note(conn, room, note_id)
     # Someone else's private note is reported missing, so its existence does not leak.
     if note is None or (note["private"] and not who.may_see(note["author"])):
         raise OpError("not_found", f"There is no note {note_id!r} on this board.")
@@ -71,19 +71,19 @@ async def _note(conn: AsyncConnection, room: str, note_id: str, who: Principal,
     return note
 
 
-async def create_note(conn: AsyncConnection, room: str, who: Principal, data: NoteCreate,
+def create_note(conn: Connection, room: str, who: Principal, data: NoteCreate,
                       ctx: BoardContext, now: float) -> Change:
     section = _section(ctx, data.section, tuple(NOTE_KINDS))
-    if await store.count_notes(conn, room) >= ctx.max_notes:
+    if store.count_notes(conn, room) >= ctx.max_notes:
         raise OpError("too_large", f"This board is full: it holds at most {ctx.max_notes} notes.")
     note_id = data.id or str(uuid.uuid4())
-    if data.id is not None and await store.note_exists(conn, note_id):
+    if data.id is not None and store.note_exists(conn, note_id):
         raise OpError("conflict", "This note id is taken; choose another (or send none).")
     private = section.key in ctx.private_sections and who.role == "participant"
     lane = who.id if private else ""
     step = None
     if section.kind == "steps":
-        step = len(await store.lane_notes(conn, room, section.key, lane)) + 1
+        step = len(store.lane_notes(conn, room, section.key, lane)) + 1
     note = {
         "id": note_id, "section": section.key, "kind": NOTE_KINDS[section.kind],
         "text": data.text, "answer": data.answer, "actors": _unique(data.actors), "step": step,
@@ -91,65 +91,65 @@ async def create_note(conn: AsyncConnection, room: str, who: Principal, data: No
         "author": who.id, "author_name": who.name, "private": private, "version": 1,
         "created_at": now, "updated_at": now,
     }
-    await store.insert_note(conn, room, note)
+    store.insert_note(conn, room, note)
     return Change("note.create", note, who.id if private else None)
 
 
-async def update_note(conn: AsyncConnection, room: str, who: Principal, data: NoteUpdate,
+def update_note(conn: Connection, room: str, who: Principal, data: NoteUpdate,
                       ctx: BoardContext, now: float) -> Change:
-    note = await _note(conn, room, data.id, who, ctx)
+    note = _note(conn, room, data.id, who, ctx)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True, exclude={"id"})
     changes = {k: v for k, v in changes.items() if v is not None}
     if "actors" in changes:
         changes["actors"] = _unique(changes["actors"])
-    return await _save(conn, note, changes, now, "note.update")
+    return _save(conn, note, changes, now, "note.update")
 
 
-async def move_note(conn: AsyncConnection, room: str, who: Principal, data: NoteMove,
+def move_note(conn: Connection, room: str, who: Principal, data: NoteMove,
                     ctx: BoardContext, now: float) -> Change:
-    note = await _note(conn, room, data.id, who, ctx)
-    return await _save(conn, note, {"x": data.x, "y": data.y}, now, "note.move")
+    note = _note(conn, room, data.id, who, ctx)
+    return _save(conn, note, {"x": data.x, "y": data.y}, now, "note.move")
 
 
-async def delete_note(conn: AsyncConnection, room: str, who: Principal, data: NoteDelete,
+def delete_note(conn: Connection, room: str, who: Principal, data: NoteDelete,
                       ctx: BoardContext, now: float) -> Change:
-    note = await _note(conn, room, data.id, who, ctx)
-    await store.delete_note(conn, note["id"])
+    note = _note(conn, room, data.id, who, ctx)
+    store.delete_note(conn, note["id"])
     result = dict(note, deleted=True)
     if note["step"] is not None:
-        lane = await store.lane_notes(conn, room, note["section"], note["lane"])
-        result["renumbered"] = await _renumber(conn, lane, now)
+        lane = store.lane_notes(conn, room, note["section"], note["lane"])
+        result["renumbered"] = _renumber(conn, lane, now)
     return Change("note.delete", result, _private_to(note))
 
 
-async def reorder_note(conn: AsyncConnection, room: str, who: Principal, data: NoteReorder,
+def reorder_note(conn: Connection, room: str, who: Principal, data: NoteReorder,
                        ctx: BoardContext, now: float) -> Change:
-    note = await _note(conn, room, data.id, who, ctx)
+    note = _note(conn, room, data.id, who, ctx)
     if note["step"] is None:
         raise OpError("invalid", "Only numbered step notes can be reordered.")
-    lane = [n for n in await store.lane_notes(conn, room, note["section"], note["lane"])
+    lane = [n for n in store.lane_notes(conn, room, note["section"], note["lane"])
             if n["id"] != note["id"]]
     position = min(data.step, len(lane) + 1) - 1
     lane.insert(position, note)
-    renumbered = await _renumber(conn, lane, now)
+    renumbered = _renumber(conn, lane, now)
     moved = dict(note, step=position + 1, version=note["version"] + 1, updated_at=now)
-    await store.update_note(conn, note["id"], {"version": moved["version"], "updated_at": now})
+    store.update_note(conn, note["id"], {"version": moved["version"], "updated_at": now})
     return Change("note.reorder", dict(moved, renumbered=renumbered), _private_to(note))
 
 
-async def set_field(conn: AsyncConnection, room: str, who: Principal, data: FieldSet,
+def set_field(conn: Connection, room: str, who: Principal, data: FieldSet,
                     ctx: BoardContext, now: float) -> Change:
     section_key, field_key = data.key.split(".", 1)
     section = _section(ctx, section_key, ("form",))
     if all(f.key != field_key for f in section.fields):
         raise OpError("invalid", f"{section.title!r} has no field called {field_key!r}.")
-    await _check_base(conn, room, data.key, data.base)
-    view = await store.put_field(conn, room, data.key, data.value, by=who.id, by_name=who.name,
+    _check_base(conn, room, data.key, data.base)
+    view = store.put_field(conn, room, data.key, data.value, by=who.id, by_name=who.name,
                                  at=now)
     return Change("field.set", view)
 
 
-async def set_pick(conn: AsyncConnection, room: str, who: Principal, data: PickSet,
+def set_pick(conn: Connection, room: str, who: Principal, data: PickSet,
                    ctx: BoardContext, now: float) -> Change:
     section = _section(ctx, data.key, ("pick",))
     allowed = {o.value for o in section.options}
@@ -160,15 +160,15 @@ async def set_pick(conn: AsyncConnection, room: str, who: Principal, data: PickS
     limit = section.choose or len(section.options)
     if len(choice) > limit:
         raise OpError("invalid", f"Choose at most {limit}: unpick one before picking another.")
-    await _check_base(conn, room, data.key, data.base)
-    view = await store.put_field(conn, room, data.key, choice, by=who.id, by_name=who.name,
+    _check_base(conn, room, data.key, data.base)
+    view = store.put_field(conn, room, data.key, choice, by=who.id, by_name=who.name,
                                  at=now)
     return Change("pick.set", view)
 
 
-async def reveal_private_notes(conn: AsyncConnection, room: str, now: float) -> Change | None:
+def reveal_private_notes(conn: Connection, room: str, now: float) -> Change | None:
     """Make every private note in the room shared, laid out in one lane per author."""
-    hidden = await store.private_notes(conn, room)
+    hidden = store.private_notes(conn, room)
     if not hidden:
         return None
     lanes: dict[str, int] = {}
@@ -183,34 +183,34 @@ async def reveal_private_notes(conn: AsyncConnection, room: str, now: float) -> 
         y = 50 + ((note["step"] or 1) - 1) * spacing
         changes = {"private": False, "x": x, "y": y, "version": note["version"] + 1,
                    "updated_at": now}
-        await store.update_note(conn, note["id"], changes)
+        store.update_note(conn, note["id"], changes)
         revealed.append(dict(note, **changes))
     return Change("notes.reveal", {"notes": revealed})
 
 
-async def _save(conn: AsyncConnection, note: dict[str, Any], changes: dict[str, Any],
+def _save(conn: Connection, note: dict[str, Any], changes: dict[str, Any],
                 now: float, kind: str) -> Change:
     changes.update(version=note["version"] + 1, updated_at=now)
-    await store.update_note(conn, note["id"], changes)
+    store.update_note(conn, note["id"], changes)
     return Change(kind, dict(note, **changes), _private_to(note))
 
 
-async def _renumber(conn: AsyncConnection, lane: list[dict[str, Any]],
+def _renumber(conn: Connection, lane: list[dict[str, Any]],
                     now: float) -> dict[str, int]:
     numbering = {}
     for position, note in enumerate(lane, start=1):
         numbering[note["id"]] = position
         if note["step"] != position:
-            await store.update_note(conn, note["id"], {"step": position,
+            store.update_note(conn, note["id"], {"step": position,
                                                        "version": note["version"] + 1,
                                                        "updated_at": now})
     return numbering
 
 
-async def _check_base(conn: AsyncConnection, room: str, key: str, base: int | None) -> None:
+def _check_base(conn: Connection, room: str, key: str, base: int | None) -> None:
     if base is None:
         return
-    current = await store.get_field(conn, room, key)
+    current = store.get_field(conn, room, key)
     version = 0 if current is None else int(current["version"])
     if version != base:
         view = None if current is None else store.field_view(key, current)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from app.board.models import events, fields, notes, rooms
 
@@ -30,22 +29,22 @@ class StoredEvent:
     private_to: str | None
 
 
-async def create_room(conn: AsyncConnection, name: str, workshop_id: int) -> None:
-    await conn.execute(insert(rooms).values(name=name, workshop_id=workshop_id, seq=0))
+def create_room(conn: Connection, name: str, workshop_id: int) -> None:
+    conn.execute(insert(rooms).values(name=name, workshop_id=workshop_id, seq=0))
 
 
-async def lock_room(conn: AsyncConnection, room: str) -> int:
+def lock_room(conn: Connection, room: str) -> int:
     """Take the room's write lock (a row lock on PostgreSQL) and return its seq."""
     query = select(rooms.c.seq).where(rooms.c.name == room)
     if conn.dialect.name != "sqlite":
         query = query.with_for_update()
-    seq = (await conn.execute(query)).scalar_one_or_none()
+    seq = (conn.execute(query)).scalar_one_or_none()
     if seq is None:
         raise LookupError(room)
     return int(seq)
 
 
-async def lock_room_and_find_op(conn: AsyncConnection, room: str,
+def lock_room_and_find_op(conn: Connection, room: str,
                                 op_id: str) -> tuple[int, int | None]:
     """``lock_room`` and ``find_op`` in one round trip: (room seq, the op's seq if applied)."""
     applied = (select(events.c.seq).where(events.c.room == room, events.c.op_id == op_id)
@@ -53,116 +52,116 @@ async def lock_room_and_find_op(conn: AsyncConnection, room: str,
     query = select(rooms.c.seq, applied).where(rooms.c.name == room)
     if conn.dialect.name != "sqlite":
         query = query.with_for_update(of=rooms)
-    row = (await conn.execute(query)).first()
+    row = (conn.execute(query)).first()
     if row is None:
         raise LookupError(room)
     return int(row[0]), None if row[1] is None else int(row[1])
 
 
-async def room_seq(conn: AsyncConnection, room: str) -> int:
-    seq = (await conn.execute(select(rooms.c.seq).where(rooms.c.name == room))).scalar_one()
+def room_seq(conn: Connection, room: str) -> int:
+    seq = (conn.execute(select(rooms.c.seq).where(rooms.c.name == room))).scalar_one()
     return int(seq)
 
 
-async def append_event(conn: AsyncConnection, room: str, seq: int, kind: str,
+def append_event(conn: Connection, room: str, seq: int, kind: str,
                        data: dict[str, Any], *, op_id: str | None, by: str,
                        private_to: str | None, at: float) -> StoredEvent:
     """Record the event with ``seq`` (the locked seq + 1) and move the room to it."""
-    await conn.execute(update(rooms).where(rooms.c.name == room).values(seq=seq))
-    await conn.execute(insert(events).values(room=room, seq=seq, kind=kind, data=data,
+    conn.execute(update(rooms).where(rooms.c.name == room).values(seq=seq))
+    conn.execute(insert(events).values(room=room, seq=seq, kind=kind, data=data,
                                              op_id=op_id, by=by, private_to=private_to, at=at))
     return StoredEvent(room, seq, kind, data, op_id, by, private_to)
 
 
-async def find_op(conn: AsyncConnection, room: str, op_id: str) -> int | None:
+def find_op(conn: Connection, room: str, op_id: str) -> int | None:
     """The seq an op was applied at, if it was."""
     query = select(events.c.seq).where(events.c.room == room, events.c.op_id == op_id).limit(1)
-    seq = (await conn.execute(query)).scalar_one_or_none()
+    seq = (conn.execute(query)).scalar_one_or_none()
     return None if seq is None else int(seq)
 
 
-async def events_after(conn: AsyncConnection, room: str, after: int,
+def events_after(conn: Connection, room: str, after: int,
                        limit: int) -> list[StoredEvent]:
     query = (select(events.c.room, events.c.seq, events.c.kind, events.c.data, events.c.op_id,
                     events.c.by, events.c.private_to)
              .where(events.c.room == room, events.c.seq > after)
              .order_by(events.c.seq).limit(limit))
-    return [StoredEvent(*row) for row in (await conn.execute(query)).all()]
+    return [StoredEvent(*row) for row in (conn.execute(query)).all()]
 
 
-async def get_note(conn: AsyncConnection, room: str, note_id: str) -> dict[str, Any] | None:
+def get_note(conn: Connection, room: str, note_id: str) -> dict[str, Any] | None:
     query = select(*(notes.c[c] for c in NOTE_COLUMNS)).where(notes.c.id == note_id,
                                                                notes.c.room == room)
-    row = (await conn.execute(query)).first()
+    row = (conn.execute(query)).first()
     return None if row is None else dict(row._mapping)
 
 
-async def note_exists(conn: AsyncConnection, note_id: str) -> bool:
-    found = await conn.execute(select(notes.c.id).where(notes.c.id == note_id))
+def note_exists(conn: Connection, note_id: str) -> bool:
+    found = conn.execute(select(notes.c.id).where(notes.c.id == note_id))
     return found.first() is not None
 
 
-async def room_notes(conn: AsyncConnection, room: str) -> list[dict[str, Any]]:
+def room_notes(conn: Connection, room: str) -> list[dict[str, Any]]:
     query = (select(*(notes.c[c] for c in NOTE_COLUMNS)).where(notes.c.room == room)
              .order_by(notes.c.section, notes.c.lane, notes.c.step, notes.c.created_at))
-    return [dict(row._mapping) for row in (await conn.execute(query)).all()]
+    return [dict(row._mapping) for row in (conn.execute(query)).all()]
 
 
-async def count_notes(conn: AsyncConnection, room: str) -> int:
+def count_notes(conn: Connection, room: str) -> int:
     query = select(func.count()).select_from(notes).where(notes.c.room == room)
-    return int((await conn.execute(query)).scalar_one())
+    return int((conn.execute(query)).scalar_one())
 
 
-async def lane_notes(conn: AsyncConnection, room: str, section: str,
+def lane_notes(conn: Connection, room: str, section: str,
                      lane: str) -> list[dict[str, Any]]:
     """A lane's step notes in step order."""
     query = (select(*(notes.c[c] for c in NOTE_COLUMNS))
              .where(notes.c.room == room, notes.c.section == section, notes.c.lane == lane)
              .order_by(notes.c.step, notes.c.created_at))
-    return [dict(row._mapping) for row in (await conn.execute(query)).all()]
+    return [dict(row._mapping) for row in (conn.execute(query)).all()]
 
 
-async def insert_note(conn: AsyncConnection, room: str, note: dict[str, Any]) -> None:
-    await conn.execute(insert(notes).values(room=room, **note))
+def insert_note(conn: Connection, room: str, note: dict[str, Any]) -> None:
+    conn.execute(insert(notes).values(room=room, **note))
 
 
-async def update_note(conn: AsyncConnection, note_id: str, changes: dict[str, Any]) -> None:
-    await conn.execute(update(notes).where(notes.c.id == note_id).values(**changes))
+def update_note(conn: Connection, note_id: str, changes: dict[str, Any]) -> None:
+    conn.execute(update(notes).where(notes.c.id == note_id).values(**changes))
 
 
-async def delete_note(conn: AsyncConnection, note_id: str) -> None:
-    await conn.execute(delete(notes).where(notes.c.id == note_id))
+def delete_note(conn: Connection, note_id: str) -> None:
+    conn.execute(delete(notes).where(notes.c.id == note_id))
 
 
-async def private_notes(conn: AsyncConnection, room: str) -> list[dict[str, Any]]:
+def private_notes(conn: Connection, room: str) -> list[dict[str, Any]]:
     query = (select(*(notes.c[c] for c in NOTE_COLUMNS))
              .where(notes.c.room == room, notes.c.private.is_(True))
              .order_by(notes.c.author, notes.c.section, notes.c.step, notes.c.created_at))
-    return [dict(row._mapping) for row in (await conn.execute(query)).all()]
+    return [dict(row._mapping) for row in (conn.execute(query)).all()]
 
 
-async def get_field(conn: AsyncConnection, room: str, key: str) -> dict[str, Any] | None:
+def get_field(conn: Connection, room: str, key: str) -> dict[str, Any] | None:
     query = select(fields).where(fields.c.room == room, fields.c.key == key)
-    row = (await conn.execute(query)).first()
+    row = (conn.execute(query)).first()
     return None if row is None else dict(row._mapping)
 
 
-async def put_field(conn: AsyncConnection, room: str, key: str, value: Any, *, by: str,
+def put_field(conn: Connection, room: str, key: str, value: Any, *, by: str,
                     by_name: str, at: float) -> dict[str, Any]:
-    current = await get_field(conn, room, key)
+    current = get_field(conn, room, key)
     version = 1 if current is None else int(current["version"]) + 1
     values = {"value": value, "version": version, "updated_by": by, "updated_by_name": by_name,
               "updated_at": at}
     if current is None:
-        await conn.execute(insert(fields).values(room=room, key=key, **values))
+        conn.execute(insert(fields).values(room=room, key=key, **values))
     else:
-        await conn.execute(update(fields).where(fields.c.room == room, fields.c.key == key)
+        conn.execute(update(fields).where(fields.c.room == room, fields.c.key == key)
                            .values(**values))
     return field_view(key, values)
 
 
-async def room_fields(conn: AsyncConnection, room: str) -> dict[str, dict[str, Any]]:
-    rows = (await conn.execute(select(fields).where(fields.c.room == room))).all()
+def room_fields(conn: Connection, room: str) -> dict[str, dict[str, Any]]:
+    rows = (conn.execute(select(fields).where(fields.c.room == room))).all()
     return {row.key: field_view(row.key, dict(row._mapping)) for row in rows}
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, Row, select, update
 
 from app.phases.engine import PhaseState, Status, writable_sections
 from app.phases.templates import Template
@@ -24,12 +23,12 @@ def state_of(row: Row[Any] | dict[str, Any]) -> PhaseState:
                       warned=values["warned"])
 
 
-async def load_workshop(conn: AsyncConnection, workshop_id: int) -> dict[str, Any] | None:
-    row = (await conn.execute(select(workshops).where(workshops.c.id == workshop_id))).first()
+def load_workshop(conn: Connection, workshop_id: int) -> dict[str, Any] | None:
+    row = (conn.execute(select(workshops).where(workshops.c.id == workshop_id))).first()
     return None if row is None else dict(row._mapping)
 
 
-async def load_workshop_for_member(conn: AsyncConnection, workshop_id: int,
+def load_workshop_for_member(conn: Connection, workshop_id: int,
                                    member_id: int | None) -> dict[str, Any] | None:
     """The workshop row, share-locked, plus ``member_group``: the member's current group."""
     joined = workshops.outerjoin(participants, participants.c.id == (member_id or -1))
@@ -37,14 +36,14 @@ async def load_workshop_for_member(conn: AsyncConnection, workshop_id: int,
              .select_from(joined).where(workshops.c.id == workshop_id))
     if conn.dialect.name != "sqlite":
         query = query.with_for_update(read=True, of=workshops)
-    row = (await conn.execute(query)).first()
+    row = (conn.execute(query)).first()
     return None if row is None else dict(row._mapping)
 
 
-async def compare_and_set(conn: AsyncConnection, workshop_id: int, old: PhaseState,
+def compare_and_set(conn: Connection, workshop_id: int, old: PhaseState,
                           new: PhaseState) -> bool:
     """Store ``new`` if the workshop is still at ``old``; False if someone got there first."""
-    result = await conn.execute(
+    result = conn.execute(
         update(workshops)
         .where(workshops.c.id == workshop_id, workshops.c.phase_version == old.version,
                workshops.c.phase_index == old.index)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.board import store
 from app.board.errors import OpError
@@ -25,7 +24,7 @@ from app.workshops.tokens import hash_token, new_token
 MAX_CODE_ATTEMPTS = 20
 
 
-async def create_workshop(conn: AsyncConnection, template: Template, title: str,
+def create_workshop(conn: Connection, template: Template, title: str,
                           group_count: int, minutes: dict[str, int], auto_advance: bool,
                           now: float) -> tuple[dict[str, Any], str]:
     """Create a workshop with its groups and rooms; returns (row, facilitator token)."""
@@ -36,13 +35,13 @@ async def create_workshop(conn: AsyncConnection, template: Template, title: str,
     token = new_token()
     for _ in range(MAX_CODE_ATTEMPTS):
         code = new_code()
-        taken = await conn.execute(select(workshops.c.id).where(workshops.c.code == code))
+        taken = conn.execute(select(workshops.c.id).where(workshops.c.code == code))
         if taken.first() is None:
             break
     else:  # pragma: no cover - 31^6 codes make this practically unreachable
         raise OpError("conflict", "Could not find a free join code; try again.")
     try:
-        result = await conn.execute(insert(workshops).values(
+        result = conn.execute(insert(workshops).values(
             code=code, title=title or template.title, template=template.key,
             facilitator_token_hash=hash_token(token), created_at=now, minutes=minutes,
             auto_advance=auto_advance, status="lobby", phase_index=-1, ends_at=None,
@@ -51,46 +50,46 @@ async def create_workshop(conn: AsyncConnection, template: Template, title: str,
     except IntegrityError as exc:  # pragma: no cover - lost a race for the same code
         raise OpError("conflict", "Could not reserve a join code; try again.") from exc
     workshop_id = _new_id(result)
-    await store.create_room(conn, workshop_room(workshop_id), workshop_id)
+    store.create_room(conn, workshop_room(workshop_id), workshop_id)
     for position in range(group_count):
-        await _add_group(conn, workshop_id, position)
-    row = await get_workshop(conn, workshop_id)
+        _add_group(conn, workshop_id, position)
+    row = get_workshop(conn, workshop_id)
     assert row is not None
     return row, token
 
 
-async def get_workshop(conn: AsyncConnection, workshop_id: int) -> dict[str, Any] | None:
-    row = (await conn.execute(select(workshops).where(workshops.c.id == workshop_id))).first()
+def get_workshop(conn: Connection, workshop_id: int) -> dict[str, Any] | None:
+    row = (conn.execute(select(workshops).where(workshops.c.id == workshop_id))).first()
     return None if row is None else dict(row._mapping)
 
 
-async def find_workshop(conn: AsyncConnection, code: str) -> dict[str, Any] | None:
-    row = (await conn.execute(select(workshops).where(workshops.c.code == code))).first()
+def find_workshop(conn: Connection, code: str) -> dict[str, Any] | None:
+    row = (conn.execute(select(workshops).where(workshops.c.code == code))).first()
     return None if row is None else dict(row._mapping)
 
 
-async def find_participant(conn: AsyncConnection, workshop_id: int,
+def find_participant(conn: Connection, workshop_id: int,
                            token: str) -> dict[str, Any] | None:
     query = select(participants).where(participants.c.token_hash == hash_token(token),
                                        participants.c.workshop_id == workshop_id)
-    row = (await conn.execute(query)).first()
+    row = (conn.execute(query)).first()
     return None if row is None else dict(row._mapping)
 
 
-async def list_groups(conn: AsyncConnection, workshop_id: int) -> list[dict[str, Any]]:
+def list_groups(conn: Connection, workshop_id: int) -> list[dict[str, Any]]:
     query = (select(groups).where(groups.c.workshop_id == workshop_id)
              .order_by(groups.c.position))
-    return [dict(r._mapping) for r in (await conn.execute(query)).all()]
+    return [dict(r._mapping) for r in (conn.execute(query)).all()]
 
 
-async def roster(conn: AsyncConnection, workshop_id: int) -> dict[str, Any]:
+def roster(conn: Connection, workshop_id: int) -> dict[str, Any]:
     """Groups in order, each with its members in joining order."""
-    people = (await conn.execute(
+    people = (conn.execute(
         select(participants.c.id, participants.c.name, participants.c.group_id)
         .where(participants.c.workshop_id == workshop_id).order_by(participants.c.id)
     )).all()
     result = []
-    for group in await list_groups(conn, workshop_id):
+    for group in list_groups(conn, workshop_id):
         members = [{"id": participant_id(p.id), "name": p.name}
                    for p in people if p.group_id == group["id"]]
         result.append({"id": group["id"], "name": group["name"], "room": group_room(group["id"]),
@@ -98,74 +97,74 @@ async def roster(conn: AsyncConnection, workshop_id: int) -> dict[str, Any]:
     return {"groups": result}
 
 
-async def join(conn: AsyncConnection, workshop: dict[str, Any], name: str,
+def join(conn: Connection, workshop: dict[str, Any], name: str,
                group_id: int | None, now: float) -> tuple[dict[str, Any], str, StoredEvent]:
     """Add a participant, to the given group or the smallest one; returns (row, token, event)."""
     if workshop["status"] == "closed":
         raise OpError("conflict", "This workshop has ended.")
-    sizes = await _group_sizes(conn, workshop["id"])
+    sizes = _group_sizes(conn, workshop["id"])
     if group_id is None:
         group_id = _smallest(sizes)
     elif group_id not in sizes:
         raise OpError("not_found", f"This workshop has no group {group_id}.")
     token = new_token()
-    result = await conn.execute(insert(participants).values(
+    result = conn.execute(insert(participants).values(
         workshop_id=workshop["id"], group_id=group_id, name=name,
         token_hash=hash_token(token), created_at=now))
     new_id = _new_id(result)
     row = {"id": new_id, "group_id": group_id, "name": name}
-    return row, token, await _roster_event(conn, workshop["id"], now, by=participant_id(new_id))
+    return row, token, _roster_event(conn, workshop["id"], now, by=participant_id(new_id))
 
 
-async def rename_group(conn: AsyncConnection, workshop_id: int, group_id: int, name: str,
+def rename_group(conn: Connection, workshop_id: int, group_id: int, name: str,
                        now: float) -> StoredEvent:
-    result = await conn.execute(update(groups).where(groups.c.id == group_id,
+    result = conn.execute(update(groups).where(groups.c.id == group_id,
                                                      groups.c.workshop_id == workshop_id)
                                 .values(name=name))
     if result.rowcount != 1:
         raise OpError("not_found", f"This workshop has no group {group_id}.")
-    return await _roster_event(conn, workshop_id, now)
+    return _roster_event(conn, workshop_id, now)
 
 
-async def move_participant(conn: AsyncConnection, workshop_id: int, pid: int, group_id: int,
+def move_participant(conn: Connection, workshop_id: int, pid: int, group_id: int,
                            now: float) -> StoredEvent:
-    sizes = await _group_sizes(conn, workshop_id)
+    sizes = _group_sizes(conn, workshop_id)
     if group_id not in sizes:
         raise OpError("not_found", f"This workshop has no group {group_id}.")
-    result = await conn.execute(update(participants)
+    result = conn.execute(update(participants)
                                 .where(participants.c.id == pid,
                                        participants.c.workshop_id == workshop_id)
                                 .values(group_id=group_id))
     if result.rowcount != 1:
         raise OpError("not_found", f"This workshop has no participant {pid}.")
-    return await _roster_event(conn, workshop_id, now)
+    return _roster_event(conn, workshop_id, now)
 
 
-async def set_group_count(conn: AsyncConnection, workshop: dict[str, Any], count: int,
+def set_group_count(conn: Connection, workshop: dict[str, Any], count: int,
                           now: float) -> StoredEvent:
     """Add groups, or remove the last ones and rebalance their members; only before start."""
     if workshop["status"] != "lobby":
         raise OpError("conflict", "Groups can only be added or removed before the start.")
-    existing = await list_groups(conn, workshop["id"])
+    existing = list_groups(conn, workshop["id"])
     for position in range(len(existing), count):
-        await _add_group(conn, workshop["id"], position)
+        _add_group(conn, workshop["id"], position)
     keep = {g["id"] for g in existing[:count]}
-    sizes = {g: size for g, size in (await _group_sizes(conn, workshop["id"])).items()
+    sizes = {g: size for g, size in (_group_sizes(conn, workshop["id"])).items()
              if g in keep}
     for group in existing[count:]:
-        members = (await conn.execute(select(participants.c.id)
+        members = (conn.execute(select(participants.c.id)
                                       .where(participants.c.group_id == group["id"]))).all()
         for member in members:
             target = _smallest(sizes)
             sizes[target] = (sizes[target][0], sizes[target][1] + 1)
-            await conn.execute(update(participants).where(participants.c.id == member.id)
+            conn.execute(update(participants).where(participants.c.id == member.id)
                                .values(group_id=target))
-        await conn.execute(delete(rooms).where(rooms.c.name == group_room(group["id"])))
-        await conn.execute(delete(groups).where(groups.c.id == group["id"]))
-    return await _roster_event(conn, workshop["id"], now)
+        conn.execute(delete(rooms).where(rooms.c.name == group_room(group["id"])))
+        conn.execute(delete(groups).where(groups.c.id == group["id"]))
+    return _roster_event(conn, workshop["id"], now)
 
 
-async def set_settings(conn: AsyncConnection, workshop: dict[str, Any], template: Template,
+def set_settings(conn: Connection, workshop: dict[str, Any], template: Template,
                        minutes: dict[str, int] | None, auto_advance: bool | None,
                        title: str | None) -> None:
     changes: dict[str, Any] = {}
@@ -182,7 +181,7 @@ async def set_settings(conn: AsyncConnection, workshop: dict[str, Any], template
     if title is not None:
         changes["title"] = title
     if changes:
-        await conn.execute(update(workshops).where(workshops.c.id == workshop["id"])
+        conn.execute(update(workshops).where(workshops.c.id == workshop["id"])
                            .values(**changes))
 
 
@@ -190,12 +189,12 @@ def _new_id(result: Any) -> int:
     return int(result.inserted_primary_key[0])
 
 
-async def _add_group(conn: AsyncConnection, workshop_id: int, position: int) -> None:
-    result = await conn.execute(insert(groups).values(workshop_id=workshop_id,
+def _add_group(conn: Connection, workshop_id: int, position: int) -> None:
+    result = conn.execute(insert(groups).values(workshop_id=workshop_id,
                                                       name=f"Group {position + 1}",
                                                       position=position))
     group_id = _new_id(result)
-    await store.create_room(conn, group_room(group_id), workshop_id)
+    store.create_room(conn, group_room(group_id), workshop_id)
 
 
 def _smallest(sizes: dict[int, tuple[int, int]]) -> int:
@@ -203,20 +202,20 @@ def _smallest(sizes: dict[int, tuple[int, int]]) -> int:
     return min(sizes, key=lambda g: (sizes[g][1], sizes[g][0]))
 
 
-async def _group_sizes(conn: AsyncConnection, workshop_id: int) -> dict[int, tuple[int, int]]:
+def _group_sizes(conn: Connection, workshop_id: int) -> dict[int, tuple[int, int]]:
     """group id -> (position, member count)."""
-    counts: dict[int, int] = dict((await conn.execute(
+    counts: dict[int, int] = dict((conn.execute(
         select(participants.c.group_id, func.count())
         .where(participants.c.workshop_id == workshop_id).group_by(participants.c.group_id)
     )).all())
     return {g["id"]: (g["position"], int(counts.get(g["id"], 0)))
-            for g in await list_groups(conn, workshop_id)}
+            for g in list_groups(conn, workshop_id)}
 
 
-async def _roster_event(conn: AsyncConnection, workshop_id: int, now: float,
+def _roster_event(conn: Connection, workshop_id: int, now: float,
                         by: str = "facilitator") -> StoredEvent:
     room = workshop_room(workshop_id)
-    seq = await store.lock_room(conn, room)
-    return await store.append_event(conn, room, seq + 1, "roster",
-                                    await roster(conn, workshop_id), op_id=None, by=by,
+    seq = store.lock_room(conn, room)
+    return store.append_event(conn, room, seq + 1, "roster",
+                                    roster(conn, workshop_id), op_id=None, by=by,
                                     private_to=None, at=now)

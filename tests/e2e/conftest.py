@@ -66,7 +66,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ,
-           "FLIPCHART_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'e2e.db'}",
+           "FLIPCHART_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
            "FLIPCHART_PUBLIC_URL": base}
     python = ROOT / ".venv" / "bin" / "python"
     log = tmp / "server.log"

@@ -35,7 +35,7 @@ def test_proxy_passes_websocket_upgrades_to_both_replicas() -> None:
 
 
 def test_several_workers_need_postgres_and_redis() -> None:
-    sqlite = "sqlite+aiosqlite:///data/x.db"
+    sqlite = "sqlite:///data/x.db"
     postgres = "postgresql+psycopg://u@h/db"
     assert serve_problem(1, sqlite, None) is None
     assert "FLIPCHART_DATABASE_URL" in (serve_problem(2, sqlite, "redis://r") or "")

@@ -16,18 +16,15 @@ from app.workshops.models import workshops
 
 
 async def logged_kinds(live: Live, workshop: Workshop) -> list[str]:
-    async with live.db.read() as conn:
-        rows = await conn.execute(select(events.c.kind)
-                                  .where(events.c.room == f"workshop:{workshop.id}")
-                                  .order_by(events.c.seq))
-        return [r.kind for r in rows if r.kind.startswith("phase")]
+    query = (select(events.c.kind).where(events.c.room == f"workshop:{workshop.id}")
+             .order_by(events.c.seq))
+    kinds = await live.db.read(lambda conn: conn.execute(query).scalars().all())
+    return [kind for kind in kinds if kind.startswith("phase")]
 
 
 async def phase_version(live: Live, workshop: Workshop) -> int:
-    async with live.db.read() as conn:
-        version = (await conn.execute(select(workshops.c.phase_version)
-                                      .where(workshops.c.id == workshop.id))).scalar_one()
-    return int(version)
+    query = select(workshops.c.phase_version).where(workshops.c.id == workshop.id)
+    return int(await live.db.read(lambda conn: conn.execute(query).scalar_one()))
 
 
 async def test_two_engines_sharing_a_database_advance_a_deadline_once(
@@ -77,12 +74,11 @@ async def test_a_transition_from_a_stale_state_does_not_land(
     workshop = await create_workshop(http, "activity-2", groups=1)
     await phase(http, workshop, "start")
     live = server.live
-    async with live.db.read() as conn:
-        row = await phase_store.load_workshop(conn, workshop.id)
+    row = await live.db.read(lambda conn: phase_store.load_workshop(conn, workshop.id))
     assert row is not None
     stale = phase_store.state_of(row)
     await phase(http, workshop, "pause")                      # someone else got there first
-    async with live.db.write() as conn:
-        landed = await phase_store.compare_and_set(conn, workshop.id, stale, stale)
+    landed = await live.db.write(
+        lambda conn: phase_store.compare_and_set(conn, workshop.id, stale, stale))
     assert landed is False
     assert (await current(http, workshop))["status"] == "paused"
