@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, Select, bindparam, select, update
 
 from app.phases.engine import PhaseState, Status, writable_sections
 from app.phases.templates import Template
@@ -28,15 +28,22 @@ def load_workshop(conn: Connection, workshop_id: int) -> dict[str, Any] | None:
     return None if row is None else dict(row._mapping)
 
 
-def load_workshop_for_member(conn: Connection, workshop_id: int,
-                                   member_id: int | None) -> dict[str, Any] | None:
-    """The workshop row, share-locked, plus ``member_group``: the member's current group."""
-    joined = workshops.outerjoin(participants, participants.c.id == (member_id or -1))
+def _workshop_for_member(share_lock: bool) -> Select[Any]:
+    joined = workshops.outerjoin(participants, participants.c.id == bindparam("member"))
     query = (select(workshops, participants.c.group_id.label("member_group"))
-             .select_from(joined).where(workshops.c.id == workshop_id))
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update(read=True, of=workshops)
-    row = (conn.execute(query)).first()
+             .select_from(joined).where(workshops.c.id == bindparam("workshop")))
+    return query.with_for_update(read=True, of=workshops) if share_lock else query
+
+
+# Built once: every board op runs it. Only PostgreSQL has row locks.
+_WORKSHOP_FOR_MEMBER = {False: _workshop_for_member(False), True: _workshop_for_member(True)}
+
+
+def load_workshop_for_member(conn: Connection, workshop_id: int,
+                             member_id: int | None) -> dict[str, Any] | None:
+    """The workshop row, share-locked, plus ``member_group``: the member's current group."""
+    query = _WORKSHOP_FOR_MEMBER[conn.dialect.name != "sqlite"]
+    row = conn.execute(query, {"member": member_id or -1, "workshop": workshop_id}).first()
     return None if row is None else dict(row._mapping)
 
 
