@@ -2,16 +2,15 @@
 
 Domain code is synchronous and runs whole: :meth:`Database.write` and :meth:`Database.read`
 take a function of a connection and run it in one transaction. On SQLite that function
-runs on a thread of its own, so a transaction costs one hop off the event loop however
-many statements it runs; all writes share one thread, as SQLite allows one writer at a
-time. On PostgreSQL it runs on the async driver (``run_sync``) and row locks serialise
-writers across processes.
+runs on a thread, so a transaction costs one hop off the event loop however many
+statements it runs; writes go to the one writer thread (app.sqlite_writer), as SQLite
+allows one writer at a time. On PostgreSQL it runs on the async driver (``run_sync``)
+and row locks serialise writers across processes.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,13 +21,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from app.sqlite_writer import WRITE_OPTION, SqliteWriter, Work
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK_KEY = 0x666C6970  # any constant; serialises concurrent start-ups on PostgreSQL
 SQLITE_READERS = 4
-_WRITE = "flipchart_write"
 
 T = TypeVar("T")
-Work = Callable[[Connection], T]
 
 
 def normalise_url(url: str) -> str:
@@ -55,7 +54,7 @@ class Database:
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
             self._sync_engine = engine
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
+            self._writer = SqliteWriter(engine)
             self._readers = ThreadPoolExecutor(SQLITE_READERS, thread_name_prefix="sqlite-reader")
         else:
             self._async_engine = create_async_engine(self.url, pool_size=10, max_overflow=20)
@@ -63,7 +62,7 @@ class Database:
     async def write(self, work: Work[T]) -> T:
         """Run ``work`` in one write transaction: committed if it returns, else rolled back."""
         if self._sync_engine is not None:
-            return await self._in_thread(self._writer, self._write_now, work)
+            return await self._writer.run(work)
         assert self._async_engine is not None
         async with self._async_engine.begin() as conn:
             return await conn.run_sync(work)
@@ -71,7 +70,8 @@ class Database:
     async def read(self, work: Work[T]) -> T:
         """Run ``work`` in one read transaction: every query sees the same snapshot."""
         if self._sync_engine is not None:
-            return await self._in_thread(self._readers, self._read_now, work)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._readers, self._read_now, work)
         assert self._async_engine is not None
         async with self._async_engine.connect() as conn:
             return await conn.run_sync(work)
@@ -91,23 +91,11 @@ class Database:
 
     async def close(self) -> None:
         if self._sync_engine is not None:
-            self._writer.shutdown(wait=True)
+            await self._writer.stop()
             self._readers.shutdown(wait=True)
             self._sync_engine.dispose()
         if self._async_engine is not None:
             await self._async_engine.dispose()
-
-    @staticmethod
-    async def _in_thread(pool: ThreadPoolExecutor, run: Callable[[Work[T]], T],
-                         work: Work[T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(pool, run, work)
-
-    def _write_now(self, work: Work[T]) -> T:
-        assert self._sync_engine is not None
-        with self._sync_engine.connect() as conn:
-            conn = conn.execution_options(**{_WRITE: True})
-            with conn.begin():
-                return work(conn)
 
     def _read_now(self, work: Work[T]) -> T:
         assert self._sync_engine is not None
@@ -136,5 +124,5 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Connection) -> None:
     # A write takes the write lock up front, so its reads and writes see one state;
     # a read opens a snapshot that later commits by others do not change.
-    write = conn.get_execution_options().get(_WRITE, False)
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

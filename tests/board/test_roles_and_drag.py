@@ -118,6 +118,7 @@ async def test_dragging_a_private_note_shows_nothing_to_groupmates(
     secret, _ = await create(ann, room, "procedure", "my own step", x=10, y=20)
     await ann.send({"type": "drag", "room": room, "id": secret, "x": 300, "y": 400})
     await ann.send({"type": "drag", "room": room, "id": new_id(), "x": 5, "y": 5})
+    await ann.synced()  # both drags handled before the reveal, not raced against it
     await phase(http, people.workshop, "next")  # revealed: now the group may watch it move
     await bob.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
     await ann.send({"type": "drag", "room": room, "id": secret, "x": 500, "y": 600})

@@ -1,0 +1,131 @@
+"""SQLite's one writer: a thread that owns the write connection and commits in batches.
+
+SQLite lets one connection write at a time, so every write transaction queues here.
+When several are waiting, the thread runs them in one transaction, each in a savepoint
+of its own, and commits once: a failing one is rolled back alone, and none is answered
+before the commit that makes it durable. A batch costs one wake-up of the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine
+
+T = TypeVar("T")
+Work = Callable[[Connection], T]
+
+# Marks the writer's connection, so the BEGIN it opens takes the write lock at once.
+WRITE_OPTION = "flipchart_write"
+MAX_BATCH = 64
+
+
+class _Job:
+    __slots__ = ("future", "loop", "outcome", "work")
+
+    def __init__(self, work: Work[Any], loop: asyncio.AbstractEventLoop,
+                 future: asyncio.Future[Any]) -> None:
+        self.work = work
+        self.loop = loop
+        self.future = future
+        self.outcome: tuple[bool, Any] | None = None  # (succeeded, result or exception)
+
+
+class SqliteWriter:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._connection: Connection | None = None
+        self._thread = threading.Thread(target=self._serve, name="sqlite-writer", daemon=True)
+        self._thread.start()
+
+    async def run(self, work: Work[T]) -> T:
+        """Run ``work`` in a write transaction; returns once it is committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._jobs.put(_Job(work, loop, future))
+        return await future
+
+    async def stop(self) -> None:
+        """Finish the queued work, then close the connection and end the thread."""
+        self._jobs.put(None)
+        await asyncio.to_thread(self._thread.join)
+
+    # --- the writer thread --------------------------------------------------------------
+
+    def _serve(self) -> None:
+        while True:
+            first = self._jobs.get()
+            if first is None:
+                break
+            batch = [first]
+            stopping = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stopping = True
+                    break
+                batch.append(job)
+            self._commit(batch)
+            by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
+            for job in batch:
+                by_loop.setdefault(job.loop, []).append(job)
+            for loop, jobs in by_loop.items():
+                # RuntimeError: that event loop has closed, so nobody waits any more.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(_answer, jobs)
+            if stopping:
+                break
+        if self._connection is not None:
+            self._connection.close()
+
+    def _commit(self, batch: list[_Job]) -> None:
+        try:
+            conn = self._connect()
+            with conn.begin():
+                if len(batch) == 1:
+                    # Alone, the transaction itself isolates it: no savepoint needed.
+                    batch[0].outcome = (True, batch[0].work(conn))
+                else:
+                    for job in batch:
+                        savepoint = conn.begin_nested()
+                        try:
+                            job.outcome = (True, job.work(conn))
+                        except Exception as exc:
+                            savepoint.rollback()
+                            job.outcome = (False, exc)
+                        else:
+                            savepoint.commit()
+        except Exception as exc:
+            # Nothing of this transaction was kept: whatever had succeeded fails with it.
+            for job in batch:
+                if job.outcome is None or job.outcome[0]:
+                    job.outcome = (False, exc)
+            if self._connection is not None and self._connection.invalidated:
+                self._connection.close()
+                self._connection = None
+
+    def _connect(self) -> Connection:
+        if self._connection is None or self._connection.closed:
+            self._connection = self._engine.connect().execution_options(**{WRITE_OPTION: True})
+        return self._connection
+
+
+def _answer(jobs: list[_Job]) -> None:
+    for job in jobs:
+        if job.future.done():
+            continue  # its caller stopped waiting (a closed socket); the work still counts
+        assert job.outcome is not None
+        ok, value = job.outcome
+        if ok:
+            job.future.set_result(value)
+        else:
+            job.future.set_exception(value)
