@@ -109,9 +109,22 @@ class SqliteWriter:
             for job in batch:
                 if job.outcome is None or job.outcome[0]:
                     job.outcome = (False, exc)
-            if self._connection is not None and self._connection.invalidated:
-                self._connection.close()
-                self._connection = None
+            self._discard_if_unclean()
+
+    def _discard_if_unclean(self) -> None:
+        # A failed COMMIT (a deferred constraint, a full disk) can leave SQLite's own
+        # transaction open; a connection in that state must not take the next batch.
+        conn = self._connection
+        if conn is None:
+            return
+        if not conn.invalidated and not conn.closed:
+            driver = conn.connection.driver_connection
+            if driver is not None and not driver.in_transaction:
+                return
+        self._connection = None
+        with contextlib.suppress(Exception):
+            conn.invalidate()
+            conn.close()
 
     def _connect(self) -> Connection:
         if self._connection is None or self._connection.closed:

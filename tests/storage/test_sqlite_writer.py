@@ -1,0 +1,100 @@
+"""SQLite's writer thread: batched transactions keep each write's own outcome.
+
+These run the real writer on a real SQLite file. A first job that waits on a gate holds
+the thread, so the jobs sent meanwhile queue up and are committed as one batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, text
+
+from app.db import Database
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'writer.db'}")
+    await database.write(lambda conn: conn.execute(text(
+        "CREATE TABLE item (id INTEGER PRIMARY KEY, owner INTEGER REFERENCES item (id))")))
+    yield database
+    await database.close()
+
+
+def insert(item_id: int, owner: int | None = None) -> Callable[[Connection], int]:
+    def work(conn: Connection) -> int:
+        conn.execute(text("INSERT INTO item (id, owner) VALUES (:id, :owner)"),
+                     {"id": item_id, "owner": owner})
+        return item_id
+    return work
+
+
+async def stored(db: Database) -> list[int]:
+    rows = await db.read(lambda conn: conn.execute(text("SELECT id FROM item ORDER BY id")))
+    return [row.id for row in rows]
+
+
+async def batch_behind_a_gate(db: Database, jobs: list[Callable[[Connection], Any]]) -> list[Any]:
+    """Run ``jobs`` as one batch: they queue while a first write holds the writer."""
+    gate = threading.Event()
+    holder = asyncio.ensure_future(db.write(lambda conn: gate.wait(5)))
+    await asyncio.sleep(0.05)  # the holder is on the writer thread now
+    waiting = [asyncio.ensure_future(db.write(job)) for job in jobs]
+    await asyncio.sleep(0.05)  # every job is queued behind it
+    gate.set()
+    await holder
+    return await asyncio.gather(*waiting, return_exceptions=True)
+
+
+async def test_a_failing_write_in_a_batch_is_rolled_back_alone(db: Database) -> None:
+    def half_done_then_fails(conn: Connection) -> None:
+        insert(2)(conn)
+        raise ValueError("changed its mind")
+
+    results = await batch_behind_a_gate(db, [insert(1), half_done_then_fails, insert(3)])
+    assert results[0] == 1 and results[2] == 3
+    assert isinstance(results[1], ValueError)
+    assert await stored(db) == [1, 3]
+
+
+async def test_when_the_commit_fails_every_write_in_the_batch_fails_and_none_is_kept(
+    db: Database,
+) -> None:
+    def defer_foreign_keys(conn: Connection) -> None:
+        # The dangling reference below is only checked at COMMIT, so the commit fails.
+        conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+
+    results = await batch_behind_a_gate(db, [insert(1), defer_foreign_keys, insert(2, owner=99)])
+    assert all(isinstance(r, Exception) and "FOREIGN KEY" in str(r) for r in results)
+    assert await stored(db) == []
+    assert await db.write(insert(4)) == 4  # the writer carries on
+    assert await stored(db) == [4]
+
+
+async def test_a_write_is_answered_only_once_another_connection_can_read_it(
+    db: Database,
+) -> None:
+    for item_id in range(1, 21):
+        await db.write(insert(item_id))
+        assert (await stored(db))[-1] == item_id
+
+
+async def test_closing_finishes_the_writes_already_queued(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'close.db'}"
+    first = Database(url)
+    await first.write(lambda conn: conn.execute(text("CREATE TABLE item (id INT, owner INT)")))
+    pending = [asyncio.ensure_future(first.write(insert(i))) for i in range(50)]
+    await asyncio.sleep(0)  # queued, not necessarily run
+    await first.close()
+    assert sorted(await asyncio.gather(*pending)) == list(range(50))
+    second = Database(url)
+    try:
+        assert len(await stored(second)) == 50
+    finally:
+        await second.close()
