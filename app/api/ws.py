@@ -205,7 +205,11 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
             if frame.room not in conn.rooms:
                 fail("forbidden", f"You are not in room {frame.room!r}.")
             else:
-                conn.editing[frame.room] = frame.editing
+                editing = frame.editing
+                if editing is not None and not await live.drag_is_public(conn, frame.room,
+                                                                         editing):
+                    editing = None  # which private note someone works on is private too
+                conn.editing[frame.room] = editing
                 await live.hub.publish_presence(frame.room)
         elif isinstance(frame, Resync):
             if frame.room not in conn.rooms:

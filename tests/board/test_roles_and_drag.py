@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from board_helpers import (
     board,
@@ -127,3 +129,30 @@ async def test_dragging_a_private_note_shows_nothing_to_groupmates(
     assert [f for f in bob.frames if f["type"] == "drag"] == [drag]
     for client in (ann, bob):
         await shut(client)
+
+
+async def test_presence_names_a_note_being_edited_only_once_the_note_is_shared(
+    server: RunningServer, http: httpx.AsyncClient,
+) -> None:
+    people = await cast(http, "start")  # individual work: notes are private
+    ann = await connect(server, people.workshop, people.ann["token"])
+    bob = await connect(server, people.workshop, people.bob["token"])
+    room = people.room
+    secret, _ = await create(ann, room, "procedure", "my own step")
+
+    def names_ann(frame: dict[str, Any]) -> bool:
+        return frame["type"] == "presence" and frame["room"] == room and any(
+            m["name"] == "Ann" for m in frame["members"])
+
+    await ann.send({"type": "presence", "room": room, "editing": secret})
+    await ann.synced()
+    await bob.synced()  # every presence caused so far has reached Bob
+    seen = [f for f in bob.frames if names_ann(f)]
+    assert seen and all(m["editing"] is None for f in seen for m in f["members"])
+    await phase(http, people.workshop, "next")  # revealed
+    await bob.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
+    await ann.send({"type": "presence", "room": room, "editing": secret})
+    shared = await bob.until(lambda f: names_ann(f) and any(
+        m["editing"] == secret for m in f["members"]))
+    assert [m["editing"] for m in shared["members"] if m["editing"]] == [secret]
+    await shut(ann, bob)
