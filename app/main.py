@@ -7,8 +7,9 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -19,7 +20,6 @@ from app.api.pages import WEB_DIR
 from app.board.backplane import Backplane, MemoryBackplane
 from app.board.errors import OpError
 from app.board.hub import Hub
-from app.board.redis_backplane import RedisBackplane
 from app.config import Settings, get_settings
 from app.db import Database
 from app.http import (
@@ -38,6 +38,8 @@ MAX_BODY_BYTES = 64 * 1024
 
 def make_backplane(settings: Settings) -> Backplane:
     if settings.redis_url:
+        # Imported here: a single process without Redis need not carry the client.
+        from app.board.redis_backplane import RedisBackplane
         return RedisBackplane(settings.redis_url)
     return MemoryBackplane()
 
@@ -49,6 +51,32 @@ async def _reconcile_forever(live: Live, interval: float = 1.0) -> None:
             await live.reconcile()
         except Exception:
             log.exception("reconcile pass failed")
+
+
+WS_PREFIX = "/ws/workshops/"
+
+
+class Flipchart(FastAPI):
+    """FastAPI, with the board socket served without the HTTP middleware and routing layers.
+
+    Every layer (middleware, router, exception wrappers, dependency exit stacks) stays
+    alive as a suspended coroutine for as long as a socket is open: about 12 KB per idle
+    socket. The board socket needs none of them, so it is dispatched here directly.
+    """
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":
+            path: str = scope["path"]
+            root = scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root):]
+            code = path[len(WS_PREFIX):] if path.startswith(WS_PREFIX) else ""
+            if code and "/" not in code:
+                scope["app"] = self
+                scope["path_params"] = {"code": code}
+                await ws.workshop_socket(WebSocket(scope, receive, send), code)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, *, clock: Callable[[], float] = time.time,
@@ -84,7 +112,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
             await hub.backplane.close()
             await db.close()
 
-    app = FastAPI(title="Flipchart", version="0.1.0", lifespan=lifespan,
+    app = Flipchart(title="Flipchart", version="0.1.0", lifespan=lifespan,
                   description="Real-time collaborative sticky-note boards for facilitated "
                   "workshops. The WebSocket protocol is described in docs/protocol.md.")
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)

@@ -73,20 +73,42 @@ def origin_allowed(origin: str | None, host: str | None, allowed: list[str],
 @router.websocket("/ws/workshops/{code}")
 async def workshop_socket(websocket: WebSocket, code: str) -> None:
     live: Live = websocket.app.state.live
+    conn = await _open(websocket, live, code)
+    if conn is None:
+        return
+    writer = asyncio.create_task(conn.run_writer())
+    try:
+        await _read_frames(websocket, live, conn)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        conn.closed = True
+        await live.hub.leave(conn)
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await writer
+
+
+async def _open(websocket: WebSocket, live: Live, code: str) -> Connection | None:
+    """Origin check, hello, joining the rooms, welcome and catch-up.
+
+    Returns the joined connection, or None if the socket was refused or went away. This
+    runs in a frame of its own so that the hello, the workshop row and the catch-up
+    frames are not kept alive for as long as the socket stays open.
+    """
     settings = live.settings
     if not origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host"),
                           settings.allowed_origins, settings.public_url):
         await websocket.close(CLOSE_POLICY, "origin not allowed")
-        return
+        return None
     await websocket.accept()
     who = await _handshake(websocket, live, code)
     if who is None:
-        return
+        return None
     principal, hello, workshop = who
     conn = Connection(websocket, principal, live, queue_limit=settings.send_queue_limit,
                       clock=live.clock)
     rooms = await live.rooms_for(principal)
-    writer: asyncio.Task[None] | None = None
     await live.hub.join(conn, rooms)
     try:
         await websocket.send_text(WelcomeFrame(
@@ -99,17 +121,13 @@ async def workshop_socket(websocket: WebSocket, code: str) -> None:
             for text in texts:
                 await websocket.send_text(text)
             conn.sent[room] = seq
-        writer = asyncio.create_task(conn.run_writer())
-        await _read_frames(websocket, live, conn)
-    except WebSocketDisconnect:
-        pass
-    finally:
+    except BaseException as exc:
         conn.closed = True
         await live.hub.leave(conn)
-        if writer is not None:
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await writer
+        if isinstance(exc, WebSocketDisconnect):
+            return None
+        raise
+    return conn
 
 
 async def _handshake(websocket: WebSocket, live: Live,

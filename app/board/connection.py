@@ -93,6 +93,27 @@ class _Resync:
 
 
 class Connection:
+    # One of these lives as long as its socket, for thousands of mostly idle sockets:
+    # slots, and the send queue and the writer's wake-up future only while in use.
+    __slots__ = (
+        "_clock",
+        "_durable",
+        "_ephemeral",
+        "_limit",
+        "_sync",
+        "_waiter",
+        "behind",
+        "closed",
+        "editing",
+        "hidden_notes",
+        "id",
+        "rooms",
+        "sent",
+        "shared_notes",
+        "socket",
+        "who",
+    )
+
     def __init__(self, socket: Socket, who: Principal, sync: Sync, *, queue_limit: int,
                  clock: Any) -> None:
         self.id = uuid.uuid4().hex
@@ -110,9 +131,11 @@ class Connection:
         self._sync = sync
         self._clock = clock
         self._limit = queue_limit
-        self._durable: deque[str | OutgoingEvent | _Resync] = deque()
+        # None while empty: an empty deque costs ~600 bytes.
+        self._durable: deque[str | OutgoingEvent | _Resync] | None = None
         self._ephemeral: dict[Any, str] = {}
-        self._wake = asyncio.Event()
+        # The future the idle writer waits on (an asyncio.Event would hold a deque too).
+        self._waiter: asyncio.Future[None] | None = None
 
     # --- producers (never block) -------------------------------------------------------
 
@@ -132,24 +155,31 @@ class Connection:
         if self.closed or (key not in self._ephemeral and len(self._ephemeral) >= MAX_EPHEMERAL):
             return
         self._ephemeral[key] = text
-        self._wake.set()
+        self._wake()
 
     def _push(self, item: str | OutgoingEvent | _Resync) -> None:
         if self.closed:
             return
-        if len(self._durable) >= self._limit:
+        if self._durable is None:
+            self._durable = deque()
+        elif len(self._durable) >= self._limit:
             self.close(CLOSE_TOO_SLOW, "too far behind; reconnect to resync")
             return
         self._durable.append(item)
-        self._wake.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def close(self, code: int, reason: str) -> None:
         if self.closed:
             return
         self.closed = True
-        self._durable.clear()
+        self._durable = None
         self._ephemeral.clear()
-        self._wake.set()
+        self._wake()
         asyncio.get_running_loop().create_task(self._close_socket(code, reason))
 
     async def _close_socket(self, code: int, reason: str) -> None:
@@ -161,15 +191,22 @@ class Connection:
     async def run_writer(self) -> None:
         try:
             while not self.closed:
-                if self._durable:
-                    for text in await self._texts(self._durable.popleft()):
+                durable = self._durable
+                if durable:
+                    item = durable.popleft()
+                    if not durable:
+                        self._durable = None
+                    for text in await self._texts(item):
                         await self.socket.send_text(text)
                 elif self._ephemeral:
                     key = next(iter(self._ephemeral))
                     await self.socket.send_text(self._ephemeral.pop(key))
                 else:
-                    self._wake.clear()
-                    await self._wake.wait()
+                    self._waiter = asyncio.get_running_loop().create_future()
+                    try:
+                        await self._waiter
+                    finally:
+                        self._waiter = None
         except Exception as exc:
             # A dead socket, or a failed catch-up: either way the client must reconnect.
             log.debug("writer for %s stopped: %r", self.id, exc)

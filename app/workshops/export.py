@@ -7,8 +7,6 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
-from docx import Document
-
 from app.phases.templates import Template
 
 
@@ -134,6 +132,9 @@ def to_csv(report: dict[str, Any]) -> str:
 
 
 def to_docx(report: dict[str, Any]) -> bytes:
+    # Imported on first use: python-docx and lxml weigh ~10 MB in every process otherwise.
+    from docx import Document
+
     w = report["workshop"]
     doc = Document()
     doc.add_heading(w["title"], level=0)
