@@ -72,7 +72,8 @@ def main() -> None:
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                ws_max_size=64 * 1024)
+                # The same WebSocket settings as `flipchart serve`, so only the app differs.
+                ws_max_size=64 * 1024, ws_per_message_deflate=False)
 
 
 if __name__ == "__main__":

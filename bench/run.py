@@ -264,12 +264,12 @@ def main() -> int:
         "clients": args.clients or (5 if q else 10),
         "senders_per_room": args.senders_per_room,
         "rates": [float(x) for x in args.rates.split(",")] if args.rates
-        else ([50, 100, 200, 400] if q else [200, 400, 800, 1000, 1200, 1600]),
+        else ([50, 100, 200, 400] if q else [200, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200]),
         "step_seconds": args.step_seconds or (4.0 if q else 6.0),
         "drain_seconds": args.drain_seconds,
         "drag": {"members": args.drag_members, "senders": args.drag_senders,
                  "hz": args.drag_hz, "seconds": args.drag_seconds or (5.0 if q else 10.0)},
-        "idle": min(5000, args.idle or (500 if q else 2000)),
+        "idle": min(5000, args.idle or (500 if q else 5000)),
         "ack_ops": args.ack_ops or (200 if q else 500),
     }
     cfg["senders_per_room"] = min(cfg["senders_per_room"], cfg["clients"])
