@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 from board_helpers import (
+    Cast,
     board,
     cast,
     connect,
@@ -16,7 +17,7 @@ from board_helpers import (
     phase,
     shut,
 )
-from conftest import RunningServer
+from conftest import Client, RunningServer
 
 
 async def test_the_facilitator_socket_receives_ops_of_every_group(
@@ -110,19 +111,31 @@ async def test_a_drag_reaches_groupmates_but_not_its_sender_and_is_never_stored(
     await shut(ann, bob, cy, replay)
 
 
+async def ann_writes_a_private_note(
+    server: RunningServer, http: httpx.AsyncClient,
+) -> tuple[Cast, Client, Client, str]:
+    """Individual work has started; Ann has written a note only she can see."""
+    people = await cast(http, "start")
+    ann = await connect(server, people.workshop, people.ann["token"])
+    bob = await connect(server, people.workshop, people.bob["token"])
+    secret, _ = await create(ann, people.room, "procedure", "my own step", x=10, y=20)
+    return people, ann, bob, secret
+
+
+async def reveal(http: httpx.AsyncClient, people: Cast, watcher: Client) -> None:
+    await phase(http, people.workshop, "next")  # group work: private notes are revealed
+    await watcher.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
+
+
 async def test_dragging_a_private_note_shows_nothing_to_groupmates(
     server: RunningServer, http: httpx.AsyncClient,
 ) -> None:
-    people = await cast(http, "start")  # individual work: notes are private
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    people, ann, bob, secret = await ann_writes_a_private_note(server, http)
     room = people.room
-    secret, _ = await create(ann, room, "procedure", "my own step", x=10, y=20)
     await ann.send({"type": "drag", "room": room, "id": secret, "x": 300, "y": 400})
     await ann.send({"type": "drag", "room": room, "id": new_id(), "x": 5, "y": 5})
     await ann.synced()  # both drags handled before the reveal, not raced against it
-    await phase(http, people.workshop, "next")  # revealed: now the group may watch it move
-    await bob.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
+    await reveal(http, people, bob)  # now the group may watch it move
     await ann.send({"type": "drag", "room": room, "id": secret, "x": 500, "y": 600})
     drag = await bob.until(lambda f: f["type"] == "drag")
     assert (drag["id"], drag["x"], drag["y"]) == (secret, 500, 600)
@@ -134,11 +147,8 @@ async def test_dragging_a_private_note_shows_nothing_to_groupmates(
 async def test_presence_names_a_note_being_edited_only_once_the_note_is_shared(
     server: RunningServer, http: httpx.AsyncClient,
 ) -> None:
-    people = await cast(http, "start")  # individual work: notes are private
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    people, ann, bob, secret = await ann_writes_a_private_note(server, http)
     room = people.room
-    secret, _ = await create(ann, room, "procedure", "my own step")
 
     def names_ann(frame: dict[str, Any]) -> bool:
         return frame["type"] == "presence" and frame["room"] == room and any(
@@ -149,8 +159,7 @@ async def test_presence_names_a_note_being_edited_only_once_the_note_is_shared(
     await bob.synced()  # every presence caused so far has reached Bob
     seen = [f for f in bob.frames if names_ann(f)]
     assert seen and all(m["editing"] is None for f in seen for m in f["members"])
-    await phase(http, people.workshop, "next")  # revealed
-    await bob.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
+    await reveal(http, people, bob)
     await ann.send({"type": "presence", "room": room, "editing": secret})
     shared = await bob.until(lambda f: names_ann(f) and any(
         m["editing"] == secret for m in f["members"]))
