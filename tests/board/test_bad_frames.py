@@ -206,3 +206,13 @@ async def test_a_hello_with_a_bad_token_gets_forbidden_and_closes_with_4401(
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.recv()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+@pytest.mark.parametrize("path", ["/ws/workshops/", "/ws/workshops/ABC234/extra",
+                                  "/ws/elsewhere"])
+async def test_a_socket_to_any_other_path_is_refused_at_the_handshake(
+    server: RunningServer, path: str,
+) -> None:
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(f"ws://127.0.0.1:{server.port}{path}", open_timeout=5)
+    assert refused.value.response.status_code == 403
