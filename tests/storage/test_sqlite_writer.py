@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, event, text
 
 from app.db import Database
+from app.sqlite_writer import WriterClosed
 
 
 @pytest.fixture
@@ -36,8 +38,22 @@ def insert(item_id: int, owner: int | None = None) -> Callable[[Connection], int
 
 
 async def stored(db: Database) -> list[int]:
-    rows = await db.read(lambda conn: conn.execute(text("SELECT id FROM item ORDER BY id")))
-    return [row.id for row in rows]
+    query = text("SELECT id FROM item ORDER BY id")
+    return list(await db.read(lambda conn: conn.execute(query).scalars().all()))
+
+
+@pytest.fixture
+def commits() -> Iterator[list[float]]:
+    """When each COMMIT was sent, on any engine, while the test runs."""
+    sent: list[float] = []
+
+    def count(conn: Connection) -> None:
+        time.sleep(0.05)  # a slow disk: an answer before the commit would show
+        sent.append(time.monotonic())
+
+    event.listen(Engine, "commit", count)
+    yield sent
+    event.remove(Engine, "commit", count)
 
 
 async def batch_behind_a_gate(db: Database, jobs: list[Callable[[Connection], Any]]) -> list[Any]:
@@ -52,12 +68,15 @@ async def batch_behind_a_gate(db: Database, jobs: list[Callable[[Connection], An
     return await asyncio.gather(*waiting, return_exceptions=True)
 
 
-async def test_a_failing_write_in_a_batch_is_rolled_back_alone(db: Database) -> None:
+async def test_a_failing_write_in_a_batch_is_rolled_back_alone(
+    db: Database, commits: list[float],
+) -> None:
     def half_done_then_fails(conn: Connection) -> None:
         insert(2)(conn)
         raise ValueError("changed its mind")
 
     results = await batch_behind_a_gate(db, [insert(1), half_done_then_fails, insert(3)])
+    assert len(commits) == 2  # the gate's write, then the three as one transaction
     assert results[0] == 1 and results[2] == 3
     assert isinstance(results[1], ValueError)
     assert await stored(db) == [1, 3]
@@ -77,12 +96,14 @@ async def test_when_the_commit_fails_every_write_in_the_batch_fails_and_none_is_
     assert await stored(db) == [4]
 
 
-async def test_a_write_is_answered_only_once_another_connection_can_read_it(
-    db: Database,
+async def test_a_write_is_answered_only_after_its_commit(
+    db: Database, commits: list[float],
 ) -> None:
-    for item_id in range(1, 21):
+    for item_id in range(1, 6):
         await db.write(insert(item_id))
-        assert (await stored(db))[-1] == item_id
+        answered = time.monotonic()
+        assert commits and commits[-1] <= answered
+        assert (await stored(db))[-1] == item_id  # and another connection reads it
 
 
 async def test_closing_finishes_the_writes_already_queued(tmp_path: Path) -> None:
@@ -98,3 +119,25 @@ async def test_closing_finishes_the_writes_already_queued(tmp_path: Path) -> Non
         assert len(await stored(second)) == 50
     finally:
         await second.close()
+
+
+async def test_a_write_after_closing_fails_at_once_instead_of_waiting(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'closed.db'}")
+    await db.close()
+    with pytest.raises(WriterClosed):
+        await asyncio.wait_for(db.write(insert(1)), 2)
+
+
+async def test_a_write_whose_caller_gave_up_while_queued_is_not_made(db: Database) -> None:
+    gate = threading.Event()
+    holder = asyncio.ensure_future(db.write(lambda conn: gate.wait(5)))
+    await asyncio.sleep(0.05)
+    abandoned = asyncio.ensure_future(db.write(insert(1)))
+    await asyncio.sleep(0.05)
+    abandoned.cancel()
+    kept = asyncio.ensure_future(db.write(insert(2)))
+    await asyncio.sleep(0.05)
+    gate.set()
+    await holder
+    assert await kept == 2
+    assert await stored(db) == [2]
