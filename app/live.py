@@ -99,7 +99,6 @@ class Live:
         self.templates = templates
         self.clock = clock
         self.on_deadline_change: Callable[[], None] = lambda: None
-        self._room_owner: dict[str, int] = {}
 
     # --- who is this --------------------------------------------------------------------
 
@@ -182,16 +181,10 @@ class Live:
             # Read again on every op: a move may not have reached this socket yet.
             raise OpError("forbidden", "You have been moved to another group; "
                           "reconnect to see its board.")
-        owner = self._room_owner.get(op.room)
-        if owner is None:
-            owner = conn.execute(select(rooms.c.workshop_id)
-                                 .where(rooms.c.name == op.room)).scalar_one_or_none()
-            if owner is not None:
-                # A room never changes workshop, so its owner can be remembered.
-                self._room_owner[op.room] = owner
-        if owner != who.workshop_id:
+        locked = store.lock_room_and_find_op(conn, op.room, op.op_id)
+        if locked is None or locked[1] != who.workshop_id:
             raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
-        seq, applied = store.lock_room_and_find_op(conn, op.room, op.op_id)
+        seq, _, applied = locked
         if applied is not None:
             return applied
         template = self.templates[workshop["template"]]

@@ -62,7 +62,7 @@ def _section(ctx: BoardContext, key: str, kinds: tuple[str, ...]) -> Section:
 
 
 def _note(conn: Connection, room: str, note_id: str, who: Principal,
-                ctx: BoardContext) -> dict[str, Any]:
+          ctx: BoardContext) -> dict[str, Any]:
     note = store.get_note(conn, room, note_id)
     # Someone else's private note is reported missing, so its existence does not leak.
     if note is None or (note["private"] and not who.may_see(note["author"])):
@@ -72,7 +72,7 @@ def _note(conn: Connection, room: str, note_id: str, who: Principal,
 
 
 def create_note(conn: Connection, room: str, who: Principal, data: NoteCreate,
-                      ctx: BoardContext, now: float) -> Change:
+                ctx: BoardContext, now: float) -> Change:
     section = _section(ctx, data.section, tuple(NOTE_KINDS))
     if store.count_notes(conn, room) >= ctx.max_notes:
         raise OpError("too_large", f"This board is full: it holds at most {ctx.max_notes} notes.")
@@ -96,7 +96,7 @@ def create_note(conn: Connection, room: str, who: Principal, data: NoteCreate,
 
 
 def update_note(conn: Connection, room: str, who: Principal, data: NoteUpdate,
-                      ctx: BoardContext, now: float) -> Change:
+                ctx: BoardContext, now: float) -> Change:
     note = _note(conn, room, data.id, who, ctx)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True, exclude={"id"})
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -106,13 +106,13 @@ def update_note(conn: Connection, room: str, who: Principal, data: NoteUpdate,
 
 
 def move_note(conn: Connection, room: str, who: Principal, data: NoteMove,
-                    ctx: BoardContext, now: float) -> Change:
+              ctx: BoardContext, now: float) -> Change:
     note = _note(conn, room, data.id, who, ctx)
     return _save(conn, note, {"x": data.x, "y": data.y}, now, "note.move")
 
 
 def delete_note(conn: Connection, room: str, who: Principal, data: NoteDelete,
-                      ctx: BoardContext, now: float) -> Change:
+                ctx: BoardContext, now: float) -> Change:
     note = _note(conn, room, data.id, who, ctx)
     store.delete_note(conn, note["id"])
     result = dict(note, deleted=True)
@@ -123,7 +123,7 @@ def delete_note(conn: Connection, room: str, who: Principal, data: NoteDelete,
 
 
 def reorder_note(conn: Connection, room: str, who: Principal, data: NoteReorder,
-                       ctx: BoardContext, now: float) -> Change:
+                 ctx: BoardContext, now: float) -> Change:
     note = _note(conn, room, data.id, who, ctx)
     if note["step"] is None:
         raise OpError("invalid", "Only numbered step notes can be reordered.")
@@ -138,19 +138,19 @@ def reorder_note(conn: Connection, room: str, who: Principal, data: NoteReorder,
 
 
 def set_field(conn: Connection, room: str, who: Principal, data: FieldSet,
-                    ctx: BoardContext, now: float) -> Change:
+              ctx: BoardContext, now: float) -> Change:
     section_key, field_key = data.key.split(".", 1)
     section = _section(ctx, section_key, ("form",))
     if all(f.key != field_key for f in section.fields):
         raise OpError("invalid", f"{section.title!r} has no field called {field_key!r}.")
     _check_base(conn, room, data.key, data.base)
     view = store.put_field(conn, room, data.key, data.value, by=who.id, by_name=who.name,
-                                 at=now)
+                           at=now)
     return Change("field.set", view)
 
 
 def set_pick(conn: Connection, room: str, who: Principal, data: PickSet,
-                   ctx: BoardContext, now: float) -> Change:
+             ctx: BoardContext, now: float) -> Change:
     section = _section(ctx, data.key, ("pick",))
     allowed = {o.value for o in section.options}
     choice = _unique(data.value)
@@ -162,7 +162,7 @@ def set_pick(conn: Connection, room: str, who: Principal, data: PickSet,
         raise OpError("invalid", f"Choose at most {limit}: unpick one before picking another.")
     _check_base(conn, room, data.key, data.base)
     view = store.put_field(conn, room, data.key, choice, by=who.id, by_name=who.name,
-                                 at=now)
+                           at=now)
     return Change("pick.set", view)
 
 
@@ -189,14 +189,14 @@ def reveal_private_notes(conn: Connection, room: str, now: float) -> Change | No
 
 
 def _save(conn: Connection, note: dict[str, Any], changes: dict[str, Any],
-                now: float, kind: str) -> Change:
+          now: float, kind: str) -> Change:
     changes.update(version=note["version"] + 1, updated_at=now)
     store.update_note(conn, note["id"], changes)
     return Change(kind, dict(note, **changes), _private_to(note))
 
 
 def _renumber(conn: Connection, lane: list[dict[str, Any]],
-                    now: float) -> dict[str, int]:
+              now: float) -> dict[str, int]:
     numbering = {}
     for position, note in enumerate(lane, start=1):
         numbering[note["id"]] = position

@@ -34,7 +34,8 @@ def _seq_and_op(for_update: bool) -> Select[Any]:
     applied = (select(events.c.seq)
                .where(events.c.room == bindparam("room"), events.c.op_id == bindparam("op_id"))
                .limit(1).scalar_subquery())
-    query = select(rooms.c.seq, applied).where(rooms.c.name == bindparam("room"))
+    query = select(rooms.c.seq, rooms.c.workshop_id, applied).where(
+        rooms.c.name == bindparam("room"))
     return query.with_for_update(of=rooms) if for_update else query
 
 
@@ -69,13 +70,17 @@ def lock_room(conn: Connection, room: str) -> int:
 
 
 def lock_room_and_find_op(conn: Connection, room: str,
-                                op_id: str) -> tuple[int, int | None]:
-    """``lock_room`` and ``find_op`` in one round trip: (room seq, the op's seq if applied)."""
+                          op_id: str) -> tuple[int, int, int | None] | None:
+    """``lock_room`` and ``find_op`` in one round trip.
+
+    Returns (room seq, the room's workshop, the op's seq if applied), or None if there
+    is no such room.
+    """
     query = _SEQ_AND_OP[conn.dialect.name != "sqlite"]
     row = conn.execute(query, {"room": room, "op_id": op_id}).first()
     if row is None:
-        raise LookupError(room)
-    return int(row[0]), None if row[1] is None else int(row[1])
+        return None
+    return int(row[0]), int(row[1]), None if row[2] is None else int(row[2])
 
 
 def room_seq(conn: Connection, room: str) -> int:
@@ -84,7 +89,7 @@ def room_seq(conn: Connection, room: str) -> int:
 
 
 def append_event(conn: Connection, room: str, seq: int, kind: str,
-                       data: dict[str, Any], *, op_id: str | None, by: str,
+                 data: dict[str, Any], *, op_id: str | None, by: str,
                        private_to: str | None, at: float) -> StoredEvent:
     """Record the event with ``seq`` (the locked seq + 1) and move the room to it."""
     conn.execute(_MOVE_ROOM_TO, {"room_name": room, "room_seq": seq})
@@ -101,7 +106,7 @@ def find_op(conn: Connection, room: str, op_id: str) -> int | None:
 
 
 def events_after(conn: Connection, room: str, after: int,
-                       limit: int) -> list[StoredEvent]:
+                 limit: int) -> list[StoredEvent]:
     query = (select(events.c.room, events.c.seq, events.c.kind, events.c.data, events.c.op_id,
                     events.c.by, events.c.private_to)
              .where(events.c.room == room, events.c.seq > after)
@@ -131,7 +136,7 @@ def count_notes(conn: Connection, room: str) -> int:
 
 
 def lane_notes(conn: Connection, room: str, section: str,
-                     lane: str) -> list[dict[str, Any]]:
+               lane: str) -> list[dict[str, Any]]:
     """A lane's step notes in step order."""
     query = (select(*(notes.c[c] for c in NOTE_COLUMNS))
              .where(notes.c.room == room, notes.c.section == section, notes.c.lane == lane)
@@ -165,7 +170,7 @@ def get_field(conn: Connection, room: str, key: str) -> dict[str, Any] | None:
 
 
 def put_field(conn: Connection, room: str, key: str, value: Any, *, by: str,
-                    by_name: str, at: float) -> dict[str, Any]:
+              by_name: str, at: float) -> dict[str, Any]:
     current = get_field(conn, room, key)
     version = 1 if current is None else int(current["version"]) + 1
     values = {"value": value, "version": version, "updated_by": by, "updated_by_name": by_name,
@@ -174,7 +179,7 @@ def put_field(conn: Connection, room: str, key: str, value: Any, *, by: str,
         conn.execute(insert(fields).values(room=room, key=key, **values))
     else:
         conn.execute(update(fields).where(fields.c.room == room, fields.c.key == key)
-                           .values(**values))
+                     .values(**values))
     return field_view(key, values)
 
 

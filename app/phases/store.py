@@ -48,7 +48,7 @@ def load_workshop_for_member(conn: Connection, workshop_id: int,
 
 
 def compare_and_set(conn: Connection, workshop_id: int, old: PhaseState,
-                          new: PhaseState) -> bool:
+                    new: PhaseState) -> bool:
     """Store ``new`` if the workshop is still at ``old``; False if someone got there first."""
     result = conn.execute(
         update(workshops)

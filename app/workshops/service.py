@@ -25,7 +25,7 @@ MAX_CODE_ATTEMPTS = 20
 
 
 def create_workshop(conn: Connection, template: Template, title: str,
-                          group_count: int, minutes: dict[str, int], auto_advance: bool,
+                    group_count: int, minutes: dict[str, int], auto_advance: bool,
                           now: float) -> tuple[dict[str, Any], str]:
     """Create a workshop with its groups and rooms; returns (row, facilitator token)."""
     timed = {p.key for p in template.timed_phases}
@@ -69,7 +69,7 @@ def find_workshop(conn: Connection, code: str) -> dict[str, Any] | None:
 
 
 def find_participant(conn: Connection, workshop_id: int,
-                           token: str) -> dict[str, Any] | None:
+                     token: str) -> dict[str, Any] | None:
     query = select(participants).where(participants.c.token_hash == hash_token(token),
                                        participants.c.workshop_id == workshop_id)
     row = (conn.execute(query)).first()
@@ -98,7 +98,7 @@ def roster(conn: Connection, workshop_id: int) -> dict[str, Any]:
 
 
 def join(conn: Connection, workshop: dict[str, Any], name: str,
-               group_id: int | None, now: float) -> tuple[dict[str, Any], str, StoredEvent]:
+         group_id: int | None, now: float) -> tuple[dict[str, Any], str, StoredEvent]:
     """Add a participant, to the given group or the smallest one; returns (row, token, event)."""
     if workshop["status"] == "closed":
         raise OpError("conflict", "This workshop has ended.")
@@ -117,31 +117,31 @@ def join(conn: Connection, workshop: dict[str, Any], name: str,
 
 
 def rename_group(conn: Connection, workshop_id: int, group_id: int, name: str,
-                       now: float) -> StoredEvent:
+                 now: float) -> StoredEvent:
     result = conn.execute(update(groups).where(groups.c.id == group_id,
-                                                     groups.c.workshop_id == workshop_id)
-                                .values(name=name))
+                                               groups.c.workshop_id == workshop_id)
+                          .values(name=name))
     if result.rowcount != 1:
         raise OpError("not_found", f"This workshop has no group {group_id}.")
     return _roster_event(conn, workshop_id, now)
 
 
 def move_participant(conn: Connection, workshop_id: int, pid: int, group_id: int,
-                           now: float) -> StoredEvent:
+                     now: float) -> StoredEvent:
     sizes = _group_sizes(conn, workshop_id)
     if group_id not in sizes:
         raise OpError("not_found", f"This workshop has no group {group_id}.")
     result = conn.execute(update(participants)
-                                .where(participants.c.id == pid,
-                                       participants.c.workshop_id == workshop_id)
-                                .values(group_id=group_id))
+                          .where(participants.c.id == pid,
+                                 participants.c.workshop_id == workshop_id)
+                          .values(group_id=group_id))
     if result.rowcount != 1:
         raise OpError("not_found", f"This workshop has no participant {pid}.")
     return _roster_event(conn, workshop_id, now)
 
 
 def set_group_count(conn: Connection, workshop: dict[str, Any], count: int,
-                          now: float) -> StoredEvent:
+                    now: float) -> StoredEvent:
     """Add groups, or remove the last ones and rebalance their members; only before start."""
     if workshop["status"] != "lobby":
         raise OpError("conflict", "Groups can only be added or removed before the start.")
@@ -153,19 +153,19 @@ def set_group_count(conn: Connection, workshop: dict[str, Any], count: int,
              if g in keep}
     for group in existing[count:]:
         members = (conn.execute(select(participants.c.id)
-                                      .where(participants.c.group_id == group["id"]))).all()
+                                .where(participants.c.group_id == group["id"]))).all()
         for member in members:
             target = _smallest(sizes)
             sizes[target] = (sizes[target][0], sizes[target][1] + 1)
             conn.execute(update(participants).where(participants.c.id == member.id)
-                               .values(group_id=target))
+                         .values(group_id=target))
         conn.execute(delete(rooms).where(rooms.c.name == group_room(group["id"])))
         conn.execute(delete(groups).where(groups.c.id == group["id"]))
     return _roster_event(conn, workshop["id"], now)
 
 
 def set_settings(conn: Connection, workshop: dict[str, Any], template: Template,
-                       minutes: dict[str, int] | None, auto_advance: bool | None,
+                 minutes: dict[str, int] | None, auto_advance: bool | None,
                        title: str | None) -> None:
     changes: dict[str, Any] = {}
     if minutes is not None:
@@ -182,7 +182,7 @@ def set_settings(conn: Connection, workshop: dict[str, Any], template: Template,
         changes["title"] = title
     if changes:
         conn.execute(update(workshops).where(workshops.c.id == workshop["id"])
-                           .values(**changes))
+                     .values(**changes))
 
 
 def _new_id(result: Any) -> int:
@@ -191,7 +191,7 @@ def _new_id(result: Any) -> int:
 
 def _add_group(conn: Connection, workshop_id: int, position: int) -> None:
     result = conn.execute(insert(groups).values(workshop_id=workshop_id,
-                                                      name=f"Group {position + 1}",
+                                                name=f"Group {position + 1}",
                                                       position=position))
     group_id = _new_id(result)
     store.create_room(conn, group_room(group_id), workshop_id)
@@ -213,9 +213,9 @@ def _group_sizes(conn: Connection, workshop_id: int) -> dict[int, tuple[int, int
 
 
 def _roster_event(conn: Connection, workshop_id: int, now: float,
-                        by: str = "facilitator") -> StoredEvent:
+                  by: str = "facilitator") -> StoredEvent:
     room = workshop_room(workshop_id)
     seq = store.lock_room(conn, room)
     return store.append_event(conn, room, seq + 1, "roster",
-                                    roster(conn, workshop_id), op_id=None, by=by,
+                              roster(conn, workshop_id), op_id=None, by=by,
                                     private_to=None, at=now)
