@@ -7,16 +7,17 @@ import asyncio
 import sys
 
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from app.config import get_settings
-from app.db import Database
+from app.db import Database, normalise_url
 
 
 def serve_problem(workers: int, database_url: str, redis_url: str | None) -> str | None:
     """Why these settings cannot run several workers, or None if they can."""
     if workers <= 1:
         return None
-    if Database(database_url).is_sqlite:
+    if make_url(normalise_url(database_url)).get_backend_name() == "sqlite":
         return ("Several workers need a shared database: set FLIPCHART_DATABASE_URL to a "
                 "PostgreSQL URL (postgresql+psycopg://user@host/db).")
     if not redis_url:

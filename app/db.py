@@ -68,7 +68,11 @@ class Database:
             return await conn.run_sync(work)
 
     async def read(self, work: Work[T]) -> T:
-        """Run ``work`` in one read transaction: every query sees the same snapshot."""
+        """Run ``work`` in one read transaction.
+
+        On SQLite every query in it sees the same snapshot; on PostgreSQL (READ
+        COMMITTED) each query sees what was committed when it started.
+        """
         if self._sync_engine is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._readers, self._read_now, work)
@@ -87,7 +91,7 @@ class Database:
             await conn.run_sync(_upgrade)
 
     async def ping(self) -> None:
-        await self.read(lambda conn: conn.execute(text("SELECT 1")))
+        await self.read(lambda conn: conn.execute(text("SELECT 1")).scalar_one())
 
     async def close(self) -> None:
         if self._sync_engine is not None:

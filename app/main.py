@@ -19,6 +19,7 @@ from app.api import pages, toolkit, workshops, ws
 from app.api import templates as templates_api
 from app.api.pages import WEB_DIR
 from app.board.backplane import Backplane, MemoryBackplane
+from app.board.connection import CLOSE_SERVER_ERROR
 from app.board.errors import OpError
 from app.board.hub import Hub
 from app.config import Settings, get_settings
@@ -69,16 +70,27 @@ class Flipchart(FastAPI):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "websocket":
             path: str = scope["path"]
-            root = scope.get("root_path", "")
-            if root and path.startswith(root):
+            root: str = scope.get("root_path", "")
+            if root and path.startswith(root + "/"):
                 path = path[len(root):]
             code = path[len(WS_PREFIX):] if path.startswith(WS_PREFIX) else ""
             if code and "/" not in code:
                 scope["app"] = self
                 scope["path_params"] = {"code": code}
-                await ws.workshop_socket(WebSocket(scope, receive, send), code)
+                await _serve_board_socket(WebSocket(scope, receive, send), code)
                 return
         await super().__call__(scope, receive, send)
+
+
+async def _serve_board_socket(websocket: WebSocket, code: str) -> None:
+    try:
+        await ws.workshop_socket(websocket, code)
+    except Exception:
+        # What the skipped error middleware would have done: log it, and close the
+        # socket properly (1011) so the client reconnects instead of seeing a dead line.
+        log.exception("board socket failed")
+        with contextlib.suppress(Exception):
+            await websocket.close(CLOSE_SERVER_ERROR, "server error; reconnect")
 
 
 def create_app(settings: Settings | None = None, *, clock: Callable[[], float] = time.time,
@@ -107,6 +119,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
         # event loop for ~100 ms. What start-up loaded lives as long as the process, so it
         # is frozen out of those passes, and passes run less often (CPython's default is
         # 700, 10, 10); most garbage here is freed by reference counting anyway.
+        gc.collect()
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
         try:

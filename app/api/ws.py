@@ -48,6 +48,10 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 DRAGS_PER_SECOND = 20.0
+# A client says what it edits when an editor opens or closes; more than this is noise,
+# and each change may cost a look-up of the note.
+PRESENCE_PER_SECOND = 5.0
+PRESENCE_BURST = 10.0
 # Each error costs a token; a client that keeps sending garbage runs out and is closed.
 ERROR_RATE = 20.0
 ERROR_BURST = 300.0
@@ -165,6 +169,7 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
     settings = live.settings
     ops = TokenBucket(settings.ops_per_second, settings.ops_burst, time.monotonic)
     drags = TokenBucket(DRAGS_PER_SECOND, DRAGS_PER_SECOND, time.monotonic)
+    presences = TokenBucket(PRESENCE_PER_SECOND, PRESENCE_BURST, time.monotonic)
     errors = TokenBucket(ERROR_RATE, ERROR_BURST, time.monotonic)
 
     def fail(code: ErrorCode, message: str, op_id: str | None = None,
@@ -222,7 +227,7 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
         elif isinstance(frame, Presence):
             if frame.room not in conn.rooms:
                 fail("forbidden", f"You are not in room {frame.room!r}.")
-            else:
+            elif frame.editing != conn.editing.get(frame.room) and presences.take():
                 editing = frame.editing
                 if editing is not None and not await live.drag_is_public(conn, frame.room,
                                                                          editing):

@@ -216,3 +216,20 @@ async def test_a_socket_to_any_other_path_is_refused_at_the_handshake(
     with pytest.raises(websockets.InvalidStatus) as refused:
         await websockets.connect(f"ws://127.0.0.1:{server.port}{path}", open_timeout=5)
     assert refused.value.response.status_code == 403
+
+
+async def test_a_server_fault_while_opening_a_socket_closes_it_with_1011(
+    server: RunningServer, http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture,
+) -> None:
+    people = await cast(http)
+
+    async def fails(*_: Any) -> list[str]:
+        raise RuntimeError("the database went away")
+
+    server.live.rooms_for = fails  # type: ignore[method-assign]
+    async with websockets.connect(server.ws_url(people.workshop.code)) as ws:
+        await ws.send(json.dumps({"type": "hello", "token": people.ann["token"]}))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
+    assert "board socket failed" in caplog.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -150,18 +151,22 @@ async def test_presence_names_a_note_being_edited_only_once_the_note_is_shared(
     people, ann, bob, secret = await ann_writes_a_private_note(server, http)
     room = people.room
 
-    def names_ann(frame: dict[str, Any]) -> bool:
-        return frame["type"] == "presence" and frame["room"] == room and any(
-            m["name"] == "Ann" for m in frame["members"])
+    def names(name: str) -> Callable[[dict[str, Any]], bool]:
+        return lambda frame: frame["type"] == "presence" and frame["room"] == room and any(
+            m["name"] == name for m in frame["members"])
 
+    names_ann = names("Ann")
     await ann.send({"type": "presence", "room": room, "editing": secret})
-    await ann.synced()
-    await bob.synced()  # every presence caused so far has reached Bob
-    seen = [f for f in bob.frames if names_ann(f)]
-    assert seen and all(m["editing"] is None for f in seen for m in f["members"])
+    await ann.synced()  # handled: what it changed is in the room's member list now
+    # Presence frames are coalesced, so wait for one that must come after Ann's change:
+    # the facilitator arriving in the room.
+    facilitator = await connect(server, people.workshop, people.workshop.token)
+    after = await bob.until(names("Facilitator"))
+    assert names_ann(after)
+    assert all(m["editing"] is None for f in bob.frames if names_ann(f) for m in f["members"])
     await reveal(http, people, bob)
     await ann.send({"type": "presence", "room": room, "editing": secret})
     shared = await bob.until(lambda f: names_ann(f) and any(
         m["editing"] == secret for m in f["members"]))
     assert [m["editing"] for m in shared["members"] if m["editing"]] == [secret]
-    await shut(ann, bob)
+    await shut(ann, bob, facilitator)
