@@ -451,11 +451,15 @@ class Live:
             return True
         if note_id in conn.hidden_notes:
             return False
+        asked_at = conn.hidden_since
         note = await self.db.read(lambda db: store.get_note(db, room, note_id))
         shared = note is not None and not note["private"]
-        remembered = conn.shared_notes if shared else conn.hidden_notes
-        if len(remembered) < MAX_REMEMBERED_NOTES:
-            remembered.add(note_id)
+        if shared and len(conn.shared_notes) < MAX_REMEMBERED_NOTES:
+            conn.shared_notes.add(note_id)
+        # A reveal seen while this look-up ran may have made the answer stale.
+        elif not shared and conn.hidden_since == asked_at \
+                and len(conn.hidden_notes) < MAX_REMEMBERED_NOTES:
+            conn.hidden_notes.add(note_id)
         return shared
 
     # --- reading: snapshots and replay (app.board.connection.Sync) ---------------------

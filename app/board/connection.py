@@ -106,6 +106,7 @@ class Connection:
         "closed",
         "editing",
         "hidden_notes",
+        "hidden_since",
         "id",
         "rooms",
         "sent",
@@ -125,6 +126,9 @@ class Connection:
         # Drag visibility already looked up (see Live.drag_is_public).
         self.shared_notes: set[str] = set()
         self.hidden_notes: set[str] = set()
+        # Counts the times hidden_notes was emptied: an answer looked up before the last
+        # time is out of date.
+        self.hidden_since = 0
         # room -> a seq the database had that this socket had not been sent yet.
         self.behind: dict[str, int] = {}
         self.closed = False
@@ -173,6 +177,10 @@ class Connection:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    def _forget_hidden(self) -> None:
+        self.hidden_notes.clear()
+        self.hidden_since += 1
+
     def close(self, code: int, reason: str) -> None:
         if self.closed:
             return
@@ -220,7 +228,7 @@ class Connection:
             since = self.sent.get(item.room) if item.from_sent else item.since
             texts, seq = await self._sync.catch_up(self.who, item.room, since)
             self.sent[item.room] = seq
-            self.hidden_notes.clear()  # what was caught up on is not looked at one by one
+            self._forget_hidden()  # what was caught up on is not looked at one by one
             return texts
         ev = item.event
         last = self.sent.get(ev.room)
@@ -231,11 +239,11 @@ class Connection:
             # Another process published out of order, or a hint was lost: read the log.
             texts, last = await self._sync.catch_up(self.who, ev.room, last)
             self.sent[ev.room] = last
-            self.hidden_notes.clear()
+            self._forget_hidden()
             if ev.seq <= last:
                 return texts
         self.sent[ev.room] = ev.seq
         if ev.kind in ("note.create", "notes.reveal"):
-            self.hidden_notes.clear()  # a note unknown or private a moment ago may be shared now
+            self._forget_hidden()  # a note unknown or private a moment ago may be shared now
         texts.append(item.text_for(self.who, self._clock()))
         return texts
