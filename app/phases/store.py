@@ -30,7 +30,11 @@ def load_workshop(conn: Connection, workshop_id: int) -> dict[str, Any] | None:
 
 def _workshop_for_member(share_lock: bool) -> Select[Any]:
     joined = workshops.outerjoin(participants, participants.c.id == bindparam("member"))
-    query = (select(workshops, participants.c.group_id.label("member_group"))
+    # Only what a board op needs: the phase state, and no JSON column to decode.
+    query = (select(workshops.c.id, workshops.c.template, workshops.c.status,
+                    workshops.c.phase_index, workshops.c.ends_at, workshops.c.remaining,
+                    workshops.c.phase_version, workshops.c.warned,
+                    participants.c.group_id.label("member_group"))
              .select_from(joined).where(workshops.c.id == bindparam("workshop")))
     return query.with_for_update(read=True, of=workshops) if share_lock else query
 
@@ -41,7 +45,8 @@ _WORKSHOP_FOR_MEMBER = {False: _workshop_for_member(False), True: _workshop_for_
 
 def load_workshop_for_member(conn: Connection, workshop_id: int,
                              member_id: int | None) -> dict[str, Any] | None:
-    """The workshop row, share-locked, plus ``member_group``: the member's current group."""
+    """The workshop's template and phase state, share-locked, plus ``member_group``: the
+    member's current group."""
     query = _WORKSHOP_FOR_MEMBER[conn.dialect.name != "sqlite"]
     row = conn.execute(query, {"member": member_id or -1, "workshop": workshop_id}).first()
     return None if row is None else dict(row._mapping)
