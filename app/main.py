@@ -64,7 +64,9 @@ class Flipchart(FastAPI):
 
     Every layer (middleware, router, exception wrappers, dependency exit stacks) stays
     alive as a suspended coroutine for as long as a socket is open: about 12 KB per idle
-    socket. The board socket needs none of them, so it is dispatched here directly.
+    socket. The board socket needs none of them, so ``/ws/workshops/<code>`` is served
+    here directly (app.api.ws); any other WebSocket path falls through to the router,
+    which has none and refuses it.
     """
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -163,7 +165,6 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
     app.include_router(workshops.router)
     app.include_router(templates_api.router)
     app.include_router(toolkit.router)
-    app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     return app

@@ -1,6 +1,7 @@
 """The WebSocket endpoint: handshake, then a reader loop that validates and dispatches frames.
 
-The socket's outbound side (queue, writer task) is app.board.connection.Connection.
+app.main.Flipchart routes ``/ws/workshops/<code>`` here. The socket's outbound side
+(queue, writer task) is app.board.connection.Connection.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-from fastapi import APIRouter, WebSocket
+from fastapi import WebSocket
 from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
@@ -45,8 +46,6 @@ from app.live import Live, validation_message
 from app.workshops.codes import normalise_code
 
 log = logging.getLogger(__name__)
-router = APIRouter()
-
 DRAGS_PER_SECOND = 20.0
 # A client says what it edits when an editor opens or closes; more than this is noise,
 # and each change may cost a look-up of the note.
@@ -74,7 +73,6 @@ def origin_allowed(origin: str | None, host: str | None, allowed: list[str],
     return host is not None and origin.split("://", 1)[-1] == host
 
 
-@router.websocket("/ws/workshops/{code}")
 async def workshop_socket(websocket: WebSocket, code: str) -> None:
     live: Live = websocket.app.state.live
     conn = await _open(websocket, live, code)
