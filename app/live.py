@@ -440,8 +440,8 @@ class Live:
         rows = await self.db.read(lambda conn: conn.execute(query).all())
         return self.hub.reconcile({name: int(seq) for name, seq in rows})
 
-    async def drag_is_public(self, conn: BoardConnection, room: str, note_id: str) -> bool:
-        """Whether a live drag of this note may be shown to the room.
+    async def note_is_shared(self, conn: BoardConnection, room: str, note_id: str) -> bool:
+        """Whether the room may see this note: its live drags, and who is editing it.
 
         A private note's position is as private as its text. Answers are remembered so a
         drag at 10 Hz costs one look-up per note: "shared" for good (a note never becomes

@@ -110,6 +110,10 @@ class RunningServer:
         live: Live = self.app.state.live
         return live
 
+    def http(self) -> httpx.AsyncClient:
+        """A REST client for this server (use it with ``async with``)."""
+        return httpx.AsyncClient(base_url=self.base_url, timeout=10)
+
     def ws_url(self, code: str) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/workshops/{code}"
 
@@ -159,7 +163,7 @@ async def server(database_url: str, clock: FakeClock) -> AsyncIterator[RunningSe
 
 @pytest.fixture
 async def http(server: RunningServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+    async with server.http() as client:
         yield client
 
 

@@ -220,15 +220,15 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
             if frame.room not in conn.rooms or conn.who.role == "screen" \
                     or not frame.room.startswith("group:"):
                 fail("forbidden", "You cannot drag notes in this room.")
-            elif drags.take() and await live.drag_is_public(conn, frame.room, frame.id):
+            elif drags.take() and await live.note_is_shared(conn, frame.room, frame.id):
                 await live.hub.publish_drag(conn, frame.room, frame.id, frame.x, frame.y)
         elif isinstance(frame, Presence):
             if frame.room not in conn.rooms:
                 fail("forbidden", f"You are not in room {frame.room!r}.")
             elif frame.editing != conn.editing.get(frame.room) and presences.take():
                 editing = frame.editing
-                if editing is not None and not await live.drag_is_public(conn, frame.room,
-                                                                         editing):
+                if editing is not None and not await live.note_is_shared(conn, frame.room,
+                                                                        editing):
                     editing = None  # which private note someone works on is private too
                 conn.editing[frame.room] = editing
                 await live.hub.publish_presence(frame.room)

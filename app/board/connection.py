@@ -123,7 +123,7 @@ class Connection:
         self.rooms: list[str] = []
         self.sent: dict[str, int] = {}
         self.editing: dict[str, str | None] = {}
-        # Drag visibility already looked up (see Live.drag_is_public).
+        # Whether notes are shared, already looked up for drags and presence (Live.note_is_shared).
         self.shared_notes: set[str] = set()
         self.hidden_notes: set[str] = set()
         # Counts the times hidden_notes was emptied: an answer looked up before the last

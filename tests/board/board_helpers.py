@@ -61,6 +61,19 @@ async def connect(server: RunningServer, workshop: Workshop, token: str,
     return client
 
 
+async def seat(server: RunningServer, people: Cast, *names: str) -> list[Client]:
+    """Connect these members of the cast ("ann", "bob", "cy" or "facilitator"), in order."""
+    tokens = {"ann": people.ann["token"], "bob": people.bob["token"],
+              "cy": people.cy["token"], "facilitator": people.workshop.token}
+    return [await connect(server, people.workshop, tokens[name]) for name in names]
+
+
+async def cast_on(server: RunningServer, *actions: str) -> Cast:
+    """``cast`` with a REST client of its own, for tests that start their own server."""
+    async with server.http() as http:
+        return await cast(http, *actions)
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 

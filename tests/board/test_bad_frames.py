@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from board_helpers import Cast, board, cast, connect, create, new_id, shut
+from board_helpers import Cast, board, cast, cast_on, connect, create, new_id, seat, shut
 from conftest import FakeClock, RunningServer, running_server
 
 
@@ -118,11 +118,9 @@ async def test_two_hundred_bad_frames_each_get_a_fitting_error_and_the_socket_ke
     # The per-socket op rate limit is raised so every bad op reaches validation; the
     # error bucket (300 in a burst) is the server's own.
     async with running_server(database_url, clock, ops_burst=1000) as server:
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
-            people = await cast(http, "start", "next")
+        people = await cast_on(server, "start", "next")
         room = people.room
-        ann = await connect(server, people.workshop, people.ann["token"])
-        bob = await connect(server, people.workshop, people.bob["token"])
+        ann, bob = await seat(server, people, "ann", "bob")
         known, _ = await create(ann, room, "commonalities", "keep me", x=10, y=20)
         await bob.synced()
         before = await board(server, people.workshop, room)
@@ -198,8 +196,7 @@ async def test_a_hello_with_a_bad_token_gets_forbidden_and_closes_with_4401(
             assert closed.value.rcvd is not None
             assert closed.value.rcvd.code == 4401
     # Another workshop's participant token does not open this one.
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
-        elsewhere = await cast(client)
+    elsewhere = await cast_on(server)
     async with websockets.connect(server.ws_url(people.workshop.code)) as ws:
         await ws.send(json.dumps({"type": "hello", "token": elsewhere.ann["token"]}))
         assert json.loads(await ws.recv())["code"] == "forbidden"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 import websockets
-from board_helpers import cast, connect, create, events, shut, snapshot, welcome_snapshot
+from board_helpers import cast_on, connect, create, events, shut, snapshot, welcome_snapshot
 from conftest import FakeClock, running_server
 
 
@@ -13,8 +12,7 @@ async def test_a_server_restart_between_two_ops_loses_neither_note(
     database_url: str, clock: FakeClock
 ) -> None:
     async with running_server(database_url, clock) as first:
-        async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
-            people = await cast(http, "start", "next")
+        people = await cast_on(first, "start", "next")
         room = people.room
         ann = await connect(server=first, workshop=people.workshop, token=people.ann["token"])
         one, ack_one = await create(ann, room, "commonalities", "before the restart")
@@ -43,7 +41,7 @@ async def test_a_server_restart_between_two_ops_loses_neither_note(
         await ann.op(room, "note.create", {"id": one, "section": "commonalities",
                                            "text": "before the restart"}, op_id=op_id)
         assert (await ann.ack(op_id)) == ack_one
-        async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
+        async with second.http() as http:
             info = await http.get(f"/api/workshops/{people.workshop.code}")
             assert info.status_code == 200
             assert info.json()["phase"]["index"] == 1

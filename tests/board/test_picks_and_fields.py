@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from board_helpers import cast, connect
+from board_helpers import cast, connect, seat
 from conftest import RunningServer
 
 
@@ -13,8 +13,7 @@ async def test_two_members_picking_at_the_same_moment_never_exceed_two_picks(
     server: RunningServer, http: httpx.AsyncClient,
 ) -> None:
     people = await cast(http, "start", "next", "next")  # the toolkit phase
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    ann, bob = await seat(server, people, "ann", "bob")
     room = people.room
     # Both saw no picks yet (version 0) and pick two different topics at once.
     ops = await asyncio.gather(
@@ -51,8 +50,7 @@ async def test_last_writer_wins_on_a_form_field_and_the_other_sees_who_changed_i
     server: RunningServer, http: httpx.AsyncClient,
 ) -> None:
     people = await cast(http, "start", "next", "next", "next")  # the proposed action phase
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    ann, bob = await seat(server, people, "ann", "bob")
     room = people.room
     first = await ann.op(room, "field.set", {"key": "action.challenge", "value": "No climate"})
     assert (await ann.ack(first))["type"] == "ack"

@@ -11,6 +11,7 @@ from board_helpers import (
     events,
     expect_error,
     phase,
+    seat,
     shut,
     welcome_snapshot,
 )
@@ -24,10 +25,7 @@ async def test_a_private_note_reaches_the_facilitator_but_only_a_hidden_event_re
 ) -> None:
     people = await cast(http, "start")
     room = people.room
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
-    cy = await connect(server, people.workshop, people.cy["token"])
-    facilitator = await connect(server, people.workshop, people.workshop.token)
+    ann, bob, cy, facilitator = await seat(server, people, "ann", "bob", "cy", "facilitator")
     screen = await connect(server, people.workshop, people.workshop.token, role="screen")
     bob_since = dict(bob.seq)
 

@@ -7,15 +7,17 @@ from typing import Any
 import httpx
 from board_helpers import (
     cast,
+    cast_on,
     connect,
     create,
     events,
     new_id,
+    seat,
     shut,
     snapshot,
     welcome_snapshot,
 )
-from conftest import Client, FakeClock, RunningServer, running_server
+from conftest import FakeClock, RunningServer, running_server
 
 
 async def test_reconnect_with_since_replays_exactly_the_missed_events_and_nothing_more(
@@ -23,8 +25,7 @@ async def test_reconnect_with_since_replays_exactly_the_missed_events_and_nothin
 ) -> None:
     people = await cast(http, "start", "next")
     room = people.room
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    ann, bob = await seat(server, people, "ann", "bob")
     await create(ann, room, "commonalities", "seen live")
     await bob.until(lambda f: f["type"] == "event" and f["room"] == room)
     since = dict(bob.seq)
@@ -58,11 +59,9 @@ async def test_reconnect_far_behind_the_replay_limit_gets_a_snapshot_with_the_cu
     database_url: str, clock: FakeClock
 ) -> None:
     async with running_server(database_url, clock, replay_limit=3) as server:
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
-            people = await cast(http, "start", "next")
+        people = await cast_on(server, "start", "next")
         room = people.room
-        ann = await connect(server, people.workshop, people.ann["token"])
-        bob = await connect(server, people.workshop, people.bob["token"])
+        ann, bob = await seat(server, people, "ann", "bob")
         first, _ = await create(ann, room, "commonalities", "before")
         await bob.until(lambda f: f["type"] == "event" and f["room"] == room)
         since = dict(bob.seq)
@@ -100,8 +99,7 @@ async def test_an_op_resent_with_the_same_op_id_after_a_reconnect_is_applied_onc
 ) -> None:
     people = await cast(http, "start", "next")
     room = people.room
-    bob = await connect(server, people.workshop, people.bob["token"])
-    ann = await connect(server, people.workshop, people.ann["token"])
+    bob, ann = await seat(server, people, "bob", "ann")
     # No note id: a second application would make a second note with a fresh id.
     data: dict[str, Any] = {"section": "commonalities", "text": "only once", "x": 5, "y": 6}
     op_id = new_id()
@@ -137,8 +135,7 @@ async def test_client_sent_resync_gets_the_events_after_its_since(
 ) -> None:
     people = await cast(http, "start", "next")
     room = people.room
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    ann, bob = await seat(server, people, "ann", "bob")
     since = bob.seq[room]
     acks = []
     for n in range(3):
@@ -176,10 +173,9 @@ async def test_resync_from_beyond_the_replay_limit_answers_with_a_snapshot(
     database_url: str, clock: FakeClock
 ) -> None:
     async with running_server(database_url, clock, replay_limit=3) as server:
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
-            people = await cast(http, "start", "next")
+        people = await cast_on(server, "start", "next")
         room = people.room
-        ann: Client = await connect(server, people.workshop, people.ann["token"])
+        ann = await connect(server, people.workshop, people.ann["token"])
         since = ann.seq[room]
         texts = [f"n{n}" for n in range(5)]
         for text in texts:

@@ -16,6 +16,7 @@ from board_helpers import (
     expect_error,
     new_id,
     phase,
+    seat,
     shut,
 )
 from conftest import Client, RunningServer
@@ -28,8 +29,7 @@ async def test_the_facilitator_socket_receives_ops_of_every_group(
     facilitator = await connect(server, people.workshop, people.workshop.token)
     assert set(facilitator.welcome["rooms"]) == {people.workshop_room, people.room,
                                                  people.other_room}
-    ann = await connect(server, people.workshop, people.ann["token"])
-    cy = await connect(server, people.workshop, people.cy["token"])
+    ann, cy = await seat(server, people, "ann", "cy")
     a, ack_a = await create(ann, people.room, "commonalities", "from group one")
     c, ack_c = await create(cy, people.other_room, "commonalities", "from group two")
     # The facilitator may also write to any group's board.
@@ -68,7 +68,7 @@ async def test_the_screen_receives_events_but_its_ops_and_drags_are_forbidden(
     assert (await screen.until(lambda f: f["type"] == "error"))["code"] == "forbidden"
     notes = (await board(server, people.workshop, people.room))["notes"]
     assert [(n["id"], n["text"]) for n in notes] == [(note_id, "on the wall")]
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+    async with server.http() as client:
         info = (await client.get(f"/api/workshops/{people.workshop.code}")).json()
     assert info["phase"]["index"] == 1
     await shut(screen, ann)
@@ -79,9 +79,7 @@ async def test_a_drag_reaches_groupmates_but_not_its_sender_and_is_never_stored(
 ) -> None:
     people = await cast(http, "start", "next")
     room = people.room
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
-    cy = await connect(server, people.workshop, people.cy["token"])
+    ann, bob, cy = await seat(server, people, "ann", "bob", "cy")
     note_id, ack = await create(ann, room, "commonalities", "dragged", x=10, y=20)
     await bob.synced()
     since = dict(bob.seq)
@@ -117,8 +115,7 @@ async def ann_writes_a_private_note(
 ) -> tuple[Cast, Client, Client, str]:
     """Individual work has started; Ann has written a note only she can see."""
     people = await cast(http, "start")
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    ann, bob = await seat(server, people, "ann", "bob")
     secret, _ = await create(ann, people.room, "procedure", "my own step", x=10, y=20)
     return people, ann, bob, secret
 

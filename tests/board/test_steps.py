@@ -7,12 +7,12 @@ import httpx
 from board_helpers import (
     board,
     cast,
-    connect,
     create,
     events,
     expect_error,
     new_id,
     phase,
+    seat,
     shut,
 )
 from conftest import RunningServer
@@ -27,8 +27,7 @@ async def test_steps_number_on_create_renumber_in_one_event_on_reorder_and_close
 ) -> None:
     people = await cast(http, "start", "next")
     room = people.room
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    ann, bob = await seat(server, people, "ann", "bob")
     ids = []
     for n in range(4):
         note_id, _ = await create(ann, room, "procedure", f"step {n}", step=99)
@@ -80,8 +79,7 @@ async def test_in_the_individual_phase_each_author_numbers_their_own_steps(
 ) -> None:
     people = await cast(http, "start")
     room = people.room
-    ann = await connect(server, people.workshop, people.ann["token"])
-    bob = await connect(server, people.workshop, people.bob["token"])
+    ann, bob = await seat(server, people, "ann", "bob")
     a1, _ = await create(ann, room, "procedure", "ann 1")
     b1, _ = await create(bob, room, "procedure", "bob 1")
     a2, _ = await create(ann, room, "procedure", "ann 2")
@@ -101,8 +99,7 @@ async def test_note_ops_on_sections_closed_in_the_current_phase_are_locked(
 ) -> None:
     people = await cast(http)
     room = people.room
-    ann = await connect(server, people.workshop, people.ann["token"])
-    facilitator = await connect(server, people.workshop, people.workshop.token)
+    ann, facilitator = await seat(server, people, "ann", "facilitator")
 
     # Lobby: nothing is open, for participants and the facilitator alike.
     for client in (ann, facilitator):

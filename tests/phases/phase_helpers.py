@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from conftest import Workshop
+from conftest import RunningServer, Workshop, create_workshop
 
 
 async def phase(http: httpx.AsyncClient, workshop: Workshop, action: str,
@@ -31,3 +31,11 @@ async def settings(http: httpx.AsyncClient, workshop: Workshop,
                    **changes: Any) -> httpx.Response:
     return await http.patch(f"/api/workshops/{workshop.code}", json=changes,
                             headers=workshop.auth)
+
+
+async def start_one_group(server: RunningServer, template: str) -> tuple[Workshop, float]:
+    """A one-group workshop of ``template`` with its first phase started; (it, ends_at)."""
+    async with server.http() as http:
+        workshop = await create_workshop(http, template, groups=1)
+        ends_at: float = (await phase(http, workshop, "start"))["ends_at"]
+    return workshop, ends_at

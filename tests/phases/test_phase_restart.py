@@ -15,7 +15,7 @@ from conftest import (
     running_server,
     start_server,
 )
-from phase_helpers import current, phase
+from phase_helpers import current, phase, start_one_group
 
 
 async def phase_events(server: RunningServer, workshop: Workshop) -> list[dict[str, Any]]:
@@ -32,14 +32,12 @@ async def test_a_restarted_server_ends_the_running_phase_at_the_same_instant(
     database_url: str, clock: FakeClock,
 ) -> None:
     first = await start_server(database_url, clock)
-    async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
-        workshop = await create_workshop(http, "activity-2", groups=1)
-        ends_at = (await phase(http, workshop, "start"))["ends_at"]
+    workshop, ends_at = await start_one_group(first, "activity-2")
     clock.advance(200)
     await first.stop()
 
     async with running_server(database_url, clock) as second:
-        async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
+        async with second.http() as http:
             state = await current(http, workshop)
             assert (state["status"], state["index"], state["ends_at"]) == ("running", 0, ends_at)
             clock.now = ends_at - 60
@@ -58,7 +56,7 @@ async def test_a_paused_phase_keeps_its_remaining_time_across_a_restart(
     database_url: str, clock: FakeClock,
 ) -> None:
     first = await start_server(database_url, clock)
-    async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
+    async with first.http() as http:
         workshop = await create_workshop(http, "activity-3", groups=1)
         await phase(http, workshop, "start")
         clock.advance(250)
@@ -68,7 +66,7 @@ async def test_a_paused_phase_keeps_its_remaining_time_across_a_restart(
 
     async with running_server(database_url, clock) as second:
         assert await second.live.fire_due() == 0
-        async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
+        async with second.http() as http:
             view = await phase(http, workshop, "resume")
             assert (view["status"], view["ends_at"]) == ("running", clock.now + 350)
 
@@ -77,16 +75,14 @@ async def test_deadlines_missed_while_down_are_applied_in_order_by_the_first_pas
     database_url: str, clock: FakeClock,
 ) -> None:
     first = await start_server(database_url, clock)
-    async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
-        workshop = await create_workshop(http, "activity-2", groups=1)
-        ends_at = (await phase(http, workshop, "start"))["ends_at"]
+    workshop, ends_at = await start_one_group(first, "activity-2")
     await first.stop()
     # Down through the end of phase 1 (10 min) and phase 2 (15 min), into phase 3.
     clock.now = ends_at + 15 * 60 + 100
 
     async with running_server(database_url, clock) as second:
         assert await second.live.fire_due() == 2
-        async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
+        async with second.http() as http:
             state = await current(http, workshop)
         # Chained from the stored deadlines, not from the moment the server came back.
         assert (state["status"], state["key"], state["ends_at"]) == (
@@ -114,7 +110,7 @@ async def test_the_scheduler_loop_applies_due_deadlines_when_kicked_and_at_start
     database_url: str, clock: FakeClock,
 ) -> None:
     async with running_server(database_url, clock, run_scheduler=True) as first:
-        async with httpx.AsyncClient(base_url=first.base_url, timeout=10) as http:
+        async with first.http() as http:
             workshop = await create_workshop(http, "activity-3", groups=1)
             ends_at = (await phase(http, workshop, "start"))["ends_at"]
             clock.now = ends_at
@@ -125,6 +121,6 @@ async def test_the_scheduler_loop_applies_due_deadlines_when_kicked_and_at_start
     # Down through two more deadlines: the loop's first pass at start-up catches up.
     clock.now = ends_at + 30 * 60 + 5
     async with running_server(database_url, clock, run_scheduler=True) as second:
-        async with httpx.AsyncClient(base_url=second.base_url, timeout=10) as http:
+        async with second.http() as http:
             state = await poll_phase(http, workshop, 3)
             assert (state["status"], state["ends_at"]) == ("plenary", None)

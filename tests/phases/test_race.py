@@ -51,7 +51,7 @@ async def test_two_servers_on_one_database_apply_a_chain_of_missed_deadlines_onc
     one = await start_server(database_url, clock)
     two = await start_server(database_url, clock)
     try:
-        async with httpx.AsyncClient(base_url=one.base_url, timeout=10) as http:
+        async with one.http() as http:
             workshop = await create_workshop(http, "activity-3", groups=2)
             ends_at = (await phase(http, workshop, "start"))["ends_at"]
             version = await phase_version(one.live, workshop)
