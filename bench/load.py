@@ -193,6 +193,18 @@ async def connect_flipchart(ws_base: str, code: str, token: str) -> Any:
     raise TimeoutError("no welcome")
 
 
+async def one_group_online(cfg: dict[str, Any], members: int, shared: Shared) -> list[Conn]:
+    """One workshop group with its phase open, every member connected and reading."""
+    async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=30) as http:
+        g = (await make_groups(http, 1, members, 1, True))[0]
+    conns = []
+    for i, tok in enumerate(g["tokens"]):
+        c = Conn(i, await connect_flipchart(cfg["ws_base"], g["code"], tok), shared, g["room"])
+        c.start()
+        conns.append(c)
+    return conns
+
+
 async def gather_bounded(coros: list[Any], limit: int) -> list[Any]:
     sem = asyncio.Semaphore(limit)
 
@@ -343,14 +355,7 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
 async def drag(cfg: dict[str, Any]) -> dict[str, Any]:
     members, senders, hz, duration = cfg["members"], cfg["senders"], cfg["hz"], cfg["seconds"]
     shared = Shared()
-    async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=30) as http:
-        g = (await make_groups(http, 1, members, 1, True))[0]
-    conns = []
-    for i, tok in enumerate(g["tokens"]):
-        ws = await connect_flipchart(cfg["ws_base"], g["code"], tok)
-        c = Conn(i, ws, shared, g["room"])
-        c.start()
-        conns.append(c)
+    conns = await one_group_online(cfg, members, shared)
     notes = [str(uuid.uuid4()) for _ in range(senders)]
     for c, nid in zip(conns, notes):
         await c.op("note.create", {"id": nid, "section": "challenges", "text": "drag"})
@@ -443,14 +448,7 @@ async def idle(cfg: dict[str, Any]) -> dict[str, Any]:
 
 async def ack(cfg: dict[str, Any]) -> dict[str, Any]:
     shared = Shared()
-    async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=30) as http:
-        g = (await make_groups(http, 1, cfg.get("members", 1), 1, True))[0]
-    conns = []
-    for i, tok in enumerate(g["tokens"]):
-        ws = await connect_flipchart(cfg["ws_base"], g["code"], tok)
-        c = Conn(i, ws, shared, g["room"])
-        c.start()
-        conns.append(c)
+    conns = await one_group_online(cfg, cfg.get("members", 1), shared)
     c = conns[0]
     nid = str(uuid.uuid4())
     await c.op("note.create", {"id": nid, "section": "challenges", "text": "ack"})
