@@ -3,8 +3,9 @@
 Each function runs inside a transaction its caller owns. ``lock_room`` must come
 first in a write: it serialises writers on a room so seq stays gap-free.
 
-The statements every op runs are built once, with bound parameters: building a
-statement costs more than running it on SQLite.
+The statements every op runs are built once, with bound parameters, and run as
+app.prepared.Prepared statements: building a statement, and SQLAlchemy's bookkeeping
+around running it, cost more than running it on SQLite.
 """
 
 from __future__ import annotations
@@ -15,19 +16,24 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, delete, func, insert, select, update
 
 from app.board.models import events, fields, notes, rooms
+from app.prepared import Prepared
 
 NOTE_COLUMNS = ("id", "section", "kind", "text", "answer", "actors", "step", "lane", "x", "y",
                 "colour", "author", "author_name", "private", "version", "created_at",
                 "updated_at")
 
 
-_NOTE = select(*(notes.c[c] for c in NOTE_COLUMNS)).where(
-    notes.c.id == bindparam("note_id"), notes.c.room == bindparam("note_room"))
+_NOTE = Prepared(select(*(notes.c[c] for c in NOTE_COLUMNS)).where(
+    notes.c.id == bindparam("note_id"), notes.c.room == bindparam("note_room")))
 # No SET clause: the keys of the parameters passed say which columns change.
 _UPDATE_NOTE = update(notes).where(notes.c.id == bindparam("note_id"))
-_MOVE_ROOM_TO = update(rooms).where(rooms.c.name == bindparam("room_name")).values(
-    seq=bindparam("room_seq"))
-_APPEND = insert(events)
+# One prepared update per set of changed columns; ops change a handful of such sets.
+_UPDATE_NOTE_SETTING: dict[frozenset[str], Prepared] = {}
+_MOVE_ROOM_TO = Prepared(update(rooms).where(rooms.c.name == bindparam("room_name")).values(
+    seq=bindparam("room_seq")))
+_EVENT_COLUMNS = ("room", "seq", "kind", "data", "op_id", "by", "private_to", "at")
+# inline(): the event's id is not fetched back (no RETURNING on PostgreSQL).
+_APPEND = Prepared(insert(events).inline(), _EVENT_COLUMNS)
 
 
 def _seq_and_op(for_update: bool) -> Select[Any]:
@@ -40,7 +46,7 @@ def _seq_and_op(for_update: bool) -> Select[Any]:
 
 
 # SQLite has no row locks (its writer holds the whole database); PostgreSQL does.
-_SEQ_AND_OP = {False: _seq_and_op(False), True: _seq_and_op(True)}
+_SEQ_AND_OP = {False: Prepared(_seq_and_op(False)), True: Prepared(_seq_and_op(True))}
 _SEQ = {False: select(rooms.c.seq).where(rooms.c.name == bindparam("room")),
         True: select(rooms.c.seq).where(rooms.c.name == bindparam("room")).with_for_update()}
 
@@ -77,7 +83,7 @@ def lock_room_and_find_op(conn: Connection, room: str,
     is no such room.
     """
     query = _SEQ_AND_OP[conn.dialect.name != "sqlite"]
-    row = conn.execute(query, {"room": room, "op_id": op_id}).first()
+    row = query.first(conn, {"room": room, "op_id": op_id})
     if row is None:
         return None
     return int(row[0]), int(row[1]), None if row[2] is None else int(row[2])
@@ -92,8 +98,8 @@ def append_event(conn: Connection, room: str, seq: int, kind: str,
                  data: dict[str, Any], *, op_id: str | None, by: str,
                        private_to: str | None, at: float) -> StoredEvent:
     """Record the event with ``seq`` (the locked seq + 1) and move the room to it."""
-    conn.execute(_MOVE_ROOM_TO, {"room_name": room, "room_seq": seq})
-    conn.execute(_APPEND, {"room": room, "seq": seq, "kind": kind, "data": data,
+    _MOVE_ROOM_TO.execute(conn, {"room_name": room, "room_seq": seq})
+    _APPEND.execute(conn, {"room": room, "seq": seq, "kind": kind, "data": data,
                            "op_id": op_id, "by": by, "private_to": private_to, "at": at})
     return StoredEvent(room, seq, kind, data, op_id, by, private_to)
 
@@ -115,8 +121,7 @@ def events_after(conn: Connection, room: str, after: int,
 
 
 def get_note(conn: Connection, room: str, note_id: str) -> dict[str, Any] | None:
-    row = conn.execute(_NOTE, {"note_id": note_id, "note_room": room}).first()
-    return None if row is None else dict(row._mapping)
+    return _NOTE.first_dict(conn, {"note_id": note_id, "note_room": room})
 
 
 def note_exists(conn: Connection, note_id: str) -> bool:
@@ -149,7 +154,11 @@ def insert_note(conn: Connection, room: str, note: dict[str, Any]) -> None:
 
 
 def update_note(conn: Connection, note_id: str, changes: dict[str, Any]) -> None:
-    conn.execute(_UPDATE_NOTE, {"note_id": note_id, **changes})
+    columns = frozenset(changes)
+    statement = _UPDATE_NOTE_SETTING.get(columns)
+    if statement is None:
+        statement = _UPDATE_NOTE_SETTING[columns] = Prepared(_UPDATE_NOTE, sorted(columns))
+    statement.execute(conn, {"note_id": note_id, **changes})
 
 
 def delete_note(conn: Connection, note_id: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Row, Select, bindparam, select, update
 
 from app.phases.engine import PhaseState, Status, writable_sections
 from app.phases.templates import Template
+from app.prepared import Prepared
 from app.workshops.models import participants, workshops
 
 
@@ -40,7 +41,8 @@ def _workshop_for_member(share_lock: bool) -> Select[Any]:
 
 
 # Built once: every board op runs it. Only PostgreSQL has row locks.
-_WORKSHOP_FOR_MEMBER = {False: _workshop_for_member(False), True: _workshop_for_member(True)}
+_WORKSHOP_FOR_MEMBER = {False: Prepared(_workshop_for_member(False)),
+                        True: Prepared(_workshop_for_member(True))}
 
 
 def load_workshop_for_member(conn: Connection, workshop_id: int,
@@ -48,8 +50,7 @@ def load_workshop_for_member(conn: Connection, workshop_id: int,
     """The workshop's template and phase state, share-locked, plus ``member_group``: the
     member's current group."""
     query = _WORKSHOP_FOR_MEMBER[conn.dialect.name != "sqlite"]
-    row = conn.execute(query, {"member": member_id or -1, "workshop": workshop_id}).first()
-    return None if row is None else dict(row._mapping)
+    return query.first_dict(conn, {"member": member_id or -1, "workshop": workshop_id})
 
 
 def compare_and_set(conn: Connection, workshop_id: int, old: PhaseState,

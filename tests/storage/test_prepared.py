@@ -1,0 +1,113 @@
+"""Prepared statements give what Connection.execute gives, inside the caller's transaction.
+
+They run on the real schema, on SQLite or on PostgreSQL when FLIPCHART_TEST_DATABASE_URL
+is set, and are compared with the same statement run through SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, bindparam, insert, select
+
+from app.board import store
+from app.board.models import events, notes, rooms
+from app.db import Database
+from app.prepared import Prepared
+from app.workshops.models import workshops
+
+NOTE = {"id": "n1", "section": "steps", "kind": "step", "text": "Call the family",
+        "answer": "", "actors": ["tutor", "parent"], "step": 1, "lane": "", "x": 10.5,
+        "y": 20.0, "colour": "yellow", "author": "p1", "author_name": "Ann",
+        "private": True, "version": 1, "created_at": 1.5, "updated_at": 1.5}
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await database.migrate()
+
+    def seed(conn: Connection) -> None:
+        conn.execute(insert(workshops).values(
+            id=1, code="ABCDEF", title="T", template="activity-2", facilitator_token_hash="x",
+            minutes={}, created_at=0.0))
+        conn.execute(insert(rooms).values(name="group:1", workshop_id=1, seq=0))
+        conn.execute(insert(notes).values(room="group:1", **NOTE))
+
+    await database.write(seed)
+    yield database
+    await database.close()
+
+
+async def test_a_prepared_select_converts_json_and_booleans_as_sqlalchemy_does(
+        db: Database) -> None:
+    def both(conn: Connection) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        via_prepared = store.get_note(conn, "group:1", "n1")
+        via_sqlalchemy = conn.execute(
+            select(*(notes.c[c] for c in store.NOTE_COLUMNS)).where(notes.c.id == "n1")
+        ).one()._asdict()
+        return via_prepared, via_sqlalchemy
+
+    prepared, expected = await db.read(both)
+    assert prepared == expected == NOTE
+    assert prepared is not None
+    assert prepared["private"] is True and prepared["actors"] == ["tutor", "parent"]
+
+
+async def test_a_missing_row_is_none(db: Database) -> None:
+    assert await db.read(lambda conn: store.get_note(conn, "group:1", "nope")) is None
+    assert await db.read(lambda conn: store.get_note(conn, "group:2", "n1")) is None
+
+
+async def test_an_update_sets_only_the_columns_passed(db: Database) -> None:
+    def move_then_recolour(conn: Connection) -> dict[str, Any] | None:
+        store.update_note(conn, "n1", {"x": 300.0, "y": 40.0, "version": 2})
+        store.update_note(conn, "n1", {"colour": "blue", "actors": ["tutor"], "private": False})
+        return store.get_note(conn, "group:1", "n1")
+
+    note = await db.write(move_then_recolour)
+    assert note == {**NOTE, "x": 300.0, "y": 40.0, "version": 2, "colour": "blue",
+                    "actors": ["tutor"], "private": False}
+
+
+async def test_an_appended_event_reads_back_through_sqlalchemy_and_finds_its_op(
+        db: Database) -> None:
+    data = {"note": {"id": "n1", "x": 1.25}, "text": "Ünïcode ✓", "list": [1, None, True]}
+
+    def append(conn: Connection) -> tuple[int, int, int | None] | None:
+        seq, _, _ = store.lock_room_and_find_op(conn, "group:1", "op-1") or (0, 0, None)
+        store.append_event(conn, "group:1", seq + 1, "note.move", data, op_id="op-1",
+                           by="p1", private_to=None, at=2.0)
+        return store.lock_room_and_find_op(conn, "group:1", "op-1")
+
+    assert await db.write(append) == (1, 1, 1)
+    stored = await db.read(lambda conn: conn.execute(
+        select(events.c.seq, events.c.data, events.c.op_id)).one())
+    assert tuple(stored) == (1, data, "op-1")
+    assert await db.read(lambda conn: store.lock_room_and_find_op(conn, "group:1", "op-2")) \
+        == (1, 1, None)
+    assert await db.read(lambda conn: store.lock_room_and_find_op(conn, "group:9", "op-1")) \
+        is None
+
+
+async def test_a_prepared_write_is_rolled_back_with_its_transaction(db: Database) -> None:
+    class Refused(Exception):
+        pass
+
+    def move_then_fail(conn: Connection) -> None:
+        store.update_note(conn, "n1", {"x": 999.0})
+        raise Refused
+
+    with pytest.raises(Refused):
+        await db.write(move_then_fail)
+    note = await db.read(lambda conn: store.get_note(conn, "group:1", "n1"))
+    assert note is not None and note["x"] == NOTE["x"]
+
+
+async def test_a_value_written_into_the_statement_is_sent_with_it(db: Database) -> None:
+    first_two = Prepared(select(notes.c.id).where(notes.c.room == bindparam("room"))
+                         .order_by(notes.c.id).limit(1).offset(0))
+    row = await db.read(lambda conn: first_two.first(conn, {"room": "group:1"}))
+    assert row == ("n1",)
