@@ -22,6 +22,7 @@ from app.board.backplane import Backplane, MemoryBackplane
 from app.board.connection import CLOSE_SERVER_ERROR
 from app.board.errors import OpError
 from app.board.hub import Hub
+from app.board.wire import DirectLine
 from app.config import Settings, get_settings
 from app.db import Database
 from app.http import (
@@ -79,14 +80,16 @@ class Flipchart(FastAPI):
             if code and "/" not in code:
                 scope["app"] = self
                 scope["path_params"] = {"code": code}
-                await _serve_board_socket(WebSocket(scope, receive, send), code)
+                await _serve_board_socket(WebSocket(scope, receive, send), code,
+                                          DirectLine.under(send))
                 return
         await super().__call__(scope, receive, send)
 
 
-async def _serve_board_socket(websocket: WebSocket, code: str) -> None:
+async def _serve_board_socket(websocket: WebSocket, code: str,
+                              line: DirectLine | None) -> None:
     try:
-        await ws.workshop_socket(websocket, code)
+        await ws.workshop_socket(websocket, code, line)
     except Exception:
         # What the skipped error middleware would have done: log it, and close the
         # socket properly (1011) so the client reconnects instead of seeing a dead line.

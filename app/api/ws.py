@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from typing import Any
@@ -23,7 +22,6 @@ from app.board.connection import (
     CLOSE_POLICY,
     CLOSE_TOO_BIG,
     Connection,
-    dumps,
 )
 from app.board.errors import OpError
 from app.board.limits import TokenBucket
@@ -42,6 +40,8 @@ from app.board.messages import (
     client_frame_adapter,
 )
 from app.board.principal import Principal
+from app.board.wire import DirectLine
+from app.json_text import dumps, loads
 from app.live import Live, validation_message
 from app.workshops.codes import normalise_code
 
@@ -73,9 +73,11 @@ def origin_allowed(origin: str | None, host: str | None, allowed: list[str],
     return host is not None and origin.split("://", 1)[-1] == host
 
 
-async def workshop_socket(websocket: WebSocket, code: str) -> None:
+async def workshop_socket(websocket: WebSocket, code: str,
+                          line: DirectLine | None = None) -> None:
+    """Serve one board socket; ``line``, if given, carries its outgoing frames."""
     live: Live = websocket.app.state.live
-    conn = await _open(websocket, live, code)
+    conn = await _open(websocket, live, code, line)
     if conn is None:
         return
     writer = asyncio.create_task(conn.run_writer())
@@ -91,7 +93,8 @@ async def workshop_socket(websocket: WebSocket, code: str) -> None:
             await writer
 
 
-async def _open(websocket: WebSocket, live: Live, code: str) -> Connection | None:
+async def _open(websocket: WebSocket, live: Live, code: str,
+                line: DirectLine | None) -> Connection | None:
     """Origin check, hello, joining the rooms, welcome and catch-up.
 
     Returns the joined connection, or None if the socket was refused or went away. This
@@ -109,7 +112,7 @@ async def _open(websocket: WebSocket, live: Live, code: str) -> Connection | Non
         return None
     principal, hello, workshop = who
     conn = Connection(websocket, principal, live, queue_limit=settings.send_queue_limit,
-                      clock=live.clock)
+                      clock=live.clock, line=line)
     rooms = await live.rooms_for(principal)
     await live.hub.join(conn, rooms)
     try:
@@ -163,6 +166,13 @@ async def _handshake(websocket: WebSocket, live: Live,
     return found[0], hello, found[1]
 
 
+def _op_id_of(text: str) -> str | None:
+    """The op_id of a frame that failed validation, if it has a usable one, for its error."""
+    raw = loads(text)
+    op_id = raw.get("op_id") if isinstance(raw, dict) else None
+    return op_id if isinstance(op_id, str) and len(op_id) <= 64 else None
+
+
 async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> None:
     settings = live.settings
     ops = TokenBucket(settings.ops_per_second, settings.ops_burst, time.monotonic)
@@ -189,16 +199,12 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
             conn.close(CLOSE_TOO_BIG, f"frames are limited to {settings.max_frame_bytes} bytes")
             return
         try:
-            raw = json.loads(text)
-        except (ValueError, RecursionError):
-            fail("invalid", "This frame is not valid JSON.")
-            continue
-        op_id = raw.get("op_id") if isinstance(raw, dict) else None
-        op_id = op_id if isinstance(op_id, str) and len(op_id) <= 64 else None
-        try:
-            frame = client_frame_adapter.validate_python(raw)
+            frame = client_frame_adapter.validate_json(text)
         except ValidationError as exc:
-            fail("invalid", validation_message(exc), op_id)
+            if exc.errors()[0]["type"] == "json_invalid":
+                fail("invalid", "This frame is not valid JSON.")
+            else:
+                fail("invalid", validation_message(exc), _op_id_of(text))
             continue
         if isinstance(frame, Op):
             if not ops.take():

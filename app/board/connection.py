@@ -4,14 +4,14 @@ Durable frames (events, acks, errors) go out in order, with gaps in a room's seq
 from the event log before the next event is sent; ephemeral frames (drags, presence)
 are coalesced by key and sent only when no durable frame waits, so they are the first
 thing dropped. A socket whose durable backlog passes the limit is closed with
-CLOSE_TOO_SLOW; its client reconnects and resyncs.
+CLOSE_TOO_SLOW; its client reconnects and resyncs. Whatever has queued up by the time
+the writer runs goes out together: in one write on a DirectLine (app.board.wire).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 from collections import deque
@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 from app.board.principal import Principal
 from app.board.store import StoredEvent
+from app.board.wire import DirectLine
+from app.json_text import dumps
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +33,9 @@ CLOSE_POLICY = 1008
 CLOSE_SERVER_ERROR = 1011
 CLOSE_TOO_BIG = 1009
 MAX_EPHEMERAL = 256
-
-
-def dumps(message: dict[str, Any]) -> str:
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+# Durable items taken off the queue for one write: a bound on its size and on how long
+# a catch-up's frames wait behind a backlog.
+MAX_ITEMS_PER_WRITE = 64
 
 
 class Socket(Protocol):
@@ -100,6 +101,7 @@ class Connection:
         "_durable",
         "_ephemeral",
         "_limit",
+        "_line",
         "_sync",
         "_waiter",
         "behind",
@@ -116,7 +118,7 @@ class Connection:
     )
 
     def __init__(self, socket: Socket, who: Principal, sync: Sync, *, queue_limit: int,
-                 clock: Any) -> None:
+                 clock: Any, line: DirectLine | None = None) -> None:
         self.id = uuid.uuid4().hex
         self.socket = socket
         self.who = who
@@ -135,11 +137,18 @@ class Connection:
         self._sync = sync
         self._clock = clock
         self._limit = queue_limit
+        # None: each frame goes out through the ASGI socket on its own.
+        self._line = line
         # None while empty: an empty deque costs ~600 bytes.
         self._durable: deque[str | OutgoingEvent | _Resync] | None = None
         self._ephemeral: dict[Any, str] = {}
         # The future the idle writer waits on (an asyncio.Event would hold a deque too).
         self._waiter: asyncio.Future[None] | None = None
+
+    @property
+    def writes_directly(self) -> bool:
+        """Whether frames go out on a DirectLine, several in one write."""
+        return self._line is not None
 
     # --- producers (never block) -------------------------------------------------------
 
@@ -201,14 +210,20 @@ class Connection:
             while not self.closed:
                 durable = self._durable
                 if durable:
-                    item = durable.popleft()
-                    if not durable:
+                    texts: list[str] = []
+                    for _ in range(MAX_ITEMS_PER_WRITE):
+                        # A catch-up may wait on the database; what is pushed meanwhile
+                        # lands on this same deque and goes out in this write.
+                        texts.extend(await self._texts(durable.popleft()))
+                        if not durable:
+                            break
+                    if not durable and self._durable is durable:
                         self._durable = None
-                    for text in await self._texts(item):
-                        await self.socket.send_text(text)
+                    await self._send(texts)
                 elif self._ephemeral:
-                    key = next(iter(self._ephemeral))
-                    await self.socket.send_text(self._ephemeral.pop(key))
+                    texts = list(self._ephemeral.values())
+                    self._ephemeral.clear()
+                    await self._send(texts)
                 else:
                     self._waiter = asyncio.get_running_loop().create_future()
                     try:
@@ -219,6 +234,15 @@ class Connection:
             # A dead socket, or a failed catch-up: either way the client must reconnect.
             log.debug("writer for %s stopped: %r", self.id, exc)
             self.close(CLOSE_SERVER_ERROR, "server error; reconnect to resync")
+
+    async def _send(self, texts: list[str]) -> None:
+        if not texts:
+            return
+        if self._line is not None:
+            await self._line.write(texts)
+            return
+        for text in texts:
+            await self.socket.send_text(text)
 
     async def _texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
         texts: list[str]

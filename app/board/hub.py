@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.board.backplane import Backplane, Message
-from app.board.connection import CLOSE_REJOIN, Connection, OutgoingEvent, dumps
+from app.board.connection import CLOSE_REJOIN, Connection, OutgoingEvent
 from app.board.store import StoredEvent
+from app.json_text import dumps
 
 
 class Hub:
@@ -28,8 +29,9 @@ class Hub:
         await self.backplane.start(self._receive, self._on_backplane_reconnect)
 
     @property
-    def connection_count(self) -> int:
-        return len({c for conns in self._rooms.values() for c in conns})
+    def connections(self) -> set[Connection]:
+        """Every socket joined to a room on this process."""
+        return {c for conns in self._rooms.values() for c in conns}
 
     async def join(self, conn: Connection, rooms: Iterable[str]) -> None:
         for room in rooms:

@@ -1,0 +1,78 @@
+"""Frames the board writes straight to uvicorn's transport arrive whole and in order."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from board_helpers import cast, cast_on, create, events, seat, shut, snapshot
+from conftest import FakeClock, RunningServer, running_server
+from websockets.frames import Frame, Opcode
+from websockets.streams import StreamReader
+
+from app.board.wire import text_frame
+
+
+def parse(data: bytes) -> Frame:
+    """Read one frame with websockets' own parser, as a client would."""
+    reader = StreamReader()
+    reader.feed_data(data)
+    reader.feed_eof()
+    parser = Frame.parse(reader.read_exact, mask=False)
+    with pytest.raises(StopIteration) as done:
+        next(parser)
+    frame: Frame = done.value.value
+    assert reader.at_eof(), "bytes were left after the frame"
+    return frame
+
+
+@pytest.mark.parametrize(("text", "header_bytes"), [
+    ("", 2), ("x" * 125, 2), ("x" * 126, 4), ("é" * 63, 4), ("x" * 65535, 4),
+    ("x" * 65536, 10), ("Ünïcode ✓ " * 9000, 10),
+])
+def test_a_text_frame_reads_back_through_the_websockets_parser(text: str,
+                                                               header_bytes: int) -> None:
+    data = text_frame(text)
+    assert len(data) == header_bytes + len(text.encode())
+    frame = parse(data)
+    assert frame.opcode is Opcode.TEXT and frame.fin
+    assert frame.data.decode() == text
+
+
+async def test_board_sockets_on_uvicorn_write_through_the_direct_line(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http, "start", "next")
+    ann, bob = await seat(server, people, "ann", "bob")
+    connections = server.live.hub.connections
+    assert len(connections) == 2
+    assert all(conn.writes_directly for conn in connections)
+    await shut(ann, bob)
+
+
+async def test_a_replay_burst_and_a_snapshot_of_long_notes_arrive_whole_and_in_order(
+    database_url: str, clock: FakeClock
+) -> None:
+    # 90 long notes: the snapshot is one frame of more than 64 KiB, and 30 events
+    # replayed together go out in one write.
+    async with running_server(database_url, clock, replay_limit=40, ops_burst=200) as server:
+        people = await cast_on(server, "start", "next")
+        room = people.room
+        ann, bob = await seat(server, people, "ann", "bob")
+        start = bob.seq[room]
+        texts = [f"{n:03} " + "ü" * 480 for n in range(90)]
+        seqs = [(await create(ann, room, "challenges", text))[1]["seq"] for text in texts]
+        await bob.until(lambda f: f["type"] == "event" and f.get("seq") == seqs[-1])
+        live = events(bob, room)
+
+        bob.frames.clear()
+        await bob.send({"type": "resync", "room": room, "since": seqs[59]})
+        await bob.synced()
+        assert events(bob, room) == live[60:]
+
+        bob.frames.clear()
+        await bob.send({"type": "resync", "room": room, "since": start})
+        await bob.synced()
+        snap = snapshot(bob, room)
+        assert snap is not None and snap["seq"] == seqs[-1]
+        assert sorted(n["text"] for n in snap["notes"]) == texts
+        await shut(ann, bob)
