@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from app.json_text import dumps, loads
 from app.sqlite_writer import WRITE_OPTION, SqliteWriter, Work
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -50,14 +51,17 @@ class Database:
             database = parsed.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(self.url, pool_size=SQLITE_READERS + 1, max_overflow=4)
+            engine = create_engine(self.url, pool_size=SQLITE_READERS + 1, max_overflow=4,
+                                   json_serializer=dumps, json_deserializer=loads)
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
             self._sync_engine = engine
             self._writer = SqliteWriter(engine)
             self._readers = ThreadPoolExecutor(SQLITE_READERS, thread_name_prefix="sqlite-reader")
         else:
-            self._async_engine = create_async_engine(self.url, pool_size=10, max_overflow=20)
+            self._async_engine = create_async_engine(self.url, pool_size=10, max_overflow=20,
+                                                     json_serializer=dumps,
+                                                     json_deserializer=loads)
 
     async def write(self, work: Work[T]) -> T:
         """Run ``work`` in one write transaction: committed if it returns, else rolled back."""

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, or_, select
 
 from app.board import ops, store
 from app.board.connection import Connection as BoardConnection
-from app.board.connection import OutgoingEvent, dumps
+from app.board.connection import OutgoingEvent
 from app.board.errors import OpError
 from app.board.hub import Hub
 from app.board.messages import (
@@ -39,6 +39,7 @@ from app.board.principal import (
 from app.board.store import StoredEvent
 from app.config import Settings
 from app.db import Database
+from app.json_text import dumps
 from app.phases import store as phase_store
 from app.phases.engine import (
     WARNING_SECONDS,

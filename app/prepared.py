@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
@@ -47,8 +47,8 @@ class Prepared:
     def __init__(self, statement: ClauseElement, column_keys: Iterable[str] | None = None) -> None:
         self.statement = statement
         self.column_keys = None if column_keys is None else list(column_keys)
-        self.names: tuple[str, ...] = tuple(str(column.key) for column in statement.selected_columns) \
-            if isinstance(statement, Select) else ()
+        selected = statement.selected_columns if isinstance(statement, Select) else ()
+        self.names = tuple(str(column.key) for column in selected)
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, dialect: Dialect) -> _Compiled:

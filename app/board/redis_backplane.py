@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
@@ -16,6 +15,7 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from app.board.backplane import Message, Receiver, ReconnectListener
+from app.json_text import dumps, loads
 
 log = logging.getLogger(__name__)
 PREFIX = "flipchart:room:"
@@ -43,7 +43,7 @@ class RedisBackplane:
 
     async def publish(self, room: str, message: Message) -> None:
         try:
-            await self._redis.publish(PREFIX + room, json.dumps(message, separators=(",", ":")))
+            await self._redis.publish(PREFIX + room, dumps(message))
         except (RedisError, OSError) as exc:
             # A hint lost: receivers fill the gap from the event log on the next event or
             # when the backplane reconnects.
@@ -91,7 +91,7 @@ class RedisBackplane:
                     channel = message["channel"]
                     channel = channel.decode() if isinstance(channel, bytes) else channel
                     if channel.startswith(PREFIX):
-                        self._receiver(channel.removeprefix(PREFIX), json.loads(message["data"]))
+                        self._receiver(channel.removeprefix(PREFIX), loads(message["data"]))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
