@@ -187,7 +187,9 @@ def markdown(res: dict[str, Any]) -> str:
                              f"| {fmt(s['p50_ms'])} | {fmt(s['p95_ms'])} | {fmt(s['p99_ms'])} "
                              f"| {fmt(s['max_ms'])} | {fmt(s['deliveries_per_s'])} "
                              f"| {fmt((s['delivered_fraction'] or 0) * 100, '%')} "
-                             f"| {fmt(s['server_cpu_pct'], '%')} |")
+                             f"| {fmt(s['server_cpu_pct'], '%')} "
+                             f"| {fmt(s.get('server_cpu_ms_per_op'))} "
+                             f"| {fmt(s.get('loadgen_cpu_pct'), '%')} |")
         lines.append("")
     lines += ["## Summary", "", "| measure | value | target |", "|---|---|---|"]
     s = res.get("summary", {})
