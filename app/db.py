@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from app.json_text import dumps, loads
+from app.json_text import dumps
 from app.sqlite_writer import WRITE_OPTION, SqliteWriter, Work
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -52,7 +52,7 @@ class Database:
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(self.url, pool_size=SQLITE_READERS + 1, max_overflow=4,
-                                   json_serializer=dumps, json_deserializer=loads)
+                                   json_serializer=dumps)
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
             self._sync_engine = engine
@@ -60,8 +60,7 @@ class Database:
             self._readers = ThreadPoolExecutor(SQLITE_READERS, thread_name_prefix="sqlite-reader")
         else:
             self._async_engine = create_async_engine(self.url, pool_size=10, max_overflow=20,
-                                                     json_serializer=dumps,
-                                                     json_deserializer=loads)
+                                                     json_serializer=dumps)
 
     async def write(self, work: Work[T]) -> T:
         """Run ``work`` in one write transaction: committed if it returns, else rolled back."""

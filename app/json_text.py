@@ -1,9 +1,11 @@
-"""JSON text for frames and stored columns, written and read by pydantic-core.
+"""JSON text for frames and stored columns, written by pydantic-core.
 
-Every event is turned into text once per op and parsed or stored again on the way;
-pydantic-core does both several times faster than the json module. The text is
-compact UTF-8 (no ASCII escapes), and NaN and infinities become null rather than
-the invalid JSON the json module writes for them.
+Every event is turned into text once per op and stored once; pydantic-core writes
+JSON several times faster than the json module. The text is compact UTF-8 (no ASCII
+escapes), and NaN and infinities become null rather than the invalid JSON the json
+module writes for them. Frames from clients are parsed by pydantic-core too, as they
+are validated (app.api.ws); stored columns are read back with the json module, which
+also accepts what older versions stored.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import pydantic_core
 
 
 def dumps(value: Any) -> str:
-    return pydantic_core.to_json(value).decode()
+    return pydantic_core.to_json(value, inf_nan_mode="null").decode()
 
 
 def loads(text: str | bytes) -> Any:
+    """Parse a client's frame (or a message between processes): strict JSON."""
     return pydantic_core.from_json(text)

@@ -4,12 +4,18 @@ Every board op runs the same half-dozen small statements. Through
 ``Connection.execute`` each one pays SQLAlchemy's execution context, 15–25 µs on
 SQLite, several times what SQLite itself takes. A :class:`Prepared` statement is still
 written in SQLAlchemy Core and keeps SQLAlchemy's own type conversions (JSON, booleans),
-but it is compiled once and then runs on the DB-API cursor of the caller's connection,
-inside the caller's transaction.
+but it is compiled once and then runs on the DB-API cursor of the caller's connection.
+
+What it skips, by design: the caller must have begun the transaction
+(``Database.write``/``read`` do), every column an INSERT or UPDATE sets is passed (no
+Python-side defaults), and errors are the driver's own (``sqlite3.Error``,
+``psycopg.Error``), not SQLAlchemy's wrappers. Statements it cannot run faithfully
+are refused when first compiled.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +24,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import ValuesBase
 from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.types import TypeEngine
 
@@ -30,6 +37,7 @@ class _Compiled:
     # Positional drivers (sqlite3) take a tuple in this order; named ones (psycopg) a dict.
     positional: tuple[str, ...] | None
     binds: dict[str, Processor]
+    # Values written into the statement itself, such as LIMIT 1.
     defaults: dict[str, Any]
     # A SELECT's column types; their converters are looked up from the first result's
     # description, since some drivers' converters depend on the type code it names.
@@ -38,7 +46,7 @@ class _Compiled:
 
 
 class Prepared:
-    """One statement, compiled on first use for each dialect.
+    """One statement, compiled on first use for each dialect (so each engine).
 
     ``column_keys`` names the columns an INSERT or UPDATE sets, as the keys of the
     parameters passed to ``Connection.execute`` would.
@@ -47,26 +55,39 @@ class Prepared:
     def __init__(self, statement: ClauseElement, column_keys: Iterable[str] | None = None) -> None:
         self.statement = statement
         self.column_keys = None if column_keys is None else list(column_keys)
+        if self.column_keys is not None:
+            assert isinstance(statement, ValuesBase), "column_keys are for INSERT and UPDATE"
+            unknown = set(self.column_keys) - set(statement.table.c.keys())
+            if unknown:
+                raise ValueError(f"{statement.table} has no column {sorted(unknown)}")
         selected = statement.selected_columns if isinstance(statement, Select) else ()
-        self.names = tuple(str(column.key) for column in selected)
-        self._compiled: dict[str, _Compiled] = {}
+        self.names = tuple(column.key for column in selected)
+        # Keyed by the dialect object: each engine has its own, with its own settings.
+        self._compiled: weakref.WeakKeyDictionary[Dialect, _Compiled] = \
+            weakref.WeakKeyDictionary()
 
     def _for(self, dialect: Dialect) -> _Compiled:
-        compiled = self._compiled.get(dialect.name)
+        compiled = self._compiled.get(dialect)
         if compiled is None:
-            compiled = self._compiled[dialect.name] = self._compile(dialect)
+            compiled = self._compiled[dialect] = self._compile(dialect)
         return compiled
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
         assert isinstance(compiled, SQLCompiler)
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            raise ValueError("Pass every column this statement sets: Python-side defaults "
+                             "are not evaluated here.")
+        if compiled.escaped_bind_names or "POSTCOMPILE" in compiled.string:
+            raise ValueError("Expanding (IN) or escaped bind parameters need "
+                             "Connection.execute.")
         binds: dict[str, Processor] = {}
         defaults: dict[str, Any] = {}
         for bind, name in compiled.bind_names.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 binds[name] = process
-            if not bind.required:  # a value written in the statement, such as LIMIT 1
+            if not bind.required:
                 defaults[name] = bind.effective_value if process is None \
                     else process(bind.effective_value)
         column_types = tuple(column.type for column in self.statement.selected_columns) \
@@ -74,8 +95,7 @@ class Prepared:
         positional = tuple(compiled.positiontup or ()) if compiled.positional else None
         return _Compiled(compiled.string, positional, binds, defaults, column_types)
 
-    def execute(self, conn: Connection, params: Mapping[str, Any]) -> Any:
-        """Run the statement in ``conn``'s transaction; returns the DB-API cursor."""
+    def _run(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Compiled, Any]:
         compiled = self._for(conn.dialect)
         if compiled.binds:
             params = {key: (process(value) if (process := compiled.binds.get(key)) else value)
@@ -83,25 +103,38 @@ class Prepared:
         if compiled.defaults:
             params = {**compiled.defaults, **params}
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        if compiled.positional is None:
-            cursor.execute(compiled.sql, params)
-        else:
-            cursor.execute(compiled.sql, tuple(params[name] for name in compiled.positional))
-        return cursor
+        try:
+            if compiled.positional is None:
+                cursor.execute(compiled.sql, params)
+            else:
+                cursor.execute(compiled.sql, tuple(params[name] for name in compiled.positional))
+        except BaseException:
+            cursor.close()
+            raise
+        return compiled, cursor
+
+    def execute(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        """Run the statement in ``conn``'s transaction; returns the rows it changed."""
+        _, cursor = self._run(conn, params)
+        try:
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> Sequence[Any] | None:
         """The first row of a SELECT, converted as SQLAlchemy would, or None."""
-        cursor = self.execute(conn, params)
-        row = cursor.fetchone()
-        compiled = self._for(conn.dialect)
-        results = compiled.results
-        if results is None:
-            dialect = conn.dialect
-            results = compiled.results = tuple(
-                kind.dialect_impl(dialect).result_processor(dialect, described[1])
-                for kind, described in zip(compiled.column_types, cursor.description,
-                                           strict=True))
-        cursor.close()
+        compiled, cursor = self._run(conn, params)
+        try:
+            row = cursor.fetchone()
+            results = compiled.results
+            if results is None:
+                dialect = conn.dialect
+                results = compiled.results = tuple(
+                    kind.dialect_impl(dialect).result_processor(dialect, described[1])
+                    for kind, described in zip(compiled.column_types, cursor.description,
+                                               strict=True))
+        finally:
+            cursor.close()
         if row is None:
             return None
         return tuple(value if process is None else process(value)
@@ -109,5 +142,7 @@ class Prepared:
 
     def first_dict(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first row of a SELECT as a dict by column name (or label), or None."""
+        if None in self.names or len(set(self.names)) != len(self.names):
+            raise ValueError(f"Label every column to read rows as dicts: {self.names}")
         row = self.first(conn, params)
-        return None if row is None else dict(zip(self.names, row, strict=True))
+        return None if row is None else dict(zip(self.names, row, strict=True))  # type: ignore[arg-type]

@@ -123,7 +123,9 @@ class RunningServer:
 
 
 async def start_server(database_url: str, clock: Any = None, port: int | None = None,
-                       run_scheduler: bool = False, **overrides: Any) -> RunningServer:
+                       run_scheduler: bool = False, compression: bool = False,
+                       **overrides: Any) -> RunningServer:
+    """Serve the app as ``flipchart serve`` does (no per-message compression unless asked)."""
     port = port or free_port()
     settings = Settings(database_url=database_url, public_url=f"http://127.0.0.1:{port}",
                         **overrides)
@@ -132,7 +134,8 @@ async def start_server(database_url: str, clock: Any = None, port: int | None = 
         kwargs["clock"] = clock
     app = create_app(settings, **kwargs)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            ws_max_size=settings.max_frame_bytes, lifespan="on")
+                            ws_max_size=settings.max_frame_bytes, lifespan="on",
+                            ws_per_message_deflate=compression)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     for _ in range(500):

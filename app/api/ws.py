@@ -51,6 +51,9 @@ DRAGS_PER_SECOND = 20.0
 # and each change may cost a look-up of the note.
 PRESENCE_PER_SECOND = 5.0
 PRESENCE_BURST = 10.0
+# A resync can cost a snapshot of the whole board; a client asks for one after a gap.
+RESYNCS_PER_SECOND = 2.0
+RESYNC_BURST = 10.0
 # Each error costs a token; a client that keeps sending garbage runs out and is closed.
 ERROR_RATE = 20.0
 ERROR_BURST = 300.0
@@ -179,6 +182,7 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
     drags = TokenBucket(DRAGS_PER_SECOND, DRAGS_PER_SECOND, time.monotonic)
     presences = TokenBucket(PRESENCE_PER_SECOND, PRESENCE_BURST, time.monotonic)
     errors = TokenBucket(ERROR_RATE, ERROR_BURST, time.monotonic)
+    resyncs = TokenBucket(RESYNCS_PER_SECOND, RESYNC_BURST, time.monotonic)
 
     def fail(code: ErrorCode, message: str, op_id: str | None = None,
              current: dict[str, Any] | None = None) -> None:
@@ -241,6 +245,8 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
         elif isinstance(frame, Resync):
             if frame.room not in conn.rooms:
                 fail("forbidden", f"You are not in room {frame.room!r}.")
+            elif not resyncs.take():
+                fail("rate_limited", "Too many resyncs at once; ask again in a moment.")
             else:
                 conn.push_resync(frame.room, frame.since)
         elif isinstance(frame, Ping):

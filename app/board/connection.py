@@ -33,9 +33,8 @@ CLOSE_POLICY = 1008
 CLOSE_SERVER_ERROR = 1011
 CLOSE_TOO_BIG = 1009
 MAX_EPHEMERAL = 256
-# Durable items taken off the queue for one write: a bound on its size and on how long
-# a catch-up's frames wait behind a backlog.
-MAX_ITEMS_PER_WRITE = 64
+# Queued frames gathered for one write stop at about this many characters.
+MAX_GATHERED = 64 * 1024
 
 
 class Socket(Protocol):
@@ -210,13 +209,13 @@ class Connection:
             while not self.closed:
                 durable = self._durable
                 if durable:
-                    texts: list[str] = []
-                    for _ in range(MAX_ITEMS_PER_WRITE):
-                        # A catch-up may wait on the database; what is pushed meanwhile
-                        # lands on this same deque and goes out in this write.
-                        texts.extend(await self._texts(durable.popleft()))
-                        if not durable:
-                            break
+                    texts = self._take_ready(durable)
+                    if not texts:
+                        # The first item needs the log (a resync, or a gap before an
+                        # event): it goes out alone, once read.
+                        texts = await self._texts(durable.popleft())
+                        if self.closed:
+                            return
                     if not durable and self._durable is durable:
                         self._durable = None
                     await self._send(texts)
@@ -244,30 +243,54 @@ class Connection:
         for text in texts:
             await self.socket.send_text(text)
 
-    async def _texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
-        texts: list[str]
+    def _take_ready(self, durable: deque[str | OutgoingEvent | _Resync]) -> list[str]:
+        """Take queued frames that need nothing from the log, in order, up to MAX_GATHERED."""
+        texts: list[str] = []
+        gathered = 0
+        while durable and gathered < MAX_GATHERED:
+            ready = self._ready_texts(durable[0])
+            if ready is None:
+                break
+            durable.popleft()
+            for text in ready:
+                texts.append(text)
+                gathered += len(text)
+        return texts
+
+    def _ready_texts(self, item: str | OutgoingEvent | _Resync) -> list[str] | None:
+        """An item's frames, or None if they must be read from the log (_texts does)."""
         if isinstance(item, str):
             return [item]
+        if isinstance(item, _Resync):
+            return None
+        ev = item.event
+        last = self.sent.get(ev.room)
+        if last is None or ev.seq <= last:
+            return []
+        if ev.seq > last + 1:
+            return None
+        self.sent[ev.room] = ev.seq
+        if ev.kind in ("note.create", "notes.reveal"):
+            self._forget_hidden()  # a note unknown or private a moment ago may be shared now
+        return [item.text_for(self.who, self._clock())]
+
+    async def _texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
+        ready = self._ready_texts(item)
+        if ready is not None:
+            return ready
         if isinstance(item, _Resync):
             since = self.sent.get(item.room) if item.from_sent else item.since
             texts, seq = await self._sync.catch_up(self.who, item.room, since)
             self.sent[item.room] = seq
             self._forget_hidden()  # what was caught up on is not looked at one by one
             return texts
+        # Another process published out of order, or a hint was lost: read the log.
+        assert isinstance(item, OutgoingEvent)
         ev = item.event
-        last = self.sent.get(ev.room)
-        if last is None or ev.seq <= last:
-            return []
-        texts = []
-        if ev.seq > last + 1:
-            # Another process published out of order, or a hint was lost: read the log.
-            texts, last = await self._sync.catch_up(self.who, ev.room, last)
-            self.sent[ev.room] = last
-            self._forget_hidden()
-            if ev.seq <= last:
-                return texts
-        self.sent[ev.room] = ev.seq
-        if ev.kind in ("note.create", "notes.reveal"):
-            self._forget_hidden()  # a note unknown or private a moment ago may be shared now
-        texts.append(item.text_for(self.who, self._clock()))
+        texts, last = await self._sync.catch_up(self.who, ev.room, self.sent[ev.room])
+        self.sent[ev.room] = last
+        self._forget_hidden()
+        if ev.seq > last:
+            self.sent[ev.room] = ev.seq
+            texts.append(item.text_for(self.who, self._clock()))
         return texts

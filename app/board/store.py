@@ -40,7 +40,7 @@ def _seq_and_op(for_update: bool) -> Select[Any]:
     applied = (select(events.c.seq)
                .where(events.c.room == bindparam("room"), events.c.op_id == bindparam("op_id"))
                .limit(1).scalar_subquery())
-    query = select(rooms.c.seq, rooms.c.workshop_id, applied).where(
+    query = select(rooms.c.seq, rooms.c.workshop_id, applied.label("applied")).where(
         rooms.c.name == bindparam("room"))
     return query.with_for_update(of=rooms) if for_update else query
 

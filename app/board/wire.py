@@ -5,9 +5,9 @@ and ends in its own send() system call. A board op goes out as about ten frames,
 under load those calls were a quarter of the server's time. On uvicorn's
 websockets-sansio protocol a socket's writer frames what it has queued itself and hands
 it to the transport in one write: the sender's event and its ack, or a backlog, cost one
-system call. The frames are the same whole, unmasked text frames in the same order, so
-a client cannot tell. Any other server gets the plain ASGI path (``DirectLine.under``
-returns None).
+system call. The frames are the same whole, unmasked text frames in the same order that
+uvicorn would have written. A connection that negotiated compression, or any other
+server, gets the plain ASGI path (``DirectLine.under`` returns None).
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.protocol import State
 
 _FIN_TEXT = 0x81  # a final frame, opcode 1 (text)
+# A catch-up of many frames goes out in writes of about this size, each one waiting
+# for room in the transport's buffer.
+MAX_WRITE = 64 * 1024
+_PROTOCOL_ATTRIBUTES = ("writable", "close_sent", "disconnected", "conn", "transport")
 
 
 class LineClosed(ConnectionError):
@@ -28,15 +32,20 @@ class LineClosed(ConnectionError):
 
 def text_frame(text: str) -> bytes:
     """One server-to-client (so unmasked) WebSocket text frame (RFC 6455, 5.2)."""
-    payload = text.encode()
+    frame = bytearray()
+    _append_frame(frame, text.encode())
+    return bytes(frame)
+
+
+def _append_frame(out: bytearray, payload: bytes) -> None:
     size = len(payload)
     if size < 126:
-        header = bytes((_FIN_TEXT, size))
+        out += bytes((_FIN_TEXT, size))
     elif size < 1 << 16:
-        header = struct.pack("!BBH", _FIN_TEXT, 126, size)
+        out += struct.pack("!BBH", _FIN_TEXT, 126, size)
     else:
-        header = struct.pack("!BBQ", _FIN_TEXT, 127, size)
-    return header + payload
+        out += struct.pack("!BBQ", _FIN_TEXT, 127, size)
+    out += payload
 
 
 class DirectLine:
@@ -49,18 +58,39 @@ class DirectLine:
 
     @classmethod
     def under(cls, send: Callable[..., Any]) -> DirectLine | None:
-        """The line under an ASGI ``send``, if uvicorn's websockets-sansio protocol is it."""
+        """The line under an ASGI ``send``, if it is uvicorn's websockets-sansio protocol
+        on an uncompressed connection (frames written here are never compressed)."""
         protocol = getattr(send, "__self__", None)
-        if isinstance(protocol, WebSocketsSansIOProtocol):
-            return cls(protocol)
-        return None
+        if not isinstance(protocol, WebSocketsSansIOProtocol):
+            return None
+        # uvicorn's own attributes: a version without them gets the ASGI path.
+        if not all(hasattr(protocol, name) for name in _PROTOCOL_ATTRIBUTES):
+            return None
+        if protocol.conn.extensions:
+            return None
+        return cls(protocol)
 
     async def write(self, texts: list[str]) -> None:
-        """Write these frames in order, in one write; raises LineClosed once closing."""
+        """Write these frames in order, a write per MAX_WRITE bytes or so; raises
+        LineClosed once the socket is closing.
+
+        Before each write it waits while the transport's buffer is full, as uvicorn's
+        send does, so a client that stops reading holds back a catch-up too.
+        """
         protocol = self._protocol
+        chunk = bytearray()
+        for text in texts:
+            _append_frame(chunk, text.encode())
+            if len(chunk) >= MAX_WRITE:
+                await self._write(protocol, chunk)
+                chunk = bytearray()
+        if chunk:
+            await self._write(protocol, chunk)
+
+    @staticmethod
+    async def _write(protocol: WebSocketsSansIOProtocol, data: bytearray) -> None:
         if not protocol.writable.is_set():
-            # The transport's buffer is full: wait for it to drain, as uvicorn's send does.
             await protocol.writable.wait()
         if protocol.close_sent or protocol.disconnected or protocol.conn.state is not State.OPEN:
             raise LineClosed("the socket is closing")
-        protocol.transport.write(b"".join([text_frame(text) for text in texts]))
+        protocol.transport.write(data)

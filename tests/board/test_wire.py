@@ -49,6 +49,21 @@ async def test_board_sockets_on_uvicorn_write_through_the_direct_line(
     await shut(ann, bob)
 
 
+async def test_a_compressed_connection_falls_back_to_asgi_and_still_syncs(
+    database_url: str, clock: FakeClock
+) -> None:
+    async with running_server(database_url, clock, compression=True) as server:
+        people = await cast_on(server, "start", "next")
+        room = people.room
+        ann, bob = await seat(server, people, "ann", "bob")
+        assert ann.ws.protocol.extensions, "the client did not negotiate compression"
+        assert not any(conn.writes_directly for conn in server.live.hub.connections)
+        _, ack = await create(ann, room, "challenges", "squeezed")
+        seen = await bob.until(lambda f: f["type"] == "event" and f.get("seq") == ack["seq"])
+        assert seen["data"]["text"] == "squeezed"
+        await shut(ann, bob)
+
+
 async def test_a_replay_burst_and_a_snapshot_of_long_notes_arrive_whole_and_in_order(
     database_url: str, clock: FakeClock
 ) -> None:

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from app.board import store
 from app.board.models import events, notes, rooms
@@ -107,7 +107,30 @@ async def test_a_prepared_write_is_rolled_back_with_its_transaction(db: Database
 
 
 async def test_a_value_written_into_the_statement_is_sent_with_it(db: Database) -> None:
-    first_two = Prepared(select(notes.c.id).where(notes.c.room == bindparam("room"))
+    first_one = Prepared(select(notes.c.id).where(notes.c.room == bindparam("room"))
                          .order_by(notes.c.id).limit(1).offset(0))
-    row = await db.read(lambda conn: first_two.first(conn, {"room": "group:1"}))
+    row = await db.read(lambda conn: first_one.first(conn, {"room": "group:1"}))
     assert row == ("n1",)
+
+
+async def test_an_update_reports_the_rows_it_changed(db: Database) -> None:
+    recolour = Prepared(update(notes).where(notes.c.id == bindparam("note_id")), ["colour"])
+    assert await db.write(lambda conn: recolour.execute(conn, {"note_id": "n1",
+                                                               "colour": "pink"})) == 1
+    assert await db.write(lambda conn: recolour.execute(conn, {"note_id": "none",
+                                                               "colour": "pink"})) == 0
+
+
+async def test_statements_it_cannot_run_faithfully_are_refused(db: Database) -> None:
+    with pytest.raises(ValueError, match="no column"):
+        Prepared(update(notes), ["colour", "colur"])
+    # A column left out would take its Python-side default, which is not evaluated here.
+    partial = Prepared(insert(events).inline(), ["room", "seq", "kind", "data", "at"])
+    with pytest.raises(ValueError, match="Pass every column"):
+        await db.write(lambda conn: partial.execute(conn, {}))
+    in_list = Prepared(select(notes.c.id).where(notes.c.id.in_(bindparam("ids", expanding=True))))
+    with pytest.raises(ValueError, match="Expanding"):
+        await db.read(lambda conn: in_list.first(conn, {"ids": ["n1"]}))
+    unlabelled = Prepared(select(notes.c.id, notes.c.version + 1))
+    with pytest.raises(ValueError, match="Label every column"):
+        await db.read(lambda conn: unlabelled.first_dict(conn, {}))
