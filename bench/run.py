@@ -179,8 +179,9 @@ def markdown(res: dict[str, Any]) -> str:
         lines += [f"## Fan-out: {cfg['rooms']} rooms × {cfg['clients']} clients, "
                   f"{cfg['senders_per_room']} senders/room, note.move", "",
                   "| server | ops/s offered | ops/s sent | p50 ms | p95 ms | p99 ms | max ms "
-                  "| deliveries/s | delivered | server CPU |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+                  "| deliveries/s | delivered | server CPU | server CPU ms/op "
+                  "| load generator CPU |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, r in (("flipchart", fc), ("baseline", bl)):
             for s in r.get("steps", []):
                 lines.append(f"| {name} | {s['offered_ops_per_s']} | {fmt(s['achieved_ops_per_s'])} "
@@ -206,6 +207,12 @@ def markdown(res: dict[str, Any]) -> str:
         lines.append(f"| Deliveries/s, Flipchart ÷ baseline (at {s['rate']} ops/s) | "
                      f"{fmt(s['deliveries_ratio'])} | |")
         lines.append(f"| p99, Flipchart ÷ baseline (at {s['rate']} ops/s) | {fmt(s['p99_ratio'])} | |")
+        cap_rate = fc.get("max_rate_p99_under_50ms")
+        f_cap, b_cap = step_at(fc, cap_rate), step_at(bl, cap_rate)
+        if f_cap and b_cap and f_cap.get("server_cpu_ms_per_op") and b_cap.get("server_cpu_ms_per_op"):
+            lines.append(f"| Server CPU per op at {cap_rate} ops/s, Flipchart / baseline | "
+                         f"{fmt(f_cap['server_cpu_ms_per_op'])} / "
+                         f"{fmt(b_cap['server_cpu_ms_per_op'])} ms | |")
         f = step_at(fc, s["rate"])
         if f:
             lines.append(f"| Flipchart p99 at {s['rate']} ops/s | {fmt(f['p99_ms'], ' ms')} | < 50 ms |")
