@@ -210,7 +210,7 @@ class Connection:
                 durable = self._durable
                 if durable:
                     texts = self._take_ready(durable)
-                    if not texts:
+                    if not texts and durable:
                         # The first item needs the log (a resync, or a gap before an
                         # event): it goes out alone, once read.
                         texts = await self._texts(durable.popleft())

@@ -10,7 +10,7 @@ import asyncio
 import time
 
 from app.board.backplane import MemoryBackplane
-from app.board.connection import CLOSE_TOO_SLOW, Connection
+from app.board.connection import CLOSE_TOO_SLOW, Connection, OutgoingEvent
 from app.board.hub import Hub
 from app.board.principal import Principal
 from app.board.store import StoredEvent
@@ -92,3 +92,29 @@ async def test_drags_are_coalesced_per_note_and_dropped_before_durable_frames() 
     assert len(drags) == 1 and '"x":99.0' in drags[0]
     writer.cancel()
     await asyncio.gather(writer, return_exceptions=True)
+
+
+async def test_events_already_sent_are_skipped_and_the_writer_keeps_going() -> None:
+    # After a catch-up, the live copies of the events it covered still arrive: they
+    # produce no frame, and what follows them is still sent.
+    socket = FastSocket()
+    conn = Connection(socket, Principal("p1", "participant", "Ann", 1, 1), NoSync(),
+                      queue_limit=50, clock=time.time)
+    room = "group:1"
+    conn.sent[room] = 5
+    writer = asyncio.create_task(conn.run_writer())
+    for seq in (4, 5):
+        conn.push_event(OutgoingEvent(StoredEvent(room, seq, "note.move", {}, None, "p2", None)))
+    await asyncio.sleep(0.01)
+    conn.push_frame('{"type":"pong","id":1}')
+    conn.push_event(OutgoingEvent(StoredEvent(room, 6, "note.move", {"n": 6}, None, "p2", None)))
+    for _ in range(100):
+        if len(socket.sent) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert not writer.done(), "the writer stopped"
+    assert socket.sent[0] == '{"type":"pong","id":1}'
+    assert '"seq":6' in socket.sent[1]
+    assert socket.closed_with is None
+    conn.closed = True
+    writer.cancel()
