@@ -51,9 +51,10 @@ DRAGS_PER_SECOND = 20.0
 # and each change may cost a look-up of the note.
 PRESENCE_PER_SECOND = 5.0
 PRESENCE_BURST = 10.0
-# A resync can cost a snapshot of the whole board; a client asks for one after a gap.
+# A resync can cost a snapshot of the whole board. A client asks for one after a gap,
+# so a facilitator may ask for every room at once (up to 20 groups and the workshop).
 RESYNCS_PER_SECOND = 2.0
-RESYNC_BURST = 10.0
+RESYNC_BURST = 30.0
 # Each error costs a token; a client that keeps sending garbage runs out and is closed.
 ERROR_RATE = 20.0
 ERROR_BURST = 300.0
