@@ -91,3 +91,30 @@ async def test_a_replay_burst_and_a_snapshot_of_long_notes_arrive_whole_and_in_o
         assert snap is not None and snap["seq"] == seqs[-1]
         assert sorted(n["text"] for n in snap["notes"]) == texts
         await shut(ann, bob)
+
+
+async def test_an_ops_event_and_its_ack_reach_the_sender_in_one_write(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http, "start", "next")
+    room = people.room
+    (ann,) = await seat(server, people, "ann")
+    (conn,) = server.live.hub.connections
+    transport = conn._line._protocol.transport  # type: ignore[union-attr]
+    writes: list[bytes] = []
+    real_write = transport.write
+
+    def counting_write(data: bytes) -> None:
+        writes.append(bytes(data))
+        real_write(data)
+
+    transport.write = counting_write
+    try:
+        await create(ann, room, "challenges", "one write")
+        await ann.synced()
+    finally:
+        transport.write = real_write
+    carrying = [w for w in writes if b'"type":"ack"' in w]
+    assert len(carrying) == 1
+    assert b'"type":"event"' in carrying[0] and b'"one write"' in carrying[0]
+    await shut(ann)
