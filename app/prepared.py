@@ -39,9 +39,8 @@ class _Compiled:
     binds: dict[str, Processor]
     # Values written into the statement itself, such as LIMIT 1.
     defaults: dict[str, Any]
-    # A SELECT's column types; their converters are looked up from the first result's
-    # description, since some drivers' converters depend on the type code it names.
-    column_types: tuple[TypeEngine[Any], ...]
+    # A SELECT's converters, looked up from the first result's description, since some
+    # drivers' converters depend on the type code it names.
     results: tuple[Processor | None, ...] | None = None
 
 
@@ -62,6 +61,7 @@ class Prepared:
                 raise ValueError(f"{statement.table} has no column {sorted(unknown)}")
         selected = statement.selected_columns if isinstance(statement, Select) else ()
         self.names = tuple(column.key for column in selected)
+        self._column_types: tuple[TypeEngine[Any], ...] = tuple(c.type for c in selected)
         # Keyed by the dialect object: each engine has its own, with its own settings.
         self._compiled: weakref.WeakKeyDictionary[Dialect, _Compiled] = \
             weakref.WeakKeyDictionary()
@@ -90,10 +90,8 @@ class Prepared:
             if not bind.required:
                 defaults[name] = bind.effective_value if process is None \
                     else process(bind.effective_value)
-        column_types = tuple(column.type for column in self.statement.selected_columns) \
-            if isinstance(self.statement, Select) else ()
         positional = tuple(compiled.positiontup or ()) if compiled.positional else None
-        return _Compiled(compiled.string, positional, binds, defaults, column_types)
+        return _Compiled(compiled.string, positional, binds, defaults)
 
     def _run(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Compiled, Any]:
         compiled = self._for(conn.dialect)
@@ -131,7 +129,7 @@ class Prepared:
                 dialect = conn.dialect
                 results = compiled.results = tuple(
                     kind.dialect_impl(dialect).result_processor(dialect, described[1])
-                    for kind, described in zip(compiled.column_types, cursor.description,
+                    for kind, described in zip(self._column_types, cursor.description,
                                                strict=True))
         finally:
             cursor.close()

@@ -142,29 +142,21 @@ class Conn:
                 head = FRAME_TYPE.match(raw)
                 if head is not None and head.group(1) in ("event", "op"):
                     op_id = OP_ID.search(raw)
-                    key = None if op_id is None else op_id.group(1)
-                    hit = sh.sent.get(key) if key is not None else None
-                    if hit is not None and hit[1] != self.idx and sh.recording:
-                        sh.lat.append(t - hit[0])
-                        sh.received += 1
-                    continue
-                f = json.loads(raw)
-                typ = f.get("type")
-                if typ == "drag":
-                    key = (f.get("id"), f.get("x"), f.get("y"))
-                elif typ == "ack":
-                    w = self.waiters.pop(f["op_id"], None)
-                    if w and not w.done():
-                        w.set_result(f)
-                    continue
-                elif typ == "error":
-                    sh.errors[f.get("code", "?")] = sh.errors.get(f.get("code", "?"), 0) + 1
-                    w = self.waiters.pop(f.get("op_id") or "", None)
-                    if w and not w.done():
-                        w.set_result(f)
-                    continue
+                    key: Any = None if op_id is None else op_id.group(1)
                 else:
-                    continue
+                    f = json.loads(raw)
+                    typ = f.get("type")
+                    if typ in ("ack", "error"):
+                        if typ == "error":
+                            code = f.get("code", "?")
+                            sh.errors[code] = sh.errors.get(code, 0) + 1
+                        w = self.waiters.pop(f.get("op_id") or "", None)
+                        if w and not w.done():
+                            w.set_result(f)
+                        continue
+                    if typ != "drag":
+                        continue
+                    key = (f.get("id"), f.get("x"), f.get("y"))
                 hit = sh.sent.get(key) if key is not None else None
                 if hit is not None and hit[1] != self.idx and sh.recording:
                     sh.lat.append(t - hit[0])

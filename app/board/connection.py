@@ -213,7 +213,7 @@ class Connection:
                     if not texts and durable:
                         # The first item needs the log (a resync, or a gap before an
                         # event): it goes out alone, once read.
-                        texts = await self._texts(durable.popleft())
+                        texts = await self._caught_up_texts(durable.popleft())
                         if self.closed:
                             return
                     if not durable and self._durable is durable:
@@ -258,7 +258,7 @@ class Connection:
         return texts
 
     def _ready_texts(self, item: str | OutgoingEvent | _Resync) -> list[str] | None:
-        """An item's frames, or None if they must be read from the log (_texts does)."""
+        """An item's frames, or None if they must be read from the log first."""
         if isinstance(item, str):
             return [item]
         if isinstance(item, _Resync):
@@ -274,10 +274,8 @@ class Connection:
             self._forget_hidden()  # a note unknown or private a moment ago may be shared now
         return [item.text_for(self.who, self._clock())]
 
-    async def _texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
-        ready = self._ready_texts(item)
-        if ready is not None:
-            return ready
+    async def _caught_up_texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
+        """The frames of an item _ready_texts could not give: read from the log."""
         if isinstance(item, _Resync):
             since = self.sent.get(item.room) if item.from_sent else item.since
             texts, seq = await self._sync.catch_up(self.who, item.room, since)

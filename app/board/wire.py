@@ -30,14 +30,9 @@ class LineClosed(ConnectionError):
     """The socket is closing or gone: nothing more may be written to it."""
 
 
-def text_frame(text: str) -> bytes:
-    """One server-to-client (so unmasked) WebSocket text frame (RFC 6455, 5.2)."""
-    frame = bytearray()
-    _append_frame(frame, text.encode())
-    return bytes(frame)
-
-
-def _append_frame(out: bytearray, payload: bytes) -> None:
+def append_text_frame(out: bytearray, text: str) -> None:
+    """Append one server-to-client (so unmasked) WebSocket text frame (RFC 6455, 5.2)."""
+    payload = text.encode()
     size = len(payload)
     if size < 126:
         out += bytes((_FIN_TEXT, size))
@@ -80,7 +75,7 @@ class DirectLine:
         protocol = self._protocol
         chunk = bytearray()
         for text in texts:
-            _append_frame(chunk, text.encode())
+            append_text_frame(chunk, text)
             if len(chunk) >= MAX_WRITE:
                 await self._write(protocol, chunk)
                 chunk = bytearray()

@@ -9,7 +9,7 @@ from conftest import FakeClock, RunningServer, running_server
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from app.board.wire import text_frame
+from app.board.wire import append_text_frame
 
 
 def parse(data: bytes) -> Frame:
@@ -31,9 +31,10 @@ def parse(data: bytes) -> Frame:
 ])
 def test_a_text_frame_reads_back_through_the_websockets_parser(text: str,
                                                                header_bytes: int) -> None:
-    data = text_frame(text)
+    data = bytearray()
+    append_text_frame(data, text)
     assert len(data) == header_bytes + len(text.encode())
-    frame = parse(data)
+    frame = parse(bytes(data))
     assert frame.opcode is Opcode.TEXT and frame.fin
     assert frame.data.decode() == text
 
@@ -73,6 +74,7 @@ async def test_a_replay_burst_and_a_snapshot_of_long_notes_arrive_whole_and_in_o
         people = await cast_on(server, "start", "next")
         room = people.room
         ann, bob = await seat(server, people, "ann", "bob")
+        assert all(conn.writes_directly for conn in server.live.hub.connections)
         start = bob.seq[room]
         texts = [f"{n:03} " + "ü" * 480 for n in range(90)]
         seqs = [(await create(ann, room, "challenges", text))[1]["seq"] for text in texts]
