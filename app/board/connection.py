@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from app.board.principal import Principal
 from app.board.store import StoredEvent
-from app.board.wire import DirectLine
+from app.board.wire import DirectLine, text_frame
 from app.json_text import dumps
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,27 @@ class Sync(Protocol):
 class OutgoingEvent:
     """An event with its frames serialised once, however many sockets receive it."""
 
-    __slots__ = ("_full", "_hidden", "event")
+    __slots__ = ("_full", "_full_frame", "_hidden", "_hidden_frame", "event")
 
     def __init__(self, event: StoredEvent) -> None:
         self.event = event
         self._full: str | None = None
         self._hidden: str | None = None
+        self._full_frame: bytes | None = None
+        self._hidden_frame: bytes | None = None
+
+    def frame_for(self, who: Principal) -> bytes | None:
+        """The event as one whole WebSocket frame for ``who``, framed once for everyone
+        who sees the same text; None for a phase event, whose text is per recipient."""
+        if not who.may_see(self.event.private_to):
+            if self._hidden_frame is None:
+                self._hidden_frame = text_frame(self.text_for(who, 0.0))
+            return self._hidden_frame
+        if self.event.kind.startswith("phase"):
+            return None
+        if self._full_frame is None:
+            self._full_frame = text_frame(self.text_for(who, 0.0))
+        return self._full_frame
 
     def text_for(self, who: Principal, server_now: float) -> str:
         ev = self.event
@@ -152,7 +167,28 @@ class Connection:
     # --- producers (never block) -------------------------------------------------------
 
     def push_event(self, event: OutgoingEvent) -> None:
-        self._push(event)
+        if not self._write_now(event):
+            self._push(event)
+
+    def _write_now(self, out: OutgoingEvent) -> bool:
+        """Write an event straight to the socket if nothing can be ahead of it: the writer
+        is parked with nothing queued, the event is its room's next, and the transport
+        has room. Most events on a live board go this way: it saves waking a writer task
+        for each recipient of each op.
+
+        The sender of an op is left to its writer, which sends the event and its ack in
+        one write.
+        """
+        waiter, line, ev = self._waiter, self._line, out.event
+        if line is None or waiter is None or waiter.done() or self._durable \
+                or self.sent.get(ev.room) != ev.seq - 1 \
+                or (ev.op_id is not None and ev.by == self.who.id):
+            return False
+        frame = out.frame_for(self.who)
+        if frame is None or not line.write_now(frame):
+            return False
+        self._mark_sent(ev)
+        return True
 
     def push_frame(self, text: str) -> None:
         self._push(text)
@@ -269,10 +305,13 @@ class Connection:
             return []
         if ev.seq > last + 1:
             return None
+        self._mark_sent(ev)
+        return [item.text_for(self.who, self._clock())]
+
+    def _mark_sent(self, ev: StoredEvent) -> None:
         self.sent[ev.room] = ev.seq
         if ev.kind in ("note.create", "notes.reveal"):
             self._forget_hidden()  # a note unknown or private a moment ago may be shared now
-        return [item.text_for(self.who, self._clock())]
 
     async def _caught_up_texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
         """The frames of an item _ready_texts could not give: read from the log."""

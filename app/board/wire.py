@@ -43,6 +43,13 @@ def append_text_frame(out: bytearray, text: str) -> None:
     out += payload
 
 
+def text_frame(text: str) -> bytes:
+    """One whole server-to-client text frame."""
+    out = bytearray()
+    append_text_frame(out, text)
+    return bytes(out)
+
+
 class DirectLine:
     """The transport under one uvicorn WebSocket, for the frames the app writes itself."""
 
@@ -81,6 +88,16 @@ class DirectLine:
                 chunk = bytearray()
         if chunk:
             await self._write(protocol, chunk)
+
+    def write_now(self, frame: bytes) -> bool:
+        """Write one framed message at once if the transport has room and the socket is
+        open; False (nothing written) otherwise."""
+        protocol = self._protocol
+        if not protocol.writable.is_set() or protocol.close_sent or protocol.disconnected \
+                or protocol.conn.state is not State.OPEN:
+            return False
+        protocol.transport.write(frame)
+        return True
 
     @staticmethod
     async def _write(protocol: WebSocketsSansIOProtocol, data: bytearray) -> None:

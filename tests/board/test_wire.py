@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from board_helpers import cast, cast_on, create, events, seat, shut, snapshot
@@ -120,3 +122,33 @@ async def test_an_ops_event_and_its_ack_reach_the_sender_in_one_write(
     assert len(carrying) == 1
     assert b'"type":"event"' in carrying[0] and b'"one write"' in carrying[0]
     await shut(ann)
+
+
+async def test_an_event_reaches_an_idle_member_straight_from_the_publish_not_its_writer(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http, "start", "next")
+    room = people.room
+    ann, bob = await seat(server, people, "ann", "bob")
+    (bobs,) = [c for c in server.live.hub.connections if c.who.name == "Bob"]
+    transport = bobs._line._protocol.transport  # type: ignore[union-attr]
+    writers: list[tuple[str, bytes]] = []
+    real_write = transport.write
+
+    def recording_write(data: bytes) -> None:
+        task = asyncio.current_task()
+        writers.append((task.get_coro().__qualname__ if task else "", bytes(data)))  # type: ignore[union-attr]
+        real_write(data)
+
+    transport.write = recording_write
+    try:
+        _, ack = await create(ann, room, "challenges", "straight there")
+        await bob.until(lambda f: f["type"] == "event" and f.get("seq") == ack["seq"])
+    finally:
+        transport.write = real_write
+    carrying = [(task, data) for task, data in writers if b'"straight there"' in data]
+    assert len(carrying) == 1
+    task, data = carrying[0]
+    assert task != "Connection.run_writer"  # written by the publishing op, not bob's writer
+    assert parse(data).data.decode().startswith('{"type":"event"')
+    await shut(ann, bob)
