@@ -352,14 +352,21 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
         await asyncio.sleep(0.5)
         if (st["p99_ms"] or 0) > 3000 or (st["delivered_fraction"] or 0) < 0.5:
             break   # saturated far past the target; further steps only take longer
+        if len(steps) >= 2 and not any(under_target(s) for s in steps[-2:]):
+            break   # two steps in a row past the target: the capacity is found
     gc.enable()
-    ok = [s["offered_ops_per_s"] for s in steps
-          if s["p99_ms"] is not None and s["p99_ms"] < 50 and (s["delivered_fraction"] or 0) > 0.99]
+    ok = [s["offered_ops_per_s"] for s in steps if under_target(s)]
     await gather_bounded([c.close() for c in conns], 200)
     return {"kind": cfg["kind"], "rooms": rooms, "clients_per_room": per_room,
             "senders_per_room": senders, "connections": len(conns),
             "setup_s": round(setup_s, 2), "connect_s": round(connect_s, 2),
             "steps": steps, "max_rate_p99_under_50ms": max(ok) if ok else None}
+
+
+def under_target(step: dict[str, Any]) -> bool:
+    """p99 under 50 ms with more than 99 % delivered: the step the capacity counts."""
+    return step["p99_ms"] is not None and step["p99_ms"] < 50 \
+        and (step["delivered_fraction"] or 0) > 0.99
 
 
 # --- scenario: drag storm -------------------------------------------------------------------

@@ -274,7 +274,10 @@ def main() -> int:
         "senders_per_room": args.senders_per_room,
         "rates": [float(x) for x in args.rates.split(",")] if args.rates
         else ([50, 100, 200, 400] if q
-                 else [200, 400, 800, 1200, 1400, 1600, 1800, 2000, 2400, 2800, 3200]),
+                 # Up to where the load generator itself saturates, so that the
+                 # baseline's capacity is found too, not cut off by the last step.
+                 else [200, 400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 3600, 4000,
+                       4400, 4800, 5600]),
         "step_seconds": args.step_seconds or (4.0 if q else 6.0),
         "drain_seconds": args.drain_seconds,
         "drag": {"members": args.drag_members, "senders": args.drag_senders,
