@@ -29,6 +29,7 @@ from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
+_REQUIRED = object()
 
 
 @dataclass
@@ -39,8 +40,11 @@ class _Compiled:
     binds: dict[str, Processor]
     # Values written into the statement itself, such as LIMIT 1.
     defaults: dict[str, Any]
+    # For a positional driver: each parameter's (name, converter, value if not passed),
+    # so the arguments are built in one pass.
+    order: tuple[tuple[str, Processor | None, Any], ...] = ()
     # A SELECT's converters, looked up from the first result's description, since some
-    # drivers' converters depend on the type code it names.
+    # drivers' converters depend on the type code it names; () if none converts.
     results: tuple[Processor | None, ...] | None = None
 
 
@@ -62,14 +66,21 @@ class Prepared:
         selected = statement.selected_columns if isinstance(statement, Select) else ()
         self.names = tuple(column.key for column in selected)
         self._column_types: tuple[TypeEngine[Any], ...] = tuple(c.type for c in selected)
+        self._names_are_keys = None not in self.names and len(set(self.names)) == len(self.names)
         # Keyed by the dialect object: each engine has its own, with its own settings.
         self._compiled: weakref.WeakKeyDictionary[Dialect, _Compiled] = \
             weakref.WeakKeyDictionary()
+        # The last one used: a process has one engine, so this is nearly always it.
+        self._last: tuple[Dialect, _Compiled] | None = None
 
     def _for(self, dialect: Dialect) -> _Compiled:
+        last = self._last
+        if last is not None and last[0] is dialect:
+            return last[1]
         compiled = self._compiled.get(dialect)
         if compiled is None:
             compiled = self._compiled[dialect] = self._compile(dialect)
+        self._last = (dialect, compiled)
         return compiled
 
     def _compile(self, dialect: Dialect) -> _Compiled:
@@ -91,21 +102,27 @@ class Prepared:
                 defaults[name] = bind.effective_value if process is None \
                     else process(bind.effective_value)
         positional = tuple(compiled.positiontup or ()) if compiled.positional else None
-        return _Compiled(compiled.string, positional, binds, defaults)
+        order = tuple((name, binds.get(name), defaults.get(name, _REQUIRED))
+                      for name in positional or ())
+        return _Compiled(compiled.string, positional, binds, defaults, order)
 
     def _run(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Compiled, Any]:
         compiled = self._for(conn.dialect)
-        if compiled.binds:
-            params = {key: (process(value) if (process := compiled.binds.get(key)) else value)
-                      for key, value in params.items()}
-        if compiled.defaults:
-            params = {**compiled.defaults, **params}
+        if compiled.positional is None:
+            if compiled.binds:
+                params = {key: (process(value) if (process := compiled.binds.get(key))
+                                else value) for key, value in params.items()}
+            if compiled.defaults:
+                params = {**compiled.defaults, **params}
+            args: Any = params
+        else:
+            # A default is converted already; a missing required value is a KeyError.
+            args = [(params[name] if process is None else process(params[name]))
+                    if default is _REQUIRED or name in params else default
+                    for name, process, default in compiled.order]
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            if compiled.positional is None:
-                cursor.execute(compiled.sql, params)
-            else:
-                cursor.execute(compiled.sql, tuple(params[name] for name in compiled.positional))
+            cursor.execute(compiled.sql, args)
         except BaseException:
             cursor.close()
             raise
@@ -127,20 +144,21 @@ class Prepared:
             results = compiled.results
             if results is None:
                 dialect = conn.dialect
-                results = compiled.results = tuple(
+                results = tuple(
                     kind.dialect_impl(dialect).result_processor(dialect, described[1])
                     for kind, described in zip(self._column_types, cursor.description,
                                                strict=True))
+                compiled.results = results = () if not any(results) else results
         finally:
             cursor.close()
-        if row is None:
-            return None
-        return tuple(value if process is None else process(value)
-                     for process, value in zip(results, row, strict=True))
+        if row is None or not results:
+            return row  # type: ignore[no-any-return]
+        return [value if process is None else process(value)
+                for process, value in zip(results, row, strict=True)]
 
     def first_dict(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first row of a SELECT as a dict by column name (or label), or None."""
-        if None in self.names or len(set(self.names)) != len(self.names):
+        if not self._names_are_keys:
             raise ValueError(f"Label every column to read rows as dicts: {self.names}")
         row = self.first(conn, params)
         return None if row is None else dict(zip(self.names, row, strict=True))  # type: ignore[arg-type]
