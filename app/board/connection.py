@@ -5,7 +5,9 @@ from the event log before the next event is sent; ephemeral frames (drags, prese
 are coalesced by key and sent only when no durable frame waits, so they are the first
 thing dropped. A socket whose durable backlog passes the limit is closed with
 CLOSE_TOO_SLOW; its client reconnects and resyncs. Whatever has queued up by the time
-the writer runs goes out together: in one write on a DirectLine (app.board.wire).
+the writer runs goes out together: in one write on a DirectLine (app.board.wire). An
+event for a socket whose writer is idle with nothing queued skips the queue and the
+writer: it is written at once (Connection._write_now).
 """
 
 from __future__ import annotations
