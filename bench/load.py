@@ -417,7 +417,6 @@ async def drag(cfg: dict[str, Any]) -> dict[str, Any]:
                "delivered_fraction": round(shared.received / expected, 4) if expected else None,
                "deliveries_per_s": round(shared.received / window, 1),
                "server_cpu_pct": round(100 * cpu / window, 1),
-            "server_loop_thread_cpu_pct": round(100 * loop_cpu / window, 1),
                "server_rss_mb": round(rss_mb(cfg["server_pid"]), 1),
                "server_rss_start_mb": round(rss0, 1)})
     await gather_bounded([c.close() for c in conns], 50)

@@ -180,8 +180,8 @@ def markdown(res: dict[str, Any]) -> str:
                   f"{cfg['senders_per_room']} senders/room, note.move", "",
                   "| server | ops/s offered | ops/s sent | p50 ms | p95 ms | p99 ms | max ms "
                   "| deliveries/s | delivered | server CPU | server CPU ms/op "
-                  "| load generator CPU |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| of it, event-loop thread | load generator CPU |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, r in (("flipchart", fc), ("baseline", bl)):
             for s in r.get("steps", []):
                 lines.append(f"| {name} | {s['offered_ops_per_s']} | {fmt(s['achieved_ops_per_s'])} "
@@ -190,6 +190,7 @@ def markdown(res: dict[str, Any]) -> str:
                              f"| {fmt((s['delivered_fraction'] or 0) * 100, '%')} "
                              f"| {fmt(s['server_cpu_pct'], '%')} "
                              f"| {fmt(s.get('server_cpu_ms_per_op'))} "
+                             f"| {fmt(s.get('server_loop_thread_cpu_pct'), '%')} "
                              f"| {fmt(s.get('loadgen_cpu_pct'), '%')} |")
         lines.append("")
     lines += ["## Summary", "", "| measure | value | target |", "|---|---|---|"]
