@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -11,7 +13,27 @@ from conftest import FakeClock, RunningServer, running_server
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
+from app.board.connection import Connection
 from app.board.wire import append_text_frame
+
+
+@contextlib.contextmanager
+def recorded_writes(conn: Connection) -> Iterator[list[tuple[str, bytes]]]:
+    """Each write made to a socket's transport meanwhile, with the task that made it."""
+    transport = conn._line._protocol.transport  # type: ignore[union-attr]
+    writes: list[tuple[str, bytes]] = []
+    real_write = transport.write
+
+    def recording_write(data: bytes) -> None:
+        task = asyncio.current_task()
+        writes.append((task.get_coro().__qualname__ if task else "", bytes(data)))  # type: ignore[union-attr]
+        real_write(data)
+
+    transport.write = recording_write
+    try:
+        yield writes
+    finally:
+        transport.write = real_write
 
 
 def parse(data: bytes) -> Frame:
@@ -104,21 +126,10 @@ async def test_an_ops_event_and_its_ack_reach_the_sender_in_one_write(
     room = people.room
     (ann,) = await seat(server, people, "ann")
     (conn,) = server.live.hub.connections
-    transport = conn._line._protocol.transport  # type: ignore[union-attr]
-    writes: list[bytes] = []
-    real_write = transport.write
-
-    def counting_write(data: bytes) -> None:
-        writes.append(bytes(data))
-        real_write(data)
-
-    transport.write = counting_write
-    try:
+    with recorded_writes(conn) as writes:
         await create(ann, room, "challenges", "one write")
         await ann.synced()
-    finally:
-        transport.write = real_write
-    carrying = [w for w in writes if b'"type":"ack"' in w]
+    carrying = [data for _, data in writes if b'"type":"ack"' in data]
     assert len(carrying) == 1
     assert b'"type":"event"' in carrying[0] and b'"one write"' in carrying[0]
     await shut(ann)
@@ -131,22 +142,10 @@ async def test_an_event_reaches_an_idle_member_straight_from_the_publish_not_its
     room = people.room
     ann, bob = await seat(server, people, "ann", "bob")
     (bobs,) = [c for c in server.live.hub.connections if c.who.name == "Bob"]
-    transport = bobs._line._protocol.transport  # type: ignore[union-attr]
-    writers: list[tuple[str, bytes]] = []
-    real_write = transport.write
-
-    def recording_write(data: bytes) -> None:
-        task = asyncio.current_task()
-        writers.append((task.get_coro().__qualname__ if task else "", bytes(data)))  # type: ignore[union-attr]
-        real_write(data)
-
-    transport.write = recording_write
-    try:
+    with recorded_writes(bobs) as writes:
         _, ack = await create(ann, room, "challenges", "straight there")
         await bob.until(lambda f: f["type"] == "event" and f.get("seq") == ack["seq"])
-    finally:
-        transport.write = real_write
-    carrying = [(task, data) for task, data in writers if b'"straight there"' in data]
+    carrying = [(task, data) for task, data in writes if b'"straight there"' in data]
     assert len(carrying) == 1
     task, data = carrying[0]
     assert task != "Connection.run_writer"  # written by the publishing op, not bob's writer
