@@ -1,6 +1,6 @@
 """Flipchart benchmark: starts the server and a load generator as separate processes.
 
-    .venv/bin/python bench/run.py            # defaults (~5 min on 2 cores)
+    .venv/bin/python bench/run.py            # defaults (~10 min on 2 cores)
     .venv/bin/python bench/run.py --quick    # smaller (~1-2 min)
 
 Writes bench/results/<timestamp>.json and bench/results/latest.md. See bench/README.md.
