@@ -70,7 +70,8 @@ class Prepared:
         # Keyed by the dialect object: each engine has its own, with its own settings.
         self._compiled: weakref.WeakKeyDictionary[Dialect, _Compiled] = \
             weakref.WeakKeyDictionary()
-        # The last one used: a process has one engine, so this is nearly always it.
+        # The last one used: a process has one engine, so this is nearly always it. It
+        # keeps that one dialect alive (one per statement), unlike _compiled.
         self._last: tuple[Dialect, _Compiled] | None = None
 
     def _for(self, dialect: Dialect) -> _Compiled:
@@ -152,9 +153,9 @@ class Prepared:
         finally:
             cursor.close()
         if row is None or not results:
-            return row  # type: ignore[no-any-return]
-        return [value if process is None else process(value)
-                for process, value in zip(results, row, strict=True)]
+            return None if row is None else tuple(row)
+        return tuple([value if process is None else process(value)
+                      for process, value in zip(results, row, strict=True)])
 
     def first_dict(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first row of a SELECT as a dict by column name (or label), or None."""

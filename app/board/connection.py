@@ -179,16 +179,22 @@ class Connection:
         for each recipient of each op.
 
         The sender of an op is left to its writer, which sends the event and its ack in
-        one write.
+        one write. This runs inside the publish, for every recipient in turn, so a
+        failure here closes this socket alone (its client resyncs) and is not raised.
         """
         waiter, line, ev = self._waiter, self._line, out.event
-        if line is None or waiter is None or waiter.done() or self._durable \
+        if self.closed or line is None or waiter is None or waiter.done() or self._durable \
                 or self.sent.get(ev.room) != ev.seq - 1 \
                 or (ev.op_id is not None and ev.by == self.who.id):
             return False
-        frame = out.frame_for(self.who)
-        if frame is None or not line.write_now(frame):
-            return False
+        try:
+            frame = out.frame_for(self.who)
+            if frame is None or not line.write_now(frame):
+                return False
+        except Exception as exc:
+            log.debug("direct write to %s failed: %r", self.id, exc)
+            self.close(CLOSE_SERVER_ERROR, "server error; reconnect to resync")
+            return True
         self._mark_sent(ev)
         return True
 
