@@ -66,7 +66,8 @@ class OutgoingEvent:
 
     def frame_for(self, who: Principal) -> bytes | None:
         """The event as one whole WebSocket frame for ``who``, framed once for everyone
-        who sees the same text; None for a phase event, whose text is per recipient."""
+        who sees the same text; None for a phase event, whose text is per recipient.
+        (So the clock passed to text_for below is never read.)"""
         if not who.may_see(self.event.private_to):
             if self._hidden_frame is None:
                 self._hidden_frame = text_frame(self.text_for(who, 0.0))
