@@ -35,14 +35,13 @@ _REQUIRED = object()
 @dataclass
 class _Compiled:
     sql: str
-    # Positional drivers (sqlite3) take a tuple in this order; named ones (psycopg) a dict.
-    positional: tuple[str, ...] | None
     binds: dict[str, Processor]
     # Values written into the statement itself, such as LIMIT 1.
     defaults: dict[str, Any]
-    # For a positional driver: each parameter's (name, converter, value if not passed),
-    # so the arguments are built in one pass.
-    order: tuple[tuple[str, Processor | None, Any], ...] = ()
+    # Positional drivers (sqlite3) take a sequence: each parameter's (name, converter,
+    # value if not passed), in order, so it is built in one pass. None: a named driver
+    # (psycopg), which takes a dict.
+    order: tuple[tuple[str, Processor | None, Any], ...] | None
     # A SELECT's converters, looked up from the first result's description, since some
     # drivers' converters depend on the type code it names; () if none converts.
     results: tuple[Processor | None, ...] | None = None
@@ -102,14 +101,13 @@ class Prepared:
             if not bind.required:
                 defaults[name] = bind.effective_value if process is None \
                     else process(bind.effective_value)
-        positional = tuple(compiled.positiontup or ()) if compiled.positional else None
         order = tuple((name, binds.get(name), defaults.get(name, _REQUIRED))
-                      for name in positional or ())
-        return _Compiled(compiled.string, positional, binds, defaults, order)
+                      for name in compiled.positiontup or ()) if compiled.positional else None
+        return _Compiled(compiled.string, binds, defaults, order)
 
     def _run(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Compiled, Any]:
         compiled = self._for(conn.dialect)
-        if compiled.positional is None:
+        if compiled.order is None:
             if compiled.binds:
                 params = {key: (process(value) if (process := compiled.binds.get(key))
                                 else value) for key, value in params.items()}

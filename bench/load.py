@@ -38,7 +38,8 @@ OP_ID = re.compile(r'"op_id": ?"([^"]*)"')
 def cpu_seconds(pid: int, thread: int | None = None) -> float:
     """User + system CPU seconds of a process, or of one of its threads, from /proc."""
     try:
-        with open(f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat") as f:
+        path = f"/proc/{pid}" if thread is None else f"/proc/{pid}/task/{thread}"
+        with open(f"{path}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK
     except OSError:
@@ -353,14 +354,15 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
               f"cpu {st['server_cpu_pct']}% ({st['server_cpu_ms_per_op']} ms/op; "
               f"loop thread {st['server_loop_thread_cpu_pct']}%), "
               f"load generator cpu {st['loadgen_cpu_pct']}%", file=sys.stderr, flush=True)
+        st["under_target"] = under_target(st)
         steps.append(st)
         await asyncio.sleep(0.5)
         if (st["p99_ms"] or 0) > 3000 or (st["delivered_fraction"] or 0) < 0.5:
             break   # saturated far past the target; further steps only take longer
-        if len(steps) >= 2 and not any(under_target(s) for s in steps[-2:]):
+        if len(steps) >= 2 and not any(s["under_target"] for s in steps[-2:]):
             break   # two steps in a row past the target: the capacity is found
     gc.enable()
-    ok = [s["offered_ops_per_s"] for s in steps if under_target(s)]
+    ok = [s["offered_ops_per_s"] for s in steps if s["under_target"]]
     await gather_bounded([c.close() for c in conns], 200)
     return {"kind": cfg["kind"], "rooms": rooms, "clients_per_room": per_room,
             "senders_per_room": senders, "connections": len(conns),

@@ -66,19 +66,26 @@ class OutgoingEvent:
 
     def frame_for(self, who: Principal) -> bytes | None:
         """The event as one whole WebSocket frame for ``who``, framed once for everyone
-        who sees the same text; None for a phase event, whose text is per recipient.
-        (So the clock passed to text_for below is never read.)"""
-        if not who.may_see(self.event.private_to):
-            if self._hidden_frame is None:
-                self._hidden_frame = text_frame(self.text_for(who, 0.0))
-            return self._hidden_frame
-        if self.event.kind.startswith("phase"):
+        who gets the same text; None for a phase event, whose text is per recipient."""
+        shared = self._shared_text(who)
+        if shared is None:
             return None
-        if self._full_frame is None:
-            self._full_frame = text_frame(self.text_for(who, 0.0))
-        return self._full_frame
+        if shared is self._full:
+            if self._full_frame is None:
+                self._full_frame = text_frame(shared)
+            return self._full_frame
+        if self._hidden_frame is None:
+            self._hidden_frame = text_frame(shared)
+        return self._hidden_frame
 
     def text_for(self, who: Principal, server_now: float) -> str:
+        shared = self._shared_text(who)
+        # Phase state is read against the server's clock, so it travels with a fresh one.
+        return event_text(self.event, server_now) if shared is None else shared
+
+    def _shared_text(self, who: Principal) -> str | None:
+        """The text every recipient like ``who`` gets, serialised once; None for a phase
+        event that ``who`` may see."""
         ev = self.event
         if not who.may_see(ev.private_to):
             # Keeps seq contiguous for everyone without revealing what happened.
@@ -87,8 +94,7 @@ class OutgoingEvent:
                                       "kind": "hidden", "data": {}, "op_id": None, "by": ""})
             return self._hidden
         if ev.kind.startswith("phase"):
-            # Phase state is read against the server's clock, so it travels with a fresh one.
-            return event_text(ev, server_now)
+            return None
         if self._full is None:
             self._full = event_text(ev)
         return self._full

@@ -95,8 +95,7 @@ class DirectLine:
         """Write one framed message at once if the transport has room and the socket is
         open; False (nothing written) otherwise."""
         protocol = self._protocol
-        if not protocol.writable.is_set() or protocol.close_sent or protocol.disconnected \
-                or protocol.conn.state is not State.OPEN:
+        if not protocol.writable.is_set() or not _is_open(protocol):
             return False
         protocol.transport.write(frame)
         return True
@@ -105,6 +104,12 @@ class DirectLine:
     async def _write(protocol: WebSocketsSansIOProtocol, data: bytearray) -> None:
         if not protocol.writable.is_set():
             await protocol.writable.wait()
-        if protocol.close_sent or protocol.disconnected or protocol.conn.state is not State.OPEN:
+        if not _is_open(protocol):
             raise LineClosed("the socket is closing")
         protocol.transport.write(data)
+
+
+def _is_open(protocol: WebSocketsSansIOProtocol) -> bool:
+    """Neither side has begun to close, so a data frame may still be written."""
+    return not (protocol.close_sent or protocol.disconnected
+                or protocol.conn.state is not State.OPEN)

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 from conftest import Client, RunningServer, Workshop, create_workshop, join
+from websockets.frames import Frame
+from websockets.streams import StreamReader
 
 
 @dataclass
@@ -137,3 +140,16 @@ async def shut(*clients: Client) -> None:
         if client.ws.state.name == "OPEN":
             await client.synced()
         await client.close()
+
+
+def parse(data: bytes) -> Frame:
+    """Read one frame with websockets' own parser, as a client would."""
+    reader = StreamReader()
+    reader.feed_data(data)
+    reader.feed_eof()
+    parser = Frame.parse(reader.read_exact, mask=False)
+    with pytest.raises(StopIteration) as done:
+        next(parser)
+    frame: Frame = done.value.value
+    assert reader.at_eof(), "bytes were left after the frame"
+    return frame

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from board_helpers import parse
 
 from app.board.connection import Connection, OutgoingEvent
 from app.board.principal import Principal
@@ -21,12 +22,6 @@ from app.board.store import StoredEvent
 ROOM = "group:1"
 ANN = Principal("p1", "participant", "Ann", 1, 1)
 BOB = Principal("p2", "participant", "Bob", 1, 1)
-
-
-def payload(frame: bytes) -> str:
-    """The text of one unmasked server frame (RFC 6455, 5.2), as small as these are."""
-    size = frame[1]
-    return frame[2 + (2 if size == 126 else 0):].decode()
 
 
 class RecordingLine:
@@ -42,8 +37,8 @@ class RecordingLine:
             raise ConnectionResetError("gone")
         if not self.has_room:
             return False
-        self.direct.append(payload(frame))
-        self.in_order.append(payload(frame))
+        self.direct.append(parse(frame).data.decode())
+        self.in_order.append(parse(frame).data.decode())
         return True
 
     async def write(self, texts: list[str]) -> None:

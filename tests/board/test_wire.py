@@ -8,10 +8,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from board_helpers import cast, cast_on, create, events, seat, shut, snapshot
+from board_helpers import cast, cast_on, create, events, parse, seat, shut, snapshot
 from conftest import FakeClock, RunningServer, running_server
-from websockets.frames import Frame, Opcode
-from websockets.streams import StreamReader
+from websockets.frames import Opcode
 
 from app.board.connection import Connection
 from app.board.wire import append_text_frame
@@ -34,19 +33,6 @@ def recorded_writes(conn: Connection) -> Iterator[list[tuple[str, bytes]]]:
         yield writes
     finally:
         transport.write = real_write
-
-
-def parse(data: bytes) -> Frame:
-    """Read one frame with websockets' own parser, as a client would."""
-    reader = StreamReader()
-    reader.feed_data(data)
-    reader.feed_eof()
-    parser = Frame.parse(reader.read_exact, mask=False)
-    with pytest.raises(StopIteration) as done:
-        next(parser)
-    frame: Frame = done.value.value
-    assert reader.at_eof(), "bytes were left after the frame"
-    return frame
 
 
 @pytest.mark.parametrize(("text", "header_bytes"), [
