@@ -7,6 +7,7 @@ the thread, so the jobs sent meanwhile queue up and are committed as one batch.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -141,3 +142,46 @@ async def test_a_write_whose_caller_gave_up_while_queued_is_not_made(db: Databas
     await holder
     assert await kept == 2
     assert await stored(db) == [2]
+
+
+async def test_a_write_holds_the_write_lock_from_its_first_statement(
+        db: Database, tmp_path: Path) -> None:
+    # BEGIN IMMEDIATE: a write that reads first still excludes other writers, so what it
+    # read cannot change under it before it writes.
+    gate, started = threading.Event(), threading.Event()
+
+    def read_then_wait(conn: Connection) -> int:
+        count = int(conn.execute(text("SELECT count(*) FROM item")).scalar_one())
+        started.set()
+        gate.wait(5)
+        return count
+
+    holder = asyncio.ensure_future(db.write(read_then_wait))
+    assert await asyncio.to_thread(started.wait, 5)
+    other = sqlite3.connect(tmp_path / "writer.db", timeout=0, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+    finally:
+        other.close()
+        gate.set()
+    assert await holder == 0
+
+
+async def test_a_read_sees_one_snapshot_while_writes_commit(db: Database) -> None:
+    await db.write(insert(1))
+    gate, read_once = threading.Event(), threading.Event()
+
+    def count_twice(conn: Connection) -> tuple[int, int]:
+        query = text("SELECT count(*) FROM item")
+        first = int(conn.execute(query).scalar_one())
+        read_once.set()
+        gate.wait(5)
+        return first, int(conn.execute(query).scalar_one())
+
+    reading = asyncio.ensure_future(db.read(count_twice))
+    assert await asyncio.to_thread(read_once.wait, 5)
+    await db.write(insert(2))
+    gate.set()
+    assert await reading == (1, 1)
+    assert await stored(db) == [1, 2]
