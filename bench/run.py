@@ -292,11 +292,13 @@ def main() -> int:
     t0 = time.monotonic()
     res: dict[str, Any] = {"started": started, "config": cfg,
                            "machine": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"}
-    fan = {"rooms": cfg["rooms"], "clients": cfg["clients"],
-           "senders_per_room": cfg["senders_per_room"], "rates": cfg["rates"],
-           "step_seconds": cfg["step_seconds"], "drain_seconds": cfg["drain_seconds"],
-           "groups_per_workshop": 10}
-    budget = 60 + len(cfg["rates"]) * (cfg["step_seconds"] + cfg["drain_seconds"] + 2) \
+    fan: dict[str, Any] = {
+        "rooms": cfg["rooms"], "clients": cfg["clients"],
+        "senders_per_room": cfg["senders_per_room"], "rates": cfg["rates"],
+        "step_seconds": cfg["step_seconds"], "drain_seconds": cfg["drain_seconds"],
+        "groups_per_workshop": 10, "refine_steps": 0 if q else 2}
+    steps = len(cfg["rates"]) + fan["refine_steps"]
+    budget = 60 + steps * (cfg["step_seconds"] + cfg["drain_seconds"] + 2) \
         + cfg["rooms"] * cfg["clients"] / 20
 
     with tempfile.TemporaryDirectory(prefix="flipchart-bench-") as tmpdir:
