@@ -150,8 +150,10 @@ class Prepared:
                 compiled.results = results = () if not any(results) else results
         finally:
             cursor.close()
-        if row is None or not results:
-            return None if row is None else tuple(row)
+        if row is None:
+            return None
+        if not results:
+            return tuple(row)
         return tuple([value if process is None else process(value)
                       for process, value in zip(results, row, strict=True)])
 

@@ -366,7 +366,8 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
         if len(steps) >= 2 and not any(s["under_target"] for s in steps[-2:]):
             break   # two steps in a row past the target: the capacity is found
     # Near the knee the grid is a few hundred ops/s apart, so the capacity it finds is
-    # only known to within a step: halve the gap above the best passing step, twice.
+    # only known to within a step: halve the gap above the best passing step, twice,
+    # unless it is under 100 ops/s already.
     for _ in range(cfg["refine_steps"]):
         gap = knee(steps)
         if gap is None or gap[1] - gap[0] < 100:

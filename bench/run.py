@@ -179,7 +179,7 @@ def median_pair(pairs: list[dict[str, Any]]) -> dict[str, Any]:
     if summary:
         summary["pair"] = pairs.index(chosen) + 1
         summary["capacity_ratios"] = [p["summary"].get("capacity_ratio") for p in pairs]
-    return {k: v for k, v in {**chosen, "summary": summary}.items() if v is not None}
+    return {**chosen, "summary": summary}
 
 
 def markdown(res: dict[str, Any]) -> str:
@@ -320,8 +320,8 @@ def main() -> int:
         "senders_per_room": cfg["senders_per_room"], "rates": cfg["rates"],
         "step_seconds": cfg["step_seconds"], "drain_seconds": cfg["drain_seconds"],
         "groups_per_workshop": 10, "refine_steps": 0 if q else 2}
-    steps = len(cfg["rates"]) + fan["refine_steps"]
-    budget = 60 + steps * (cfg["step_seconds"] + cfg["drain_seconds"] + 2) \
+    most_steps = len(cfg["rates"]) + fan["refine_steps"]
+    budget = 60 + most_steps * (cfg["step_seconds"] + cfg["drain_seconds"] + 2) \
         + cfg["rooms"] * cfg["clients"] / 20
 
     with tempfile.TemporaryDirectory(prefix="flipchart-bench-") as tmpdir:

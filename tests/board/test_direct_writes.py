@@ -37,8 +37,9 @@ class RecordingLine:
             raise ConnectionResetError("gone")
         if not self.has_room:
             return False
-        self.direct.append(parse(frame).data.decode())
-        self.in_order.append(parse(frame).data.decode())
+        text = parse(frame).data.decode()
+        self.direct.append(text)
+        self.in_order.append(text)
         return True
 
     async def write(self, texts: list[str]) -> None:
