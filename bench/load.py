@@ -46,6 +46,23 @@ def cpu_seconds(pid: int, thread: int | None = None) -> float:
         return 0.0
 
 
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine, all cores together, from /proc/stat."""
+    with open("/proc/stat") as f:
+        # user nice system idle iowait irq softirq steal
+        values = [int(v) for v in f.readline().split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / CLK_TCK, sum(values) / CLK_TCK
+
+
+def runqueue_wait_seconds(pid: int, thread: int) -> float:
+    """Seconds a thread was ready to run but waited for a CPU, from /proc schedstat."""
+    try:
+        with open(f"/proc/{pid}/task/{thread}/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def rss_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -285,6 +302,8 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
         cpu0, w0, own0 = cpu_seconds(cfg["server_pid"]), now(), time.process_time()
         # The main thread runs the event loop; the rest is the database's threads.
         loop_cpu0 = cpu_seconds(cfg["server_pid"], cfg["server_pid"])
+        loop_wait0 = runqueue_wait_seconds(cfg["server_pid"], cfg["server_pid"])
+        busy0, total0 = machine_cpu_seconds()
         end = now() + duration
 
         async def sender(c: Conn, nid: str, i: int) -> None:
@@ -329,6 +348,8 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
         window = now() - w0
         cpu = cpu_seconds(cfg["server_pid"]) - cpu0
         loop_cpu = cpu_seconds(cfg["server_pid"], cfg["server_pid"]) - loop_cpu0
+        loop_wait = runqueue_wait_seconds(cfg["server_pid"], cfg["server_pid"]) - loop_wait0
+        busy1, total1 = machine_cpu_seconds()
         own = time.process_time() - own0
         shared.recording = False
         st = percentiles(shared.lat)
@@ -346,13 +367,19 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
             "server_cpu_ms_per_op": round(1000 * cpu / sent_count[0], 3) if sent_count[0] else None,
             # Near 100 %, the load generator, not the server, sets the latency.
             "loadgen_cpu_pct": round(100 * own / window, 1),
+            # Ready to run, but every core was taken (by the server's other threads or the
+            # load generator): time the loop thread lost to the machine, not to its work.
+            "server_loop_thread_runq_wait_pct": round(100 * loop_wait / window, 1),
+            # Of all cores together: where this nears 100 %, the machine is full.
+            "machine_cpu_busy_pct": round(100 * (busy1 - busy0) / max(1e-9, total1 - total0), 1),
             "errors": dict(shared.errors),
         })
         print(f"  [{cfg['kind']}] rate {rate} ops/s: p50 {st['p50_ms']} p99 {st['p99_ms']} ms, "
               f"{st['deliveries_per_s']} deliveries/s, delivered {st['delivered_fraction']}, "
               f"cpu {st['server_cpu_pct']}% ({st['server_cpu_ms_per_op']} ms/op; "
               f"loop thread {st['server_loop_thread_cpu_pct']}%), "
-              f"load generator cpu {st['loadgen_cpu_pct']}%", file=sys.stderr, flush=True)
+              f"load generator cpu {st['loadgen_cpu_pct']}%, "
+              f"machine {st['machine_cpu_busy_pct']}% busy", file=sys.stderr, flush=True)
         st["under_target"] = under_target(st)
         await asyncio.sleep(0.5)
         return st

@@ -140,11 +140,47 @@ def step_at(result: dict[str, Any], rate: Any) -> dict[str, Any] | None:
     return None
 
 
+def capacity_step(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The step with the most deliveries/s under the target (p99 < 50 ms and > 99 %
+    delivered, as the load generator judged each step)."""
+    ok = [s for s in result.get("steps", []) if s["under_target"]]
+    return max(ok, key=lambda s: s["deliveries_per_s"]) if ok else None
+
+
 def capacity(result: dict[str, Any]) -> float | None:
-    """The most deliveries/s a server gave in a step under the target (p99 < 50 ms and
-    > 99 % delivered, as the load generator judged each step)."""
-    ok = [s["deliveries_per_s"] for s in result.get("steps", []) if s["under_target"]]
-    return max(ok) if ok else None
+    """The most deliveries/s a server gave in a step under the target."""
+    step = capacity_step(result)
+    return None if step is None else step["deliveries_per_s"]
+
+
+def machine_bound(fc: dict[str, Any], bl: dict[str, Any]) -> dict[str, Any] | None:
+    """What the machine allows Flipchart, from the two capacity steps.
+
+    The server and the load generator share the machine's cores. At its capacity the
+    baseline's run kept ``baseline_cores`` busy (server + generator); Flipchart's run, at
+    its own capacity, needed ``flipchart_cores`` for its rate. Were Flipchart to keep the
+    machine as busy as the baseline's run did, at the CPU per op it has now, its ratio would
+    be the capacity ratio × baseline_cores ÷ flipchart_cores; ``ratio_if_database_free``
+    counts only Flipchart's event-loop thread and the generator, as if its database
+    threads cost nothing. Both are projections from measured CPU, not measurements.
+    """
+    f, b = capacity_step(fc), capacity_step(bl)
+    if f is None or b is None or "loadgen_cpu_pct" not in f or "loadgen_cpu_pct" not in b:
+        return None
+    ratio = f["deliveries_per_s"] / b["deliveries_per_s"]
+    b_cores = (b["server_cpu_pct"] + b["loadgen_cpu_pct"]) / 100
+    f_cores = (f["server_cpu_pct"] + f["loadgen_cpu_pct"]) / 100
+    f_loop_cores = (f["server_loop_thread_cpu_pct"] + f["loadgen_cpu_pct"]) / 100
+    per_op = {name: {part: round(10 * step[f"{key}_pct"] / step["achieved_ops_per_s"], 3)
+                     for part, key in (("server", "server_cpu"), ("loadgen", "loadgen_cpu"))}
+              for name, step in (("flipchart", f), ("baseline", b))}
+    per_op["flipchart"]["server_loop_thread"] = round(
+        10 * f["server_loop_thread_cpu_pct"] / f["achieved_ops_per_s"], 3)
+    return {"flipchart_rate": f["offered_ops_per_s"], "baseline_rate": b["offered_ops_per_s"],
+            "flipchart_cores": round(f_cores, 2), "baseline_cores": round(b_cores, 2),
+            "cpu_ms_per_op": per_op,
+            "ratio_at_baseline_cores": round(ratio * b_cores / f_cores, 2),
+            "ratio_if_database_free": round(ratio * b_cores / f_loop_cores, 2)}
 
 
 def summarise(res: dict[str, Any]) -> dict[str, Any]:
@@ -159,6 +195,7 @@ def summarise(res: dict[str, Any]) -> dict[str, Any]:
     fc_cap, bl_cap = capacity(fc), capacity(bl)
     return {"flipchart_capacity": fc_cap, "baseline_capacity": bl_cap,
             "capacity_ratio": round(fc_cap / bl_cap, 3) if fc_cap and bl_cap else None,
+            "machine_bound": machine_bound(fc, bl),
             "rate": rate,
             "deliveries_ratio": round(f["deliveries_per_s"] / b["deliveries_per_s"], 3)
             if b["deliveries_per_s"] else None,
@@ -196,8 +233,9 @@ def markdown(res: dict[str, Any]) -> str:
                   f"{cfg['senders_per_room']} senders/room, note.move{which}", "",
                   "| server | ops/s offered | ops/s sent | p50 ms | p95 ms | p99 ms | max ms "
                   "| deliveries/s | delivered | server CPU | server CPU ms/op "
-                  "| of it, event-loop thread | load generator CPU |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| of it, event-loop thread | loop thread waiting for a CPU "
+                  "| load generator CPU | machine busy (all cores) |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, r in (("flipchart", fc), ("baseline", bl)):
             for s in r.get("steps", []):
                 lines.append(f"| {name} | {s['offered_ops_per_s']} | {fmt(s['achieved_ops_per_s'])} "
@@ -207,7 +245,9 @@ def markdown(res: dict[str, Any]) -> str:
                              f"| {fmt(s['server_cpu_pct'], '%')} "
                              f"| {fmt(s.get('server_cpu_ms_per_op'))} "
                              f"| {fmt(s.get('server_loop_thread_cpu_pct'), '%')} "
-                             f"| {fmt(s.get('loadgen_cpu_pct'), '%')} |")
+                             f"| {fmt(s.get('server_loop_thread_runq_wait_pct'), '%')} "
+                             f"| {fmt(s.get('loadgen_cpu_pct'), '%')} "
+                             f"| {fmt(s.get('machine_cpu_busy_pct'), '%')} |")
         lines.append("")
     lines += ["## Summary", "", "| measure | value | target |", "|---|---|---|"]
     s = res.get("summary", {})
@@ -237,6 +277,21 @@ def markdown(res: dict[str, Any]) -> str:
         f = step_at(fc, s["rate"])
         if f:
             lines.append(f"| Flipchart p99 at {s['rate']} ops/s | {fmt(f['p99_ms'], ' ms')} | < 50 ms |")
+        bound = s.get("machine_bound")
+        if bound:
+            fo, bo = bound["cpu_ms_per_op"]["flipchart"], bound["cpu_ms_per_op"]["baseline"]
+            lines.append(f"| CPU per op at capacity ({bound['flipchart_rate']} / "
+                         f"{bound['baseline_rate']} ops/s), server + load generator, "
+                         f"Flipchart / baseline | {fmt(fo['server'])} + {fmt(fo['loadgen'])} / "
+                         f"{fmt(bo['server'])} + {fmt(bo['loadgen'])} ms "
+                         f"(Flipchart's loop thread alone {fmt(fo['server_loop_thread'])} ms) | |")
+            lines.append(f"| Cores busy at capacity, server + load generator, Flipchart / "
+                         f"baseline | {fmt(bound['flipchart_cores'])} / "
+                         f"{fmt(bound['baseline_cores'])} | |")
+            lines.append(f"| Capacity ratio projected at the baseline's cores: at Flipchart's "
+                         f"CPU per op / with its database threads free | "
+                         f"{fmt(bound['ratio_at_baseline_cores'])} / "
+                         f"{fmt(bound['ratio_if_database_free'])} | ≥ 0.70 |")
     d = res.get("drag", {})
     if "p99_ms" in d:
         lines.append(f"| Drag storm ({d['senders']} of {d['members']} at {d['hz']} Hz): "
