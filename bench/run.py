@@ -171,6 +171,8 @@ def machine_bound(fc: dict[str, Any], bl: dict[str, Any]) -> dict[str, Any] | No
     b_cores = (b["server_cpu_pct"] + b["loadgen_cpu_pct"]) / 100
     f_cores = (f["server_cpu_pct"] + f["loadgen_cpu_pct"]) / 100
     f_loop_cores = (f["server_loop_thread_cpu_pct"] + f["loadgen_cpu_pct"]) / 100
+    # From the same % figures as the cores, so the two agree. The table's server CPU per
+    # op divides by the ops sent instead, over the step and its drain: a little higher.
     per_op = {name: {part: round(10 * step[f"{key}_pct"] / step["achieved_ops_per_s"], 3)
                      for part, key in (("server", "server_cpu"), ("loadgen", "loadgen_cpu"))}
               for name, step in (("flipchart", f), ("baseline", b))}
