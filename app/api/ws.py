@@ -216,6 +216,7 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
                 fail("rate_limited", "Too many changes at once; this one was not applied. "
                      "Send it again in a moment.", frame.op_id)
                 continue
+            conn.own_op = frame.op_id
             try:
                 seq = await live.run_op(conn.who, frame)
             except OpError as exc:
@@ -225,8 +226,10 @@ async def _read_frames(websocket: WebSocket, live: Live, conn: Connection) -> No
                 log.exception("op %s failed", frame.kind)
                 fail("invalid", "The server could not apply this change.", frame.op_id)
                 continue
-            conn.push_frame(AckFrame(op_id=frame.op_id, seq=seq,
-                                     room=frame.room).model_dump_json())
+            finally:
+                conn.own_op = None
+            conn.push_ack(AckFrame(op_id=frame.op_id, seq=seq,
+                                   room=frame.room).model_dump_json())
         elif isinstance(frame, Drag):
             if frame.room not in conn.rooms or conn.who.role == "screen" \
                     or not frame.room.startswith("group:"):

@@ -7,7 +7,8 @@ thing dropped. A socket whose durable backlog passes the limit is closed with
 CLOSE_TOO_SLOW; its client reconnects and resyncs. Whatever has queued up by the time
 the writer runs goes out together: in one write on a DirectLine (app.board.wire). An
 event for a socket whose writer is idle with nothing queued skips the queue and the
-writer: it is written at once (Connection._write_now).
+writer: it is written at once (Connection._write_now). So does a sender's own event,
+together with its ack, from the task that ran the op (Connection.push_ack).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any, Protocol
 
 from app.board.principal import Principal
 from app.board.store import StoredEvent
-from app.board.wire import DirectLine, text_frame
+from app.board.wire import DirectLine, append_text_frame, text_frame
 from app.json_text import dumps
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ class Connection:
         "hidden_notes",
         "hidden_since",
         "id",
+        "own_op",
         "rooms",
         "sent",
         "shared_notes",
@@ -156,6 +158,9 @@ class Connection:
         self.hidden_since = 0
         # room -> a seq the database had that this socket had not been sent yet.
         self.behind: dict[str, int] = {}
+        # The op this socket's own frame reader is running: its event waits for the ack,
+        # and the reader writes both (push_ack), so the writer task need not wake.
+        self.own_op: str | None = None
         self.closed = False
         self._sync = sync
         self._clock = clock
@@ -176,8 +181,12 @@ class Connection:
     # --- producers (never block) -------------------------------------------------------
 
     def push_event(self, event: OutgoingEvent) -> None:
-        if not self._write_now(event):
-            self._push(event)
+        if self._write_now(event):
+            return
+        ev = event.event
+        # The ack follows within this publish's caller, which writes the two together.
+        self._push(event, wake=not (ev.op_id is not None and ev.op_id == self.own_op
+                                    and ev.by == self.who.id))
 
     def _write_now(self, out: OutgoingEvent) -> bool:
         """Write an event straight to the socket if nothing can be ahead of it: the writer
@@ -185,9 +194,9 @@ class Connection:
         has room. Most events on a live board go this way: it saves waking a writer task
         for each recipient of each op.
 
-        The sender of an op is left to its writer, which sends the event and its ack in
-        one write. This runs inside the publish, for every recipient in turn, so a
-        failure here closes this socket alone (its client resyncs) and is not raised.
+        The sender of an op is left to push_ack (or its writer), which sends the event and
+        its ack in one write. This runs inside the publish, for every recipient in turn,
+        so a failure here closes this socket alone (its client resyncs) and is not raised.
         """
         waiter, line, ev = self._waiter, self._line, out.event
         if self.closed or line is None or waiter is None or waiter.done() or self._durable \
@@ -199,14 +208,46 @@ class Connection:
             if frame is None or not line.write_now(frame):
                 return False
         except Exception as exc:
-            log.debug("direct write to %s failed: %r", self.id, exc)
-            self.close(CLOSE_SERVER_ERROR, "server error; reconnect to resync")
+            self._line_failed(exc)
             return True
         self._mark_sent(ev)
         return True
 
+    def _line_failed(self, exc: Exception) -> None:
+        # Inside a publish or an op's reader: this socket alone closes (its client
+        # resyncs), and nothing is raised to the caller.
+        log.debug("direct write to %s failed: %r", self.id, exc)
+        self.close(CLOSE_SERVER_ERROR, "server error; reconnect to resync")
+
     def push_frame(self, text: str) -> None:
         self._push(text)
+
+    def push_ack(self, text: str) -> None:
+        """The ack of this socket's op: written at once with what is queued before it
+        (the op's own event) when the writer is parked, else left to the writer."""
+        self._push(text, wake=False)
+        durable, line, waiter = self._durable, self._line, self._waiter
+        if self.closed or durable is None:
+            return
+        if line is None or waiter is None or waiter.done():
+            self._wake()
+            return
+        texts = self._take_ready(durable)
+        if texts:
+            frames = bytearray()
+            for ready in texts:
+                append_text_frame(frames, ready)
+            try:
+                written = line.write_now(bytes(frames))
+            except Exception as exc:
+                self._line_failed(exc)
+                return
+            if not written:
+                durable.extendleft(reversed(texts))  # ready as they are, in order
+        if durable:
+            self._wake()  # what needs the log, or found no room, is the writer's
+        elif self._durable is durable:
+            self._durable = None
 
     def push_resync(self, room: str, since: int | None) -> None:
         self._push(_Resync(room, since))
@@ -220,7 +261,7 @@ class Connection:
         self._ephemeral[key] = text
         self._wake()
 
-    def _push(self, item: str | OutgoingEvent | _Resync) -> None:
+    def _push(self, item: str | OutgoingEvent | _Resync, *, wake: bool = True) -> None:
         if self.closed:
             return
         if self._durable is None:
@@ -229,7 +270,8 @@ class Connection:
             self.close(CLOSE_TOO_SLOW, "too far behind; reconnect to resync")
             return
         self._durable.append(item)
-        self._wake()
+        if wake:
+            self._wake()
 
     def _wake(self) -> None:
         waiter = self._waiter

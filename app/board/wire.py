@@ -3,10 +3,10 @@
 Through ASGI every frame makes its own trip through Starlette, uvicorn and websockets
 and ends in its own send() system call. A board op goes out as about ten frames, and
 under load those calls were a quarter of the server's time. On uvicorn's
-websockets-sansio protocol a socket's writer frames what it has queued itself and hands
-it to the transport in one write: the sender's event and its ack, or a backlog, cost one
-system call; an event for an idle socket is framed once and written to each such socket
-as it is published (``DirectLine.write_now``). The frames are the same whole, unmasked
+websockets-sansio protocol the app frames what it has queued itself and hands it to the
+transport in one write: the sender's event and its ack, or a backlog, cost one system
+call; an event for an idle socket is framed once and written to each such socket as it
+is published (``DirectLine.write_now``). The frames are the same whole, unmasked
 text frames in the same order that uvicorn would have written. A connection that
 negotiated compression, or any other server, gets the plain ASGI path
 (``DirectLine.under`` returns None).

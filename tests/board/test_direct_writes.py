@@ -1,5 +1,6 @@
-"""Which events a socket's Connection writes at once, from the publish, and which wait for
-its writer: nothing may overtake what is queued, a gap, a full transport or an ack.
+"""Which events a socket's Connection writes at once, from the publish or with the ack of
+its own op, and which wait for its writer: nothing may overtake what is queued, a gap, a
+full transport or an ack.
 
 These run the real Connection and events on a line that records what is written to it,
 and refuses, as a full transport does, when told to.
@@ -26,20 +27,22 @@ BOB = Principal("p2", "participant", "Bob", 1, 1)
 
 class RecordingLine:
     def __init__(self) -> None:
-        self.direct: list[str] = []  # written at once, from the publish
+        self.direct: list[str] = []  # written at once, from the publish or the op's ack
+        self.direct_writes: list[list[str]] = []  # the same, a list per write
         self.writes: list[list[str]] = []  # written by the writer task, a list per write
         self.in_order: list[str] = []  # everything, as the client would read it
         self.has_room = True
         self.broken = False
 
-    def write_now(self, frame: bytes) -> bool:
+    def write_now(self, frames: bytes) -> bool:
         if self.broken:
             raise ConnectionResetError("gone")
         if not self.has_room:
             return False
-        text = parse(frame).data.decode()
-        self.direct.append(text)
-        self.in_order.append(text)
+        texts = [frame.data.decode() for frame in parse_all(frames)]
+        self.direct += texts
+        self.direct_writes.append(texts)
+        self.in_order += texts
         return True
 
     async def write(self, texts: list[str]) -> None:
@@ -48,6 +51,21 @@ class RecordingLine:
 
     def seqs(self) -> list[int]:
         return [json.loads(t)["seq"] for t in self.in_order if t.startswith('{"type":"event"')]
+
+
+def parse_all(data: bytes) -> list[Any]:
+    """The whole frames in one write, in order, each read as a client would."""
+    frames, rest = [], data
+    while rest:
+        # Each frame's length is in its header (RFC 6455, 5.2): 2, 4 or 10 bytes.
+        size, header = rest[1] & 0x7F, 2
+        if size == 126:
+            size, header = int.from_bytes(rest[2:4], "big"), 4
+        elif size == 127:
+            size, header = int.from_bytes(rest[2:10], "big"), 10
+        frames.append(parse(rest[:header + size]))
+        rest = rest[header + size:]
+    return frames
 
 
 class EventLog:
@@ -150,13 +168,61 @@ async def test_a_full_transport_makes_events_queue_for_the_writer(bob: Any) -> N
     assert line.seqs() == [1]
 
 
-async def test_the_senders_own_event_goes_out_with_its_ack_in_one_write(bob: Any) -> None:
+ACK = '{"type":"ack","op_id":"op","seq":1}'
+
+
+async def test_the_senders_event_waits_for_its_ack_and_both_go_out_at_once(bob: Any) -> None:
     conn, line, _ = bob
+    conn.own_op = "op"  # the socket's frame reader is running this op
     conn.push_event(event(1, by=BOB.id))
-    conn.push_frame('{"type":"ack","op_id":"op","seq":1}')
+    await settle()
+    assert not line.in_order  # held for the ack, and the writer was not woken for it
+    conn.own_op = None
+    conn.push_ack(ACK)
+    assert line.direct_writes == [[event(1, by=BOB.id).text_for(BOB, 0.0), ACK]] and not line.writes
+
+
+async def test_an_own_event_from_elsewhere_goes_out_with_its_ack_through_the_writer(
+        bob: Any) -> None:
+    conn, line, _ = bob
+    conn.push_event(event(1, by=BOB.id))  # not the op being run here (another process's hint)
+    conn.push_ack(ACK)
     assert not line.direct
     await settle()
-    assert len(line.writes) == 1 and line.writes[0][1].startswith('{"type":"ack"')
+    assert line.writes == [[event(1, by=BOB.id).text_for(BOB, 0.0), ACK]]
+
+
+async def test_an_ack_after_a_gap_waits_for_the_writer_to_read_the_log(bob: Any) -> None:
+    conn, line, log = bob
+    conn.own_op = "op"
+    conn.push_event(event(3, by=BOB.id))
+    conn.own_op = None
+    conn.push_ack(ACK)
+    assert not line.direct
+    await settle()
+    assert log.asked == [0] and line.seqs() == [1, 2, 3] and line.in_order[-1] == ACK
+
+
+async def test_an_ack_that_finds_the_transport_full_is_left_to_the_writer_in_order(
+        bob: Any) -> None:
+    conn, line, _ = bob
+    conn.own_op = "op"
+    conn.push_event(event(1, by=BOB.id))
+    conn.own_op = None
+    line.has_room = False
+    conn.push_ack(ACK)
+    assert not line.direct
+    await settle()
+    assert line.writes == [[event(1, by=BOB.id).text_for(BOB, 0.0), ACK]]
+
+
+async def test_an_ack_whose_direct_write_fails_closes_that_socket_and_does_not_raise(
+        bob: Any) -> None:
+    conn, line, _ = bob
+    line.broken = True
+    conn.push_ack(ACK)
+    await settle()
+    assert conn.closed and conn.socket.closed_with is not None
 
 
 async def test_a_closed_connection_is_written_nothing(bob: Any) -> None:
