@@ -415,9 +415,10 @@ def knee(steps: list[dict[str, Any]]) -> tuple[float, float] | None:
     passed = [s["offered_ops_per_s"] for s in steps if s["under_target"]]
     if not passed:
         return None
+    best = max(passed)
     failed = [s["offered_ops_per_s"] for s in steps
-              if not s["under_target"] and s["offered_ops_per_s"] > max(passed)]
-    return (max(passed), min(failed)) if failed else None
+              if not s["under_target"] and s["offered_ops_per_s"] > best]
+    return (best, min(failed)) if failed else None
 
 
 def under_target(step: dict[str, Any]) -> bool:

@@ -174,13 +174,20 @@ def machine_bound(fc: dict[str, Any], bl: dict[str, Any]) -> dict[str, Any] | No
     b_cores = (b["server_cpu_pct"] + b["loadgen_cpu_pct"]) / 100
     f_cores = (f["server_cpu_pct"] + f["loadgen_cpu_pct"]) / 100
     f_loop_cores = (f["server_loop_thread_cpu_pct"] + f["loadgen_cpu_pct"]) / 100
-    # From the same % figures as the cores, so the two agree. The table's server CPU per
-    # op divides by the ops sent instead, over the step and its drain: a little higher.
-    per_op = {name: {part: round(10 * step[f"{key}_pct"] / step["achieved_ops_per_s"], 3)
-                     for part, key in (("server", "server_cpu"), ("loadgen", "loadgen_cpu"))}
-              for name, step in (("flipchart", f), ("baseline", b))}
-    per_op["flipchart"]["server_loop_thread"] = round(
-        10 * f["server_loop_thread_cpu_pct"] / f["achieved_ops_per_s"], 3)
+
+    def ms_per_op(step: dict[str, Any], pct: str) -> float:
+        # From the same % figures as the cores, so the two agree. The table's server CPU
+        # per op divides by the ops sent instead, over the step and its drain: a little
+        # higher.
+        return round(10 * step[pct] / step["achieved_ops_per_s"], 3)
+
+    per_op = {
+        "flipchart": {"server": ms_per_op(f, "server_cpu_pct"),
+                      "loadgen": ms_per_op(f, "loadgen_cpu_pct"),
+                      "server_loop_thread": ms_per_op(f, "server_loop_thread_cpu_pct")},
+        "baseline": {"server": ms_per_op(b, "server_cpu_pct"),
+                     "loadgen": ms_per_op(b, "loadgen_cpu_pct")},
+    }
     return {"flipchart_rate": f["offered_ops_per_s"], "baseline_rate": b["offered_ops_per_s"],
             "flipchart_cores": round(f_cores, 2), "baseline_cores": round(b_cores, 2),
             "cpu_ms_per_op": per_op, "baseline_limited": baseline_limited,

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from app.board.principal import Principal
 from app.board.store import StoredEvent
-from app.board.wire import DirectLine, append_text_frame, text_frame
+from app.board.wire import DirectLine, text_frame, text_frames
 from app.json_text import dumps
 
 log = logging.getLogger(__name__)
@@ -234,11 +234,8 @@ class Connection:
             return
         texts = self._take_ready(durable)
         if texts:
-            frames = bytearray()
-            for ready in texts:
-                append_text_frame(frames, ready)
             try:
-                written = line.write_now(bytes(frames))
+                written = line.write_now(text_frames(texts))
             except Exception as exc:
                 self._line_failed(exc)
                 return

@@ -15,7 +15,7 @@ negotiated compression, or any other server, gets the plain ASGI path
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -47,8 +47,14 @@ def append_text_frame(out: bytearray, text: str) -> None:
 
 def text_frame(text: str) -> bytes:
     """One whole server-to-client text frame."""
+    return text_frames((text,))
+
+
+def text_frames(texts: Iterable[str]) -> bytes:
+    """Whole server-to-client text frames one after another, for one write."""
     out = bytearray()
-    append_text_frame(out, text)
+    for text in texts:
+        append_text_frame(out, text)
     return bytes(out)
 
 

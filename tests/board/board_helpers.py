@@ -142,14 +142,30 @@ async def shut(*clients: Client) -> None:
         await client.close()
 
 
-def parse(data: bytes) -> Frame:
-    """Read one frame with websockets' own parser, as a client would."""
+def parse_all(data: bytes) -> list[Frame]:
+    """Read every frame in one write with websockets' own parser, as a client would."""
     reader = StreamReader()
     reader.feed_data(data)
     reader.feed_eof()
-    parser = Frame.parse(reader.read_exact, mask=False)
+    frames: list[Frame] = []
+    while not _at_eof(reader):
+        parser = Frame.parse(reader.read_exact, mask=False)
+        with pytest.raises(StopIteration) as done:
+            next(parser)
+        frames.append(done.value.value)
+    return frames
+
+
+def _at_eof(reader: StreamReader) -> bool:
+    # StreamReader.at_eof is a generator-based coroutine, not a bool: called bare, it is
+    # always truthy. Fed its EOF, it returns at once.
     with pytest.raises(StopIteration) as done:
-        next(parser)
-    frame: Frame = done.value.value
-    assert reader.at_eof(), "bytes were left after the frame"
-    return frame
+        next(reader.at_eof())
+    return bool(done.value.value)
+
+
+def parse(data: bytes) -> Frame:
+    """Read one frame with websockets' own parser, as a client would."""
+    frames = parse_all(data)
+    assert len(frames) == 1, "bytes were left after the frame"
+    return frames[0]

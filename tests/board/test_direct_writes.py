@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from board_helpers import parse
+from board_helpers import parse_all
 
 from app.board.connection import Connection, OutgoingEvent
 from app.board.principal import Principal
@@ -51,21 +51,6 @@ class RecordingLine:
 
     def seqs(self) -> list[int]:
         return [json.loads(t)["seq"] for t in self.in_order if t.startswith('{"type":"event"')]
-
-
-def parse_all(data: bytes) -> list[Any]:
-    """The whole frames in one write, in order, each read as a client would."""
-    frames, rest = [], data
-    while rest:
-        # Each frame's length is in its header (RFC 6455, 5.2): 2, 4 or 10 bytes.
-        size, header = rest[1] & 0x7F, 2
-        if size == 126:
-            size, header = int.from_bytes(rest[2:4], "big"), 4
-        elif size == 127:
-            size, header = int.from_bytes(rest[2:10], "big"), 10
-        frames.append(parse(rest[:header + size]))
-        rest = rest[header + size:]
-    return frames
 
 
 class EventLog:
