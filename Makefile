@@ -19,6 +19,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
 run: $(VENV)/.installed
 	$(BIN)/flipchart migrate
 	@echo "Flipchart: open http://$(HOST):$(PORT) (Ctrl+C to stop)"
@@ -40,7 +44,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check app tests
 	$(BIN)/mypy app
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
 
 clean:

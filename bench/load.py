@@ -1,4 +1,4 @@
-"""Load generator for the Flipchart benchmark (asyncio + websockets), run as its own process.
+"""Load generator for the Flipchart benchmark (asyncio + picows), run as its own process.
 
     python bench/load.py CONFIG.json
 
@@ -22,15 +22,15 @@ from typing import Any
 
 import httpx
 import uvloop
-import websockets
+from picows import WSCloseCode, WSFrame, WSListener, WSMsgType, WSTransport, ws_connect
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 now = time.perf_counter
 # The generator must not be what limits the latency: at a few thousand ops/s it reads
 # tens of thousands of frames a second. Frames that only need matching by op_id are not
 # parsed (both servers' event frames start with their type and carry one "op_id").
-FRAME_TYPE = re.compile(r'\{"type": ?"(\w+)"')
-OP_ID = re.compile(r'"op_id": ?"([^"]*)"')
+FRAME_TYPE = re.compile(rb'\{"type": ?"(\w+)"')
+OP_ID = re.compile(rb'"op_id": ?"([^"]*)"')
 
 
 # --- measuring ---------------------------------------------------------------------------
@@ -143,44 +143,73 @@ class Shared:
         self.recording = False
 
 
-class Conn:
-    def __init__(self, idx: int, ws: Any, shared: Shared, room: str) -> None:
-        self.idx, self.ws, self.shared, self.room = idx, ws, shared, room
+class Conn(WSListener):
+    """One member's socket. picows parses frames in C and calls ``on_ws_frame`` from the
+    socket's read callback: no reader task, no queue, no per-frame Python parser, so the
+    instrument's own CPU per frame stays small beside the server it measures."""
+
+    def __init__(self, idx: int, shared: Shared, room: str) -> None:
+        self.idx, self.shared, self.room = idx, shared, room
+        self.transport: WSTransport | None = None
         self.waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self.reader: asyncio.Task[None] | None = None
+        # Frames parsed as JSON before the welcome: the hello's answer.
+        self.replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.reading = False   # past the hello: match frames, do not queue them
+        self.closed = False
+
+    def on_ws_connected(self, transport: WSTransport) -> None:
+        self.transport = transport
+
+    def on_ws_disconnected(self, transport: WSTransport) -> None:
+        self.closed = True
+
+    def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
+        t = now()
+        if frame.msg_type == WSMsgType.CLOSE:
+            transport.send_close(frame.get_close_code())
+            transport.disconnect()
+            return
+        if frame.msg_type != WSMsgType.TEXT:
+            return
+        sh = self.shared
+        if not frame.fin:
+            # Neither server fragments its frames; one that did would go unmatched.
+            sh.errors["fragmented"] = sh.errors.get("fragmented", 0) + 1
+            return
+        raw = frame.get_payload_as_bytes()
+        if not self.reading:
+            self.replies.put_nowait(json.loads(raw))
+            return
+        head = FRAME_TYPE.match(raw)
+        if head is not None and head.group(1) in (b"event", b"op"):
+            op_id = OP_ID.search(raw)
+            key: Any = None if op_id is None else op_id.group(1)
+        else:
+            f = json.loads(raw)
+            typ = f.get("type")
+            if typ in ("ack", "error"):
+                if typ == "error":
+                    code = f.get("code", "?")
+                    sh.errors[code] = sh.errors.get(code, 0) + 1
+                w = self.waiters.pop(f.get("op_id") or "", None)
+                if w and not w.done():
+                    w.set_result(f)
+                return
+            if typ != "drag":
+                return
+            key = (f.get("id"), f.get("x"), f.get("y"))
+        hit = sh.sent.get(key) if key is not None else None
+        if hit is not None and hit[1] != self.idx and sh.recording:
+            sh.lat.append(t - hit[0])
+            sh.received += 1
+
+    def send(self, frame: dict[str, Any]) -> None:
+        if self.closed or self.transport is None:
+            raise ConnectionError("the socket is closed")
+        self.transport.send(WSMsgType.TEXT, json.dumps(frame).encode())
 
     def start(self) -> None:
-        self.reader = asyncio.create_task(self.read())
-
-    async def read(self) -> None:
-        sh = self.shared
-        try:
-            async for raw in self.ws:
-                t = now()
-                head = FRAME_TYPE.match(raw)
-                if head is not None and head.group(1) in ("event", "op"):
-                    op_id = OP_ID.search(raw)
-                    key: Any = None if op_id is None else op_id.group(1)
-                else:
-                    f = json.loads(raw)
-                    typ = f.get("type")
-                    if typ in ("ack", "error"):
-                        if typ == "error":
-                            code = f.get("code", "?")
-                            sh.errors[code] = sh.errors.get(code, 0) + 1
-                        w = self.waiters.pop(f.get("op_id") or "", None)
-                        if w and not w.done():
-                            w.set_result(f)
-                        continue
-                    if typ != "drag":
-                        continue
-                    key = (f.get("id"), f.get("x"), f.get("y"))
-                hit = sh.sent.get(key) if key is not None else None
-                if hit is not None and hit[1] != self.idx and sh.recording:
-                    sh.lat.append(t - hit[0])
-                    sh.received += 1
-        except (websockets.ConnectionClosed, OSError):
-            pass
+        self.reading = True
 
     async def op(self, kind: str, data: dict[str, Any], op_id: str | None = None,
                  wait: bool = True) -> dict[str, Any] | None:
@@ -188,32 +217,44 @@ class Conn:
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         if wait:
             self.waiters[op_id] = fut
-        await self.ws.send(json.dumps({"type": "op", "op_id": op_id, "room": self.room,
-                                       "kind": kind, "data": data}))
+        self.send({"type": "op", "op_id": op_id, "room": self.room, "kind": kind,
+                   "data": data})
         if not wait:
             return None
         return await asyncio.wait_for(fut, 10)
 
     async def close(self) -> None:
+        if self.transport is None:
+            return
+        if not self.closed:
+            self.transport.send_close(WSCloseCode.OK)
         try:
-            await asyncio.wait_for(self.ws.close(), 3)
-        except Exception:  # noqa: BLE001
-            pass
-        if self.reader:
-            self.reader.cancel()
+            await asyncio.wait_for(self.transport.wait_disconnected(), 3)
+        except TimeoutError:
+            self.transport.disconnect()
 
 
-async def connect_flipchart(ws_base: str, code: str, token: str) -> Any:
-    ws = await websockets.connect(f"{ws_base}/ws/workshops/{code}", max_size=2**22,
-                                  max_queue=None, open_timeout=20, close_timeout=2)
-    await ws.send(json.dumps({"type": "hello", "token": token, "since": {}}))
+async def connect(url: str, idx: int, shared: Shared, room: str) -> Conn:
+    _, conn = await ws_connect(lambda: Conn(idx, shared, room), url,
+                               websocket_handshake_timeout=20, max_frame_size=2**22)
+    assert isinstance(conn, Conn)
+    return conn
+
+
+async def connect_flipchart(ws_base: str, code: str, token: str, idx: int = 0,
+                            shared: Shared | None = None, room: str = "") -> Conn:
+    """A member's socket after its hello was welcomed; frames before the welcome are read."""
+    conn = await connect(f"{ws_base}/ws/workshops/{code}", idx, shared or Shared(), room)
+    conn.send({"type": "hello", "token": token, "since": {}})
     deadline = now() + 20
     while now() < deadline:
-        f = json.loads(await asyncio.wait_for(ws.recv(), 20))
+        f = await asyncio.wait_for(conn.replies.get(), 20)
         if f.get("type") == "welcome":
-            return ws
+            return conn
         if f.get("type") == "error":
+            await conn.close()
             raise RuntimeError(f"hello refused: {f}")
+    await conn.close()
     raise TimeoutError("no welcome")
 
 
@@ -223,7 +264,7 @@ async def one_group_online(cfg: dict[str, Any], members: int, shared: Shared) ->
         g = (await make_groups(http, 1, members, 1, True))[0]
     conns = []
     for i, tok in enumerate(g["tokens"]):
-        c = Conn(i, await connect_flipchart(cfg["ws_base"], g["code"], tok), shared, g["room"])
+        c = await connect_flipchart(cfg["ws_base"], g["code"], tok, i, shared, g["room"])
         c.start()
         conns.append(c)
     return conns
@@ -261,11 +302,10 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
 
     async def open_one(i: int, g: dict[str, Any], tok: str | None) -> Conn:
         if baseline:
-            ws = await websockets.connect(f"{cfg['ws_base']}/ws/{g['room']}", max_size=2**22,
-                                          max_queue=None, open_timeout=20, close_timeout=2)
+            c = await connect(f"{cfg['ws_base']}/ws/{g['room']}", i, shared, g["room"])
         else:
-            ws = await connect_flipchart(cfg["ws_base"], g["code"], tok or "")
-        c = Conn(i, ws, shared, g["room"])
+            c = await connect_flipchart(cfg["ws_base"], g["code"], tok or "", i, shared,
+                                        g["room"])
         c.start()
         return c
 
@@ -320,20 +360,20 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
                 op_id = f"{i}-{n}-{uuid.uuid4().hex[:8]}"
                 data = {"id": nid, "x": round(random.uniform(0, 1500), 1),
                         "y": round(random.uniform(0, 900), 1)}
-                shared.sent[op_id] = (now(), c.idx)
+                shared.sent[op_id.encode()] = (now(), c.idx)
                 try:
                     if baseline:
                         # The frame a Flipchart member would receive for a move.
-                        await c.ws.send(json.dumps({
+                        c.send({
                             "type": "op", "room": c.room, "seq": n, "kind": "note.move",
                             "op_id": op_id, "by": f"p{c.idx}",
                             "data": {"id": nid, "section": "challenges", "kind": "cards",
                                      "text": "bench", "answer": "", "actors": [], "step": None,
                                      "colour": "yellow", "author": f"p{c.idx}",
-                                     "private": False, "version": n, **data}}))
+                                     "private": False, "version": n, **data}})
                     else:
                         await c.op("note.move", data, op_id=op_id, wait=False)
-                except websockets.ConnectionClosed:
+                except ConnectionError:
                     return
                 sent_count[0] += 1
                 n += 1
@@ -450,8 +490,7 @@ async def drag(cfg: dict[str, Any]) -> dict[str, Any]:
                 await asyncio.sleep(delay)
             x, y = float(n % 1500), float(n // 1500)
             shared.sent[(nid, x, y)] = (now(), c.idx)
-            await c.ws.send(json.dumps({"type": "drag", "room": c.room, "id": nid,
-                                        "x": x, "y": y}))
+            c.send({"type": "drag", "room": c.room, "id": nid, "x": x, "y": y})
             sent[0] += 1
             n += 1
             nxt += 1 / hz
@@ -495,8 +534,9 @@ async def idle(cfg: dict[str, Any]) -> dict[str, Any]:
 
     async def open_one(code: str, tok: str) -> None:
         try:
-            # Default max_queue: an idle socket only buffers a few presence frames.
-            socks.append(await connect_flipchart(cfg["ws_base"], code, tok))
+            sock = await connect_flipchart(cfg["ws_base"], code, tok)
+            sock.start()   # past the welcome, presence frames are read and dropped
+            socks.append(sock)
         except Exception:  # noqa: BLE001
             failures[0] += 1
 
@@ -505,7 +545,7 @@ async def idle(cfg: dict[str, Any]) -> dict[str, Any]:
     await gather_bounded([open_one(c, t) for c, t in specs], cfg.get("concurrency", 50))
     connect_s = now() - t1
     cpu = cpu_seconds(cfg["server_pid"]) - cpu0
-    # Let presence broadcasts settle and keep draining them (websockets reads in background).
+    # Let presence broadcasts settle (each socket reads them in its callbacks).
     await asyncio.sleep(3.0)
     rss1 = rss_mb(cfg["server_pid"])
     opened = len(socks)
