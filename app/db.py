@@ -1,11 +1,12 @@
 """Database engine and transactions: a SQLite file by default, PostgreSQL by URL.
 
 Domain code is synchronous and runs whole: :meth:`Database.write` and :meth:`Database.read`
-take a function of a connection and run it in one transaction. On SQLite that function
-runs on a thread, so a transaction costs one hop off the event loop however many
-statements it runs; writes go to the one writer thread (app.sqlite_writer), as SQLite
-allows one writer at a time. On PostgreSQL it runs on the async driver (``run_sync``)
-and row locks serialise writers across processes.
+take a function of a connection and run it in one transaction. On SQLite a read runs on
+a thread, so it costs one hop off the event loop however many statements it runs;
+writes go to the one writer (app.sqlite_writer), which runs them on the event loop
+itself, batched per loop turn, as SQLite allows one writer at a time. On PostgreSQL
+both run on the async driver (``run_sync``) and row locks serialise writers across
+processes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.json_text import dumps
-from app.sqlite_writer import WRITE_OPTION, SqliteWriter, Work
+from app.sqlite_writer import SqliteWriter, Work
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK_KEY = 0x666C6970  # any constant; serialises concurrent start-ups on PostgreSQL
@@ -51,7 +52,7 @@ class Database:
             database = parsed.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(self.url, pool_size=SQLITE_READERS + 1, max_overflow=4,
+            engine = create_engine(self.url, pool_size=SQLITE_READERS + 2, max_overflow=4,
                                    json_serializer=dumps)
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
@@ -129,11 +130,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    # A write takes the write lock up front, so its reads and writes see one state;
-    # a read opens a snapshot that later commits by others do not change.
-    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    # A read opens a snapshot that later commits by others do not change. The writer
+    # has begun already: its BEGIN IMMEDIATE takes the write lock up front, so its reads
+    # and writes see one state.
     # Straight to the driver: through exec_driver_sql, SQLAlchemy's execution context
     # made this BEGIN an eighth of a one-op write transaction's time.
     driver = conn.connection.driver_connection
     assert driver is not None
-    driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    if not driver.in_transaction:
+        driver.execute("BEGIN")

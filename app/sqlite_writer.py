@@ -1,21 +1,29 @@
-"""SQLite's one writer: a thread that owns the write connection and commits in batches.
+"""SQLite's one writer: write transactions run on the event loop, batched per loop turn.
 
-SQLite lets one connection write at a time, so every write transaction queues here.
-When several are waiting, the thread runs them in one transaction, each in a savepoint
-of its own, and commits once: a failing one is rolled back alone, and none is answered
-before the commit that makes it durable. A batch costs one wake-up of the event loop.
+SQLite lets one connection write at a time, and with WAL and ``synchronous=NORMAL`` a
+commit is a write to the WAL file, not a disk flush: tens of microseconds. Run on a
+thread, each write paid more than that in hand-offs and in waits for the GIL, which
+the loop holds while it is busy. So the writes queued in one turn of the loop run
+together on the loop's own thread: one transaction, each write in a savepoint of its
+own, one commit. A failing write is rolled back alone, and none is answered before the
+commit that makes it durable.
 
-A write whose caller stopped waiting before the thread reached it is skipped; one
-already running when its caller gave up still commits, like a request the server
-finished for a client that hung up.
+The two slow things stay off the loop. WAL checkpoints (which flush to disk) run on a
+thread of their own (``Checkpointer``). The write lock, which only another process (or,
+for a moment, a connection of this one being opened) can hold, is never waited for on
+the loop: the batch is tried again a few milliseconds later, for up to
+``lock_wait_seconds``.
+
+A write whose caller stopped waiting before its batch ran is skipped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import queue
+import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,9 +32,9 @@ from sqlalchemy import Connection, Engine
 T = TypeVar("T")
 Work = Callable[[Connection], T]
 
-# Marks the writer's connection, so the BEGIN it opens takes the write lock at once.
-WRITE_OPTION = "flipchart_write"
 MAX_BATCH = 64
+LOCK_RETRY_SECONDS = 0.005
+CHECKPOINT_SECONDS = 0.5
 
 
 class WriterClosed(RuntimeError):
@@ -38,91 +46,98 @@ class BatchFailed(RuntimeError):
 
 
 class _Job:
-    __slots__ = ("future", "loop", "outcome", "work")
+    __slots__ = ("future", "outcome", "work")
 
-    def __init__(self, work: Work[Any], loop: asyncio.AbstractEventLoop,
-                 future: asyncio.Future[Any]) -> None:
+    def __init__(self, work: Work[Any], future: asyncio.Future[Any]) -> None:
         self.work = work
-        self.loop = loop
         self.future = future
         self.outcome: tuple[bool, Any] | None = None  # (succeeded, result or exception)
 
 
 class SqliteWriter:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, lock_wait_seconds: float = 10.0) -> None:
         self._engine = engine
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._lock_wait_seconds = lock_wait_seconds
+        self._pending: list[_Job] = []
+        self._scheduled: asyncio.Handle | None = None
+        self._locked_since: float | None = None  # when BEGIN first found the lock taken
         self._connection: Connection | None = None
+        self._thread: int | None = None  # the one thread the connection is used on
         self._closed = False
-        self._thread = threading.Thread(target=self._serve, name="sqlite-writer", daemon=True)
-        self._thread.start()
+        self._checkpointer = Checkpointer(engine)
 
     async def run(self, work: Work[T]) -> T:
         """Run ``work`` in a write transaction; returns once it is committed."""
-        if self._closed or not self._thread.is_alive():
+        if self._closed:
             raise WriterClosed("The database is closed.")
+        if self._thread is None:
+            self._thread = threading.get_ident()
+        elif self._thread != threading.get_ident():
+            raise RuntimeError("SQLite writes run on one event loop's thread.")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._jobs.put(_Job(work, loop, future))
+        self._pending.append(_Job(work, future))
+        if self._scheduled is None:
+            self._scheduled = loop.call_soon(self._flush)
         return await future
 
     async def stop(self) -> None:
-        """Finish the writes already queued, then close the connection and end the thread."""
+        """Finish the writes already queued, then close the connection and the checkpointer."""
         self._closed = True
-        self._jobs.put(None)
-        await asyncio.to_thread(self._thread.join)
+        if self._scheduled is not None:
+            self._scheduled.cancel()
+            self._scheduled = None
+        while self._pending:
+            if not self._flush_once():
+                await asyncio.sleep(LOCK_RETRY_SECONDS)
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None
+        await asyncio.to_thread(self._checkpointer.stop)
 
-    # --- the writer thread --------------------------------------------------------------
+    # --- on the loop ---------------------------------------------------------------------
 
-    def _serve(self) -> None:
-        batch: list[_Job] = []
-        try:
-            while True:
-                first = self._jobs.get()
-                if first is None:
-                    break
-                batch = [first]
-                stopping = False
-                while len(batch) < MAX_BATCH:
-                    try:
-                        job = self._jobs.get_nowait()
-                    except queue.Empty:
-                        break
-                    if job is None:
-                        stopping = True
-                        break
-                    batch.append(job)
-                self._commit([job for job in batch if not job.future.cancelled()])
-                _answer_all(batch)
-                batch = []
-                if stopping:
-                    break
-        finally:
-            # Whatever made the thread end, nobody may be left waiting for it.
-            self._closed = True
-            leftover = batch + _drain(self._jobs)
-            for job in leftover:
-                if job.outcome is None:
-                    job.outcome = (False, WriterClosed("The database is closed."))
-            _answer_all(leftover)
-            if self._connection is not None:
-                with contextlib.suppress(Exception):
-                    self._connection.close()
+    def _flush(self) -> None:
+        self._scheduled = None
+        loop = asyncio.get_running_loop()
+        if not self._flush_once():
+            self._scheduled = loop.call_later(LOCK_RETRY_SECONDS, self._flush)
+        elif self._pending:
+            self._scheduled = loop.call_soon(self._flush)
 
-    def _commit(self, batch: list[_Job]) -> None:
-        if not batch:
-            return
+    def _flush_once(self) -> bool:
+        """Commit the next batch; False if another process holds the write lock."""
+        batch = [job for job in self._pending[:MAX_BATCH] if not job.future.done()]
+        if batch and not self._commit(batch):
+            return False
+        del self._pending[:MAX_BATCH]
+        for job in batch:
+            if job.future.done() or job.outcome is None:
+                continue
+            ok, value = job.outcome
+            if ok:
+                job.future.set_result(value)
+            else:
+                job.future.set_exception(value)
+        if batch:
+            self._checkpointer.written()
+        return True
+
+    def _commit(self, batch: list[_Job]) -> bool:
         try:
             conn = self._connect()
-            with conn.begin():
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            if not self._begin(driver, batch):
+                return False
+            with conn.begin():  # app.db's begin hook sees the open transaction
                 if len(batch) == 1:
                     # Alone, the transaction itself isolates it: no savepoint needed.
                     batch[0].outcome = (True, batch[0].work(conn))
                 else:
                     # Plain SQL on the driver: SQLAlchemy's begin_nested() compiles its
                     # SAVEPOINT anew each time, which cost an eighth of the writer's time.
-                    driver = conn.connection.dbapi_connection
-                    assert driver is not None
                     for job in batch:
                         driver.execute("SAVEPOINT job")
                         try:
@@ -141,6 +156,28 @@ class SqliteWriter:
                     failed.__cause__ = exc
                     job.outcome = (False, failed)
             self._discard_if_unclean()
+        return True
+
+    def _begin(self, driver: Any, batch: list[_Job]) -> bool:
+        """BEGIN IMMEDIATE, which takes the write lock or fails at once (busy_timeout 0).
+
+        False: another process holds the lock, try again shortly. Past the wait limit the
+        batch fails with SQLite's own "database is locked".
+        """
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:  # its extended codes too
+                raise
+            now = time.monotonic()
+            if self._locked_since is None:
+                self._locked_since = now
+            if now - self._locked_since < self._lock_wait_seconds:
+                return False
+            self._locked_since = None
+            raise
+        self._locked_since = None
+        return True
 
     def _discard_if_unclean(self) -> None:
         # A failed COMMIT (a deferred constraint, a full disk) can leave SQLite's own
@@ -159,37 +196,52 @@ class SqliteWriter:
 
     def _connect(self) -> Connection:
         if self._connection is None or self._connection.closed:
-            self._connection = self._engine.connect().execution_options(**{WRITE_OPTION: True})
+            conn = self._engine.connect()
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            # Never wait for the lock on the loop (see _begin), and never checkpoint
+            # on it either: the Checkpointer does.
+            driver.execute("PRAGMA busy_timeout=0")
+            driver.execute("PRAGMA wal_autocheckpoint=0")
+            self._connection = conn
         return self._connection
 
 
-def _drain(jobs: queue.SimpleQueue[_Job | None]) -> list[_Job]:
-    drained: list[_Job] = []
-    while True:
-        try:
-            job = jobs.get_nowait()
-        except queue.Empty:
-            return drained
-        if job is not None:
-            drained.append(job)
+class Checkpointer:
+    """Copies the WAL back into the database file, on a thread, while writes go on.
 
+    A PASSIVE checkpoint takes no lock that writers or readers wait for; it flushes to
+    disk with the GIL released. It runs at most every ``CHECKPOINT_SECONDS``, and only
+    after something was written.
+    """
 
-def _answer_all(batch: list[_Job]) -> None:
-    by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
-    for job in batch:
-        by_loop.setdefault(job.loop, []).append(job)
-    for loop, jobs in by_loop.items():
-        # RuntimeError: that event loop has closed, so nobody waits any more.
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(_answer, jobs)
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._due = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="sqlite-checkpoint",
+                                        daemon=True)
+        self._thread.start()
 
+    def written(self) -> None:
+        if not self._due.is_set():
+            self._due.set()
 
-def _answer(jobs: list[_Job]) -> None:
-    for job in jobs:
-        if job.future.done() or job.outcome is None:
-            continue  # its caller stopped waiting, so the job was skipped or goes unheard
-        ok, value = job.outcome
-        if ok:
-            job.future.set_result(value)
-        else:
-            job.future.set_exception(value)
+    def stop(self) -> None:
+        self._stopping.set()
+        self._due.set()
+        self._thread.join()
+
+    def _serve(self) -> None:
+        with contextlib.closing(self._engine.raw_connection()) as conn:
+            driver = conn.driver_connection
+            assert driver is not None
+            while True:
+                self._due.wait()
+                # Closing the last connection checkpoints, so stopping needs none here.
+                if self._stopping.wait(CHECKPOINT_SECONDS):
+                    return
+                self._due.clear()
+                with contextlib.suppress(sqlite3.Error):
+                    # Fetched, so the statement is done and holds no read snapshot.
+                    driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()

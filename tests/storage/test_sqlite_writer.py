@@ -1,12 +1,14 @@
-"""SQLite's writer thread: batched transactions keep each write's own outcome.
+"""SQLite's writer: batched transactions on the event loop keep each write's own outcome.
 
-These run the real writer on a real SQLite file. A first job that waits on a gate holds
-the thread, so the jobs sent meanwhile queue up and are committed as one batch.
+These run the real writer on a real SQLite file. Writes sent in one turn of the event
+loop are committed as one batch; another process's connection stands in for whoever
+else might hold the write lock.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sqlite3
 import threading
 import time
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from app.db import Database
 from app.sqlite_writer import WriterClosed
@@ -57,16 +59,17 @@ def commits() -> Iterator[list[float]]:
     event.remove(Engine, "commit", count)
 
 
-async def batch_behind_a_gate(db: Database, jobs: list[Callable[[Connection], Any]]) -> list[Any]:
-    """Run ``jobs`` as one batch: they queue while a first write holds the writer."""
-    gate = threading.Event()
-    holder = asyncio.ensure_future(db.write(lambda conn: gate.wait(5)))
-    await asyncio.sleep(0.05)  # the holder is on the writer thread now
-    waiting = [asyncio.ensure_future(db.write(job)) for job in jobs]
-    await asyncio.sleep(0.05)  # every job is queued behind it
-    gate.set()
-    await holder
-    return await asyncio.gather(*waiting, return_exceptions=True)
+async def one_batch(db: Database, jobs: list[Callable[[Connection], Any]]) -> list[Any]:
+    """Run ``jobs`` as one batch: all of them are sent in the same turn of the loop."""
+    return await asyncio.gather(*(db.write(job) for job in jobs), return_exceptions=True)
+
+
+def foreign_writer(path: Path) -> sqlite3.Connection:
+    """Another process's connection holding the write lock until it commits."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO item (id) VALUES (100)")
+    return other
 
 
 async def test_a_failing_write_in_a_batch_is_rolled_back_alone(
@@ -76,8 +79,8 @@ async def test_a_failing_write_in_a_batch_is_rolled_back_alone(
         insert(2)(conn)
         raise ValueError("changed its mind")
 
-    results = await batch_behind_a_gate(db, [insert(1), half_done_then_fails, insert(3)])
-    assert len(commits) == 2  # the gate's write, then the three as one transaction
+    results = await one_batch(db, [insert(1), half_done_then_fails, insert(3)])
+    assert len(commits) == 1  # the three as one transaction
     assert results[0] == 1 and results[2] == 3
     assert isinstance(results[1], ValueError)
     assert await stored(db) == [1, 3]
@@ -90,7 +93,7 @@ async def test_when_the_commit_fails_every_write_in_the_batch_fails_and_none_is_
         # The dangling reference below is only checked at COMMIT, so the commit fails.
         conn.execute(text("PRAGMA defer_foreign_keys = ON"))
 
-    results = await batch_behind_a_gate(db, [insert(1), defer_foreign_keys, insert(2, owner=99)])
+    results = await one_batch(db, [insert(1), defer_foreign_keys, insert(2, owner=99)])
     assert all(isinstance(r, Exception) and "FOREIGN KEY" in str(r) for r in results)
     assert await stored(db) == []
     assert await db.write(insert(4)) == 4  # the writer carries on
@@ -130,17 +133,12 @@ async def test_a_write_after_closing_fails_at_once_instead_of_waiting(tmp_path: 
 
 
 async def test_a_write_whose_caller_gave_up_while_queued_is_not_made(db: Database) -> None:
-    gate = threading.Event()
-    holder = asyncio.ensure_future(db.write(lambda conn: gate.wait(5)))
-    await asyncio.sleep(0.05)
     abandoned = asyncio.ensure_future(db.write(insert(1)))
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # queued for the next turn's batch
     abandoned.cancel()
     kept = asyncio.ensure_future(db.write(insert(2)))
-    await asyncio.sleep(0.05)
-    gate.set()
-    await holder
     assert await kept == 2
+    assert abandoned.cancelled()
     assert await stored(db) == [2]
 
 
@@ -148,24 +146,86 @@ async def test_a_write_holds_the_write_lock_from_its_first_statement(
         db: Database, tmp_path: Path) -> None:
     # BEGIN IMMEDIATE: a write that reads first still excludes other writers, so what it
     # read cannot change under it before it writes.
-    gate, started = threading.Event(), threading.Event()
-
-    def read_then_wait(conn: Connection) -> int:
-        count = int(conn.execute(text("SELECT count(*) FROM item")).scalar_one())
-        started.set()
-        gate.wait(5)
-        return count
-
-    holder = asyncio.ensure_future(db.write(read_then_wait))
-    assert await asyncio.to_thread(started.wait, 5)
-    other = sqlite3.connect(tmp_path / "writer.db", timeout=0, isolation_level=None)
-    try:
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+    def read_then_try_another_writer(conn: Connection) -> str:
+        conn.execute(text("SELECT count(*) FROM item")).scalar_one()
+        other = sqlite3.connect(tmp_path / "writer.db", timeout=0, isolation_level=None)
+        try:
             other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            return str(exc)
+        finally:
+            other.close()
+        return "the other connection took the lock"
+
+    assert await db.write(read_then_try_another_writer) == "database is locked"
+
+
+async def test_a_write_waits_for_another_process_lock_without_blocking_the_loop(
+        db: Database, tmp_path: Path) -> None:
+    other = foreign_writer(tmp_path / "writer.db")
+    writing = asyncio.ensure_future(db.write(insert(1)))
+    ticks = 0
+    for _ in range(20):  # 0.2 s of a loop that stays free while the write waits
+        await asyncio.sleep(0.01)
+        ticks += 1
+    assert ticks == 20 and not writing.done()
+    other.execute("COMMIT")
+    other.close()
+    assert await asyncio.wait_for(writing, 2) == 1
+    assert await stored(db) == [1, 100]
+
+
+async def test_a_write_fails_with_a_clear_error_once_the_lock_wait_runs_out(
+        tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'short.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE item (id INTEGER PRIMARY KEY, owner INTEGER)"))
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    engine.dispose()
+    db = Database(f"sqlite:///{tmp_path / 'short.db'}")
+    db._writer._lock_wait_seconds = 0.2  # the default is 10 s
+    other = foreign_writer(tmp_path / "short.db")
+    try:
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            await db.write(insert(1))
+        assert 0.2 <= time.monotonic() - started < 2
     finally:
+        other.execute("ROLLBACK")
         other.close()
-        gate.set()
-    assert await holder == 0
+    try:
+        assert await db.write(insert(2)) == 2  # and the writer carries on
+        assert await stored(db) == [2]
+    finally:
+        await db.close()
+
+
+async def test_writes_run_on_the_event_loop_thread_and_checkpoints_on_another(
+        db: Database, tmp_path: Path) -> None:
+    threads: list[int] = []
+
+    def insert_noting_the_thread(conn: Connection) -> None:
+        threads.append(threading.get_ident())
+        insert(len(threads))(conn)
+
+    for _ in range(50):
+        await db.write(insert_noting_the_thread)
+    assert set(threads) == {threading.get_ident()}
+    # The loop never checkpoints (wal_autocheckpoint is off on its connection), yet the
+    # rows reach the database file itself: a copy of it without its WAL has them.
+    for _ in range(50):
+        await asyncio.sleep(0.1)
+        shutil.copy(tmp_path / "writer.db", tmp_path / "copy.db")
+        copy = sqlite3.connect(tmp_path / "copy.db")
+        try:
+            count = copy.execute("SELECT count(*) FROM item").fetchone()[0]
+        except sqlite3.OperationalError:  # no such table: not checkpointed yet
+            count = 0
+        finally:
+            copy.close()
+        if count == 50:
+            break
+    assert count == 50
 
 
 async def test_a_read_sees_one_snapshot_while_writes_commit(db: Database) -> None:
