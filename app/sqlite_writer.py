@@ -33,8 +33,9 @@ T = TypeVar("T")
 Work = Callable[[Connection], T]
 
 MAX_BATCH = 64
-LOCK_RETRY_SECONDS = 0.005
+LOCK_RETRY_SECONDS = 0.002
 CHECKPOINT_SECONDS = 0.5
+RESTART_WAIT_MS = 50
 
 
 class WriterClosed(RuntimeError):
@@ -210,9 +211,14 @@ class SqliteWriter:
 class Checkpointer:
     """Copies the WAL back into the database file, on a thread, while writes go on.
 
-    A PASSIVE checkpoint takes no lock that writers or readers wait for; it flushes to
-    disk with the GIL released. It runs at most every ``CHECKPOINT_SECONDS``, and only
-    after something was written.
+    At most every ``CHECKPOINT_SECONDS``, and only after something was written: first a
+    PASSIVE checkpoint, which takes no lock anyone waits for and flushes to disk with
+    the GIL released, then a RESTART one for what was written meanwhile. PASSIVE alone
+    is not enough: the WAL starts again from its beginning only when a write finds all
+    of it checkpointed, and under a steady stream of writes that never happens, so the
+    file would grow without end. RESTART holds writers off (the loop's writer tries
+    again a moment later) for the few pages left, and waits at most ``RESTART_WAIT_MS``
+    for a long read to end before giving up until next time.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -236,12 +242,16 @@ class Checkpointer:
         with contextlib.closing(self._engine.raw_connection()) as conn:
             driver = conn.driver_connection
             assert driver is not None
+            driver.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
             while True:
                 self._due.wait()
+                # Cleared before the pause: a write from here on asks for the next pass,
+                # and stop() (which sets both) can never be cleared away unseen.
+                self._due.clear()
                 # Closing the last connection checkpoints, so stopping needs none here.
                 if self._stopping.wait(CHECKPOINT_SECONDS):
                     return
-                self._due.clear()
                 with contextlib.suppress(sqlite3.Error):
-                    # Fetched, so the statement is done and holds no read snapshot.
+                    # Fetched, so each statement is done and holds no read snapshot.
                     driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    driver.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
