@@ -52,6 +52,7 @@ class Database:
             database = parsed.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # One connection for each reader thread, the writer and the checkpoint thread.
             engine = create_engine(self.url, pool_size=SQLITE_READERS + 2, max_overflow=4,
                                    json_serializer=dumps)
             event.listen(engine, "connect", _sqlite_connect)
