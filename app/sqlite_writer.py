@@ -10,9 +10,10 @@ commit that makes it durable.
 
 The two slow things stay off the loop. WAL checkpoints (which flush to disk) run on a
 thread of their own (``Checkpointer``). The write lock, which only another process (or,
-for a moment, a connection of this one being opened) can hold, is never waited for on
-the loop: the batch is tried again a few milliseconds later, for up to
-``lock_wait_seconds``.
+for a moment, this one's checkpoint thread) can hold, is not waited for on the loop:
+the batch is tried again a few milliseconds later, for up to ``lock_wait_seconds``. The
+one exception is opening the write connection (at start-up, or after a failed commit
+discarded it), whose set-up statements may wait like any other connection's.
 
 A write whose caller stopped waiting before its batch ran is skipped.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 import threading
 import time
@@ -31,11 +33,13 @@ from sqlalchemy import Connection, Engine
 
 T = TypeVar("T")
 Work = Callable[[Connection], T]
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 64
 LOCK_RETRY_SECONDS = 0.002
 CHECKPOINT_SECONDS = 0.5
-RESTART_WAIT_MS = 50
+RESTART_FRAMES = 1000  # pages of the WAL, about 4 MB
+RESTART_WAIT_MS = 2
 
 
 class WriterClosed(RuntimeError):
@@ -61,6 +65,7 @@ class SqliteWriter:
         self._lock_wait_seconds = lock_wait_seconds
         self._pending: list[_Job] = []
         self._scheduled: asyncio.Handle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._locked_since: float | None = None  # when BEGIN first found the lock taken
         self._connection: Connection | None = None
         self._thread: int | None = None  # the one thread the connection is used on
@@ -78,7 +83,8 @@ class SqliteWriter:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._pending.append(_Job(work, future))
-        if self._scheduled is None:
+        if self._scheduled is None or self._loop is not loop:
+            self._loop = loop  # a new loop on this thread (tests): the old one's flush is gone
             self._scheduled = loop.call_soon(self._flush)
         return await future
 
@@ -88,42 +94,61 @@ class SqliteWriter:
         if self._scheduled is not None:
             self._scheduled.cancel()
             self._scheduled = None
-        while self._pending:
-            if not self._flush_once():
-                await asyncio.sleep(LOCK_RETRY_SECONDS)
-        if self._connection is not None:
-            with contextlib.suppress(Exception):
-                self._connection.close()
-            self._connection = None
-        await asyncio.to_thread(self._checkpointer.stop)
+        try:
+            while self._pending:
+                if not self._flush_once():
+                    await asyncio.sleep(LOCK_RETRY_SECONDS)
+        finally:
+            # Cancelled while another process held the lock: nobody may be left waiting.
+            closed = WriterClosed("The database was closed before this write was made.")
+            for job in self._pending:
+                job.outcome = (False, closed)
+            _answer(self._pending)
+            self._pending = []
+            if self._connection is not None:
+                with contextlib.suppress(Exception):
+                    self._connection.close()
+                self._connection = None
+            await asyncio.to_thread(self._checkpointer.stop)
 
     # --- on the loop ---------------------------------------------------------------------
 
     def _flush(self) -> None:
         self._scheduled = None
-        loop = asyncio.get_running_loop()
-        if not self._flush_once():
-            self._scheduled = loop.call_later(LOCK_RETRY_SECONDS, self._flush)
-        elif self._pending:
-            self._scheduled = loop.call_soon(self._flush)
+        locked = False
+        try:
+            locked = not self._flush_once()
+        finally:
+            # Even after an exception (re-raised below), the writes behind it go on.
+            if self._pending and self._loop is not None:
+                self._scheduled = (self._loop.call_later(LOCK_RETRY_SECONDS, self._flush)
+                                   if locked else self._loop.call_soon(self._flush))
 
     def _flush_once(self) -> bool:
-        """Commit the next batch; False if another process holds the write lock."""
-        batch = [job for job in self._pending[:MAX_BATCH] if not job.future.done()]
-        if batch and not self._commit(batch):
-            return False
-        del self._pending[:MAX_BATCH]
-        for job in batch:
-            if job.future.done() or job.outcome is None:
-                continue
-            ok, value = job.outcome
-            if ok:
-                job.future.set_result(value)
-            else:
-                job.future.set_exception(value)
-        if batch:
+        """Commit the next batch; False if another process holds the write lock (then
+        nothing ran, and the batch stays first in the queue)."""
+        taken = min(len(self._pending), MAX_BATCH)
+        batch = [job for job in self._pending[:taken] if not job.future.done()]
+        ran = False
+        try:
+            ran = not batch or self._commit(batch)
+        except BaseException as exc:
+            # Not an Exception (KeyboardInterrupt, say): the transaction was rolled back.
+            # Every write of it fails, and the exception goes on to the loop.
+            interrupted = RuntimeError(f"The write was not made: {exc!r}")
+            interrupted.__cause__ = exc
+            for job in batch:
+                job.outcome = (False, interrupted)
+            self._discard_if_unclean()
+            ran = True
+            raise
+        finally:
+            if ran:
+                del self._pending[:taken]
+                _answer(batch)
+        if batch and ran:
             self._checkpointer.written()
-        return True
+        return ran
 
     def _commit(self, batch: list[_Job]) -> bool:
         try:
@@ -211,14 +236,16 @@ class SqliteWriter:
 class Checkpointer:
     """Copies the WAL back into the database file, on a thread, while writes go on.
 
-    At most every ``CHECKPOINT_SECONDS``, and only after something was written: first a
-    PASSIVE checkpoint, which takes no lock anyone waits for and flushes to disk with
-    the GIL released, then a RESTART one for what was written meanwhile. PASSIVE alone
-    is not enough: the WAL starts again from its beginning only when a write finds all
-    of it checkpointed, and under a steady stream of writes that never happens, so the
-    file would grow without end. RESTART holds writers off (the loop's writer tries
-    again a moment later) for the few pages left, and waits at most ``RESTART_WAIT_MS``
-    for a long read to end before giving up until next time.
+    At most every ``CHECKPOINT_SECONDS``, and only after something was written, a
+    PASSIVE checkpoint: it takes no lock anyone waits for, and flushes to disk with the
+    GIL released. PASSIVE alone does not keep the WAL bounded: the WAL starts again from
+    its beginning only when a write finds all of it checkpointed, and under a steady
+    stream of writes that never happens. So once the WAL holds more than
+    ``RESTART_FRAMES`` pages, a RESTART checkpoint follows for what was written
+    meanwhile. It holds writers off (the loop's writer tries again a moment later) for
+    those few pages and a flush, and gives up until next time if a read or a write keeps
+    it waiting more than ``RESTART_WAIT_MS``: a long stall of every write would cost
+    more than a WAL a little longer.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -239,19 +266,45 @@ class Checkpointer:
         self._thread.join()
 
     def _serve(self) -> None:
-        with contextlib.closing(self._engine.raw_connection()) as conn:
-            driver = conn.driver_connection
-            assert driver is not None
-            driver.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
-            while True:
-                self._due.wait()
-                # Cleared before the pause: a write from here on asks for the next pass,
-                # and stop() (which sets both) can never be cleared away unseen.
-                self._due.clear()
-                # Closing the last connection checkpoints, so stopping needs none here.
-                if self._stopping.wait(CHECKPOINT_SECONDS):
-                    return
-                with contextlib.suppress(sqlite3.Error):
-                    # Fetched, so each statement is done and holds no read snapshot.
-                    driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    driver.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+        try:
+            with contextlib.closing(self._engine.raw_connection()) as conn:
+                driver = conn.driver_connection
+                assert driver is not None
+                driver.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
+                while True:
+                    self._due.wait()
+                    # Cleared before the pause: a write from here on asks for the next
+                    # pass, and stop() (which sets both) can never be cleared unseen.
+                    self._due.clear()
+                    # Closing the last connection checkpoints: stopping needs none here.
+                    if self._stopping.wait(CHECKPOINT_SECONDS):
+                        return
+                    self._checkpoint(driver)
+        except Exception:
+            log.exception("SQLite's checkpoint thread stopped: the WAL grows until a restart")
+
+    @staticmethod
+    def _checkpoint(driver: Any) -> None:
+        try:
+            # Each row fetched, so each statement is done and holds no read snapshot.
+            _, frames, _ = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if frames > RESTART_FRAMES:
+                driver.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+        except sqlite3.Error as exc:
+            log.warning("SQLite checkpoint failed, will try again: %s", exc)
+
+
+def _answer(jobs: list[_Job]) -> None:
+    for job in jobs:
+        if job.future.done() or job.outcome is None:
+            continue  # its caller stopped waiting, so the job was skipped or goes unheard
+        ok, value = job.outcome
+        if ok:
+            job.future.set_result(value)
+        elif isinstance(value, StopIteration):
+            # A future cannot hold a StopIteration (it would end the awaiting coroutine).
+            failed = RuntimeError(f"The write raised {value!r}")
+            failed.__cause__ = value
+            job.future.set_exception(failed)
+        else:
+            job.future.set_exception(value)

@@ -101,6 +101,16 @@ async def test_when_the_commit_fails_every_write_in_the_batch_fails_and_none_is_
     assert await stored(db) == [4]
 
 
+async def test_a_write_alone_whose_commit_fails_fails_and_is_not_kept(db: Database) -> None:
+    def dangling_reference_checked_at_commit(conn: Connection) -> int:
+        conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+        return insert(1, owner=99)(conn)
+
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        await db.write(dangling_reference_checked_at_commit)
+    assert await stored(db) == []
+
+
 async def test_a_write_is_answered_only_after_its_commit(
     db: Database, commits: list[float],
 ) -> None:
@@ -165,11 +175,12 @@ async def test_a_write_waits_for_another_process_lock_without_blocking_the_loop(
         db: Database, tmp_path: Path) -> None:
     other = foreign_writer(tmp_path / "writer.db")
     writing = asyncio.ensure_future(db.write(insert(1)))
-    ticks = 0
+    gaps = []
     for _ in range(20):  # 0.2 s of a loop that stays free while the write waits
+        before = time.monotonic()
         await asyncio.sleep(0.01)
-        ticks += 1
-    assert ticks == 20 and not writing.done()
+        gaps.append(time.monotonic() - before)
+    assert max(gaps) < 0.05 and not writing.done()
     other.execute("COMMIT")
     other.close()
     assert await asyncio.wait_for(writing, 2) == 1
@@ -212,6 +223,9 @@ async def test_writes_run_on_the_event_loop_thread_and_checkpoints_on_another(
     for _ in range(50):
         await db.write(insert_noting_the_thread)
     assert set(threads) == {threading.get_ident()}
+    autocheckpoint = await db.write(
+        lambda conn: conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+    assert autocheckpoint == 0
     # The loop never checkpoints (wal_autocheckpoint is off on its connection), yet the
     # rows reach the database file itself: a copy of it without its WAL has them.
     for _ in range(50):
@@ -271,3 +285,64 @@ async def test_the_wal_stays_bounded_under_a_steady_stream_of_writes(
         time.sleep(0.0002)  # noqa: ASYNC251
     assert len(await stored(db)) == 3000
     assert (tmp_path / "writer.db-wal").stat().st_size < 18_000_000
+
+
+class Interrupt(BaseException):
+    """Not an Exception, like KeyboardInterrupt: the writer must not be left stuck."""
+
+
+async def test_a_job_raising_a_base_exception_fails_its_batch_and_the_writer_goes_on(
+        db: Database) -> None:
+    def interrupted(conn: Connection) -> None:
+        raise Interrupt
+
+    results = await asyncio.wait_for(one_batch(db, [insert(1), interrupted, insert(3)]), 2)
+    assert all(isinstance(r, RuntimeError) and "not made" in str(r) for r in results)
+    assert await stored(db) == []
+    assert await asyncio.wait_for(db.write(insert(4)), 2) == 4
+    assert await stored(db) == [4]
+
+
+async def test_a_job_raising_stop_iteration_fails_alone(db: Database) -> None:
+    def next_of_nothing(conn: Connection) -> None:
+        next(iter([]))
+
+    results = await asyncio.wait_for(one_batch(db, [insert(1), next_of_nothing, insert(3)]), 2)
+    assert results[0] == 1 and results[2] == 3
+    assert isinstance(results[1], RuntimeError)
+    assert isinstance(results[1].__cause__, StopIteration)
+    assert await stored(db) == [1, 3]
+
+
+async def test_more_writes_than_one_batch_holds_are_all_made_in_order(db: Database) -> None:
+    count = sqlite_writer.MAX_BATCH * 3 + 5
+    order: list[int] = []
+
+    def noting_order(item_id: int) -> Callable[[Connection], int]:
+        def work(conn: Connection) -> int:
+            order.append(item_id)
+            return insert(item_id)(conn)
+        return work
+
+    results = await one_batch(db, [noting_order(i) for i in range(1, count + 1)])
+    assert results == list(range(1, count + 1))
+    assert order == list(range(1, count + 1))
+    assert await stored(db) == list(range(1, count + 1))
+
+
+async def test_closing_while_another_process_holds_the_lock_fails_the_queued_writes(
+        db: Database, tmp_path: Path) -> None:
+    other = foreign_writer(tmp_path / "writer.db")
+    try:
+        writing = asyncio.ensure_future(db.write(insert(1)))
+        await asyncio.sleep(0.05)  # retrying behind the other process's lock
+        closing = asyncio.ensure_future(db.close())
+        await asyncio.sleep(0.05)
+        closing.cancel()  # a shutdown that stops waiting
+        with pytest.raises(asyncio.CancelledError):
+            await closing
+        with pytest.raises(WriterClosed):
+            await asyncio.wait_for(writing, 2)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
