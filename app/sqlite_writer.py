@@ -11,7 +11,7 @@ commit that makes it durable.
 The two slow things stay off the loop. WAL checkpoints (which flush to disk) run on a
 thread of their own (``Checkpointer``). The write lock, which only another process (or,
 for a moment, this one's checkpoint thread) can hold, is not waited for on the loop:
-the batch is tried again a few milliseconds later, for up to ``lock_wait_seconds``. The
+the batch is tried again a few milliseconds later, for up to ``LOCK_WAIT_SECONDS``. The
 one exception is opening the write connection (at start-up, or after a failed commit
 discarded it), whose set-up statements may wait like any other connection's.
 
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 64
 LOCK_RETRY_SECONDS = 0.002
+LOCK_WAIT_SECONDS = 10.0
 CHECKPOINT_SECONDS = 0.5
 RESTART_FRAMES = 1000  # pages of the WAL, about 4 MB
 RESTART_WAIT_MS = 2
@@ -60,9 +61,8 @@ class _Job:
 
 
 class SqliteWriter:
-    def __init__(self, engine: Engine, lock_wait_seconds: float = 10.0) -> None:
+    def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._lock_wait_seconds = lock_wait_seconds
         self._pending: list[_Job] = []
         self._scheduled: asyncio.Handle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -155,7 +155,7 @@ class SqliteWriter:
             conn = self._connect()
             driver = conn.connection.driver_connection
             assert driver is not None
-            if not self._begin(driver, batch):
+            if not self._begin(driver):
                 return False
             with conn.begin():  # app.db's begin hook sees the open transaction
                 if len(batch) == 1:
@@ -184,7 +184,7 @@ class SqliteWriter:
             self._discard_if_unclean()
         return True
 
-    def _begin(self, driver: Any, batch: list[_Job]) -> bool:
+    def _begin(self, driver: Any) -> bool:
         """BEGIN IMMEDIATE, which takes the write lock or fails at once (busy_timeout 0).
 
         False: another process holds the lock, try again shortly. Past the wait limit the
@@ -198,7 +198,7 @@ class SqliteWriter:
             now = time.monotonic()
             if self._locked_since is None:
                 self._locked_since = now
-            if now - self._locked_since < self._lock_wait_seconds:
+            if now - self._locked_since < LOCK_WAIT_SECONDS:
                 return False
             self._locked_since = None
             raise

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 
 from app import sqlite_writer
 from app.db import Database
@@ -188,15 +188,9 @@ async def test_a_write_waits_for_another_process_lock_without_blocking_the_loop(
 
 
 async def test_a_write_fails_with_a_clear_error_once_the_lock_wait_runs_out(
-        tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'short.db'}")
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE item (id INTEGER PRIMARY KEY, owner INTEGER)"))
-        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-    engine.dispose()
-    db = Database(f"sqlite:///{tmp_path / 'short.db'}")
-    db._writer._lock_wait_seconds = 0.2  # the default is 10 s
-    other = foreign_writer(tmp_path / "short.db")
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_writer, "LOCK_WAIT_SECONDS", 0.2)  # the default is 10 s
+    other = foreign_writer(tmp_path / "writer.db")
     try:
         started = time.monotonic()
         with pytest.raises(sqlite3.OperationalError, match="database is locked"):
@@ -205,11 +199,8 @@ async def test_a_write_fails_with_a_clear_error_once_the_lock_wait_runs_out(
     finally:
         other.execute("ROLLBACK")
         other.close()
-    try:
-        assert await db.write(insert(2)) == 2  # and the writer carries on
-        assert await stored(db) == [2]
-    finally:
-        await db.close()
+    assert await db.write(insert(2)) == 2  # and the writer carries on
+    assert await stored(db) == [2]
 
 
 async def test_writes_run_on_the_event_loop_thread_and_checkpoints_on_another(
@@ -266,18 +257,18 @@ async def test_the_wal_stays_bounded_under_a_steady_stream_of_writes(
         db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlite_writer, "CHECKPOINT_SECONDS", 0.05)
     blob = "x" * 2000
+    await db.write(lambda conn: conn.execute(text("CREATE TABLE blob (text TEXT)")))
 
     def insert_blob(item_id: int) -> Callable[[Connection], None]:
         def work(conn: Connection) -> None:
-            conn.execute(text("INSERT INTO item (id, owner) VALUES (:id, NULL)"),
-                         {"id": item_id})
-            conn.execute(text("CREATE TABLE IF NOT EXISTS blob (text TEXT)"))
+            insert(item_id)(conn)
             conn.execute(text("INSERT INTO blob VALUES (:text)"), {"text": blob})
         return work
 
     # 3,000 commits in a steady stream, each adding three 4 KB pages to the WAL: 37 MB
     # if the WAL never started again from its beginning (PASSIVE checkpoints alone leave
-    # it at that), mostly 1-2 MB when it does, and never near half of the 37.
+    # it at that), about 5 MB when it does (RESTART waits for 1,000 pages), and never
+    # near half of the 37.
     for item_id in range(1, 3001):
         await db.write(insert_blob(item_id))
         # A short pause with the GIL released, as a busy server has (the loop blocks here
