@@ -28,6 +28,7 @@ from app.board.messages import (
     Spotlight,
 )
 from app.board.models import rooms
+from app.board.op_context import read_op_context
 from app.board.principal import (
     FACILITATOR_ID,
     Principal,
@@ -60,6 +61,8 @@ from app.workshops.tokens import token_matches
 
 Clock = Callable[[], float]
 BoardHandler = Callable[..., ops.Change]
+# The ops that name an existing note (data.id), read with the op's context.
+NOTE_OPS = frozenset({"note.update", "note.move", "note.delete", "note.reorder"})
 BOARD_HANDLERS: dict[str, BoardHandler] = {
     "note.create": ops.create_note,
     "note.update": ops.update_note,
@@ -176,32 +179,36 @@ class Live:
     def _apply_board_op(self, conn: Connection, who: Principal, op: Op, data: BaseModel,
                         now: float) -> StoredEvent | int:
         member = int(who.id.removeprefix("p")) if who.group_id is not None else None
-        workshop = phase_store.load_workshop_for_member(conn, who.workshop_id, member)
-        assert workshop is not None
+        note_id = getattr(data, "id", None) if op.kind in NOTE_OPS else None
+        context = read_op_context(conn, who.workshop_id, member, op.room, op.op_id, note_id)
+        assert context is not None  # the principal's workshop
+        workshop = context.workshop
         if member is not None and workshop["member_group"] != who.group_id:
             # Read again on every op: a move may not have reached this socket yet.
             raise OpError("forbidden", "You have been moved to another group; "
                           "reconnect to see its board.")
-        locked = store.lock_room_and_find_op(conn, op.room, op.op_id)
-        if locked is None or locked[1] != who.workshop_id:
+        if context.room_seq is None:
             raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
-        seq, _, applied = locked
-        if applied is not None:
-            return applied
+        if context.applied is not None:
+            return context.applied
         template = self.templates[workshop["template"]]
+        writable, private_sections = self._phase_rules(workshop, template)
+        ctx = ops.BoardContext(template=template, writable=writable,
+                               private_sections=private_sections,
+                               max_notes=self.settings.max_notes_per_board, note=context.note)
+        change = BOARD_HANDLERS[op.kind](conn, op.room, who, data, ctx, now)
+        return store.append_event(conn, op.room, context.room_seq + 1, change.kind,
+                                  change.data, op_id=op.op_id, by=who.id,
+                                  private_to=change.private_to, at=now)
+
+    @staticmethod
+    def _phase_rules(workshop: dict[str, Any],
+                     template: Template) -> tuple[frozenset[str], frozenset[str]]:
+        """The sections open for writing, and of them those where notes are private."""
         state = phase_store.state_of(workshop)
         writable = writable_sections(state, template)
         phase = template.phases[state.index] if state.index >= 0 else None
-        ctx = ops.BoardContext(
-            template=template, writable=writable,
-            private_sections=writable if phase and phase.mode == "individual"
-            else frozenset(),
-            max_notes=self.settings.max_notes_per_board,
-        )
-        change = BOARD_HANDLERS[op.kind](conn, op.room, who, data, ctx, now)
-        return store.append_event(conn, op.room, seq + 1, change.kind, change.data,
-                                  op_id=op.op_id, by=who.id, private_to=change.private_to,
-                                  at=now)
+        return writable, writable if phase and phase.mode == "individual" else frozenset()
 
     # --- workshops and people (REST) ----------------------------------------------------
 

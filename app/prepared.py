@@ -18,6 +18,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -35,16 +36,58 @@ _REQUIRED = object()
 @dataclass
 class _Compiled:
     sql: str
-    binds: dict[str, Processor]
-    # Values written into the statement itself, such as LIMIT 1.
-    defaults: dict[str, Any]
-    # Positional drivers (sqlite3) take a sequence: each parameter's (name, converter,
-    # value if not passed), in order, so it is built in one pass. None: a named driver
-    # (psycopg), which takes a dict.
-    order: tuple[tuple[str, Processor | None, Any], ...] | None
+    # The driver's parameters from the caller's: built for this statement when compiled.
+    arguments: Callable[[Mapping[str, Any]], Any]
     # A SELECT's converters, looked up from the first result's description, since some
-    # drivers' converters depend on the type code it names; () if none converts.
-    results: tuple[Processor | None, ...] | None = None
+    # drivers' converters depend on the type code it names: (column index, converter)
+    # for each column that converts.
+    results: tuple[tuple[int, Processor], ...] | None = None
+
+
+def _arguments(names: Sequence[str] | None, binds: dict[str, Processor],
+               defaults: dict[str, Any]) -> Callable[[Mapping[str, Any]], Any]:
+    """A function from the caller's parameters to the driver's.
+
+    ``names``: a positional driver's (sqlite3) parameter names in order, or None for a
+    named driver (psycopg), which takes a dict. Defaults are converted already; a
+    missing required value is a KeyError.
+    """
+    if names is None:
+        def named(params: Mapping[str, Any]) -> Mapping[str, Any]:
+            if binds:
+                params = {key: (process(value) if (process := binds.get(key)) else value)
+                          for key, value in params.items()}
+            return {**defaults, **params} if defaults else params
+        return named
+    if not names or any(name in binds for name in defaults):
+        order = tuple((name, binds.get(name), defaults.get(name, _REQUIRED)) for name in names)
+
+        def positional_with_defaults(params: Mapping[str, Any]) -> list[Any]:
+            return [(params[name] if process is None else process(params[name]))
+                    if default is _REQUIRED or name in params else default
+                    for name, process, default in order]
+        return positional_with_defaults
+    # The common case, run for every statement of every op: one C call picks the
+    # values, and only the few that convert (JSON, say) are touched in Python.
+    pick: Callable[[Mapping[str, Any]], Sequence[Any]]
+    if len(names) == 1:
+        only = names[0]
+        pick = lambda params: (params[only],)  # noqa: E731 (itemgetter of one: no tuple)
+    else:
+        pick = itemgetter(*names)
+    if defaults:
+        picked = pick
+        pick = lambda params: picked({**defaults, **params})  # noqa: E731
+    converting = tuple((i, binds[name]) for i, name in enumerate(names) if name in binds)
+    if not converting:
+        return pick
+
+    def positional(params: Mapping[str, Any]) -> list[Any]:
+        values = list(pick(params))
+        for i, process in converting:
+            values[i] = process(values[i])
+        return values
+    return positional
 
 
 class Prepared:
@@ -101,24 +144,12 @@ class Prepared:
             if not bind.required:
                 defaults[name] = bind.effective_value if process is None \
                     else process(bind.effective_value)
-        order = tuple((name, binds.get(name), defaults.get(name, _REQUIRED))
-                      for name in compiled.positiontup or ()) if compiled.positional else None
-        return _Compiled(compiled.string, binds, defaults, order)
+        names = tuple(compiled.positiontup or ()) if compiled.positional else None
+        return _Compiled(compiled.string, _arguments(names, binds, defaults))
 
     def _run(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Compiled, Any]:
         compiled = self._for(conn.dialect)
-        if compiled.order is None:
-            if compiled.binds:
-                params = {key: (process(value) if (process := compiled.binds.get(key))
-                                else value) for key, value in params.items()}
-            if compiled.defaults:
-                params = {**compiled.defaults, **params}
-            args: Any = params
-        else:
-            # A default is converted already; a missing required value is a KeyError.
-            args = [(params[name] if process is None else process(params[name]))
-                    if default is _REQUIRED or name in params else default
-                    for name, process, default in compiled.order]
+        args = compiled.arguments(params)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(compiled.sql, args)
@@ -143,19 +174,22 @@ class Prepared:
             results = compiled.results
             if results is None:
                 dialect = conn.dialect
-                results = tuple(
+                processors = (
                     kind.dialect_impl(dialect).result_processor(dialect, described[1])
                     for kind, described in zip(self._column_types, cursor.description,
                                                strict=True))
-                compiled.results = results = () if not any(results) else results
+                compiled.results = results = tuple(
+                    (i, process) for i, process in enumerate(processors) if process is not None)
         finally:
             cursor.close()
         if row is None:
             return None
         if not results:
             return tuple(row)
-        return tuple([value if process is None else process(value)
-                      for process, value in zip(results, row, strict=True)])
+        values = list(row)
+        for i, process in results:
+            values[i] = process(values[i])
+        return values
 
     def first_dict(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first row of a SELECT as a dict by column name (or label), or None."""

@@ -33,14 +33,16 @@ LANE_WIDTH = 290
 NOTE_HEIGHT = 130
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BoardContext:
-    """What the current phase allows on a board."""
+    """What the current phase allows on a board, and the note the op names."""
 
     template: Template
     writable: frozenset[str]
     private_sections: frozenset[str]
     max_notes: int
+    # Read with the op's context (app.board.op_context); None if the room has no such note.
+    note: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,11 @@ def _section(ctx: BoardContext, key: str, kinds: tuple[str, ...]) -> Section:
     return section
 
 
-def _note(conn: Connection, room: str, note_id: str, who: Principal,
-          ctx: BoardContext) -> dict[str, Any]:
-    note = store.get_note(conn, room, note_id)
+def _note(note_id: str, who: Principal, ctx: BoardContext) -> dict[str, Any]:
+    note = ctx.note
     # Someone else's private note is reported missing, so its existence does not leak.
-    if note is None or (note["private"] and not who.may_see(note["author"])):
+    if note is None or note["id"] != note_id \
+            or (note["private"] and not who.may_see(note["author"])):
         raise OpError("not_found", f"There is no note {note_id!r} on this board.")
     _section(ctx, note["section"], tuple(NOTE_KINDS))
     return note
@@ -97,7 +99,7 @@ def create_note(conn: Connection, room: str, who: Principal, data: NoteCreate,
 
 def update_note(conn: Connection, room: str, who: Principal, data: NoteUpdate,
                 ctx: BoardContext, now: float) -> Change:
-    note = _note(conn, room, data.id, who, ctx)
+    note = _note(data.id, who, ctx)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True, exclude={"id"})
     changes = {k: v for k, v in changes.items() if v is not None}
     if "actors" in changes:
@@ -107,13 +109,13 @@ def update_note(conn: Connection, room: str, who: Principal, data: NoteUpdate,
 
 def move_note(conn: Connection, room: str, who: Principal, data: NoteMove,
               ctx: BoardContext, now: float) -> Change:
-    note = _note(conn, room, data.id, who, ctx)
+    note = _note(data.id, who, ctx)
     return _save(conn, note, {"x": data.x, "y": data.y}, now, "note.move")
 
 
 def delete_note(conn: Connection, room: str, who: Principal, data: NoteDelete,
                 ctx: BoardContext, now: float) -> Change:
-    note = _note(conn, room, data.id, who, ctx)
+    note = _note(data.id, who, ctx)
     store.delete_note(conn, note["id"])
     result = dict(note, deleted=True)
     if note["step"] is not None:
@@ -124,7 +126,7 @@ def delete_note(conn: Connection, room: str, who: Principal, data: NoteDelete,
 
 def reorder_note(conn: Connection, room: str, who: Principal, data: NoteReorder,
                  ctx: BoardContext, now: float) -> Change:
-    note = _note(conn, room, data.id, who, ctx)
+    note = _note(data.id, who, ctx)
     if note["step"] is None:
         raise OpError("invalid", "Only numbered step notes can be reordered.")
     lane = [n for n in store.lane_notes(conn, room, note["section"], note["lane"])

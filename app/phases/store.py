@@ -29,12 +29,15 @@ def load_workshop(conn: Connection, workshop_id: int) -> dict[str, Any] | None:
     return None if row is None else dict(row._mapping)
 
 
+# Only what a board op needs of its workshop: the phase state, and no JSON column to decode.
+WORKSHOP_STATE_COLUMNS = ("id", "template", "status", "phase_index", "ends_at", "remaining",
+                          "phase_version", "warned")
+
+
 def _workshop_for_member(share_lock: bool) -> Select[Any]:
-    joined = workshops.outerjoin(participants, participants.c.id == bindparam("member"))
-    # Only what a board op needs: the phase state, and no JSON column to decode.
-    query = (select(workshops.c.id, workshops.c.template, workshops.c.status,
-                    workshops.c.phase_index, workshops.c.ends_at, workshops.c.remaining,
-                    workshops.c.phase_version, workshops.c.warned,
+    joined = workshops.outerjoin(participants, (participants.c.id == bindparam("member"))
+                                 & (participants.c.workshop_id == workshops.c.id))
+    query = (select(*(workshops.c[c] for c in WORKSHOP_STATE_COLUMNS),
                     participants.c.group_id.label("member_group"))
              .select_from(joined).where(workshops.c.id == bindparam("workshop")))
     return query.with_for_update(read=True, of=workshops) if share_lock else query
