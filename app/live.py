@@ -103,6 +103,9 @@ class Live:
         self.templates = templates
         self.clock = clock
         self.on_deadline_change: Callable[[], None] = lambda: None
+        # (template, status, phase index) -> Live._phase_rules: a handful of entries.
+        self._phase_rules_seen: dict[tuple[str, str, int],
+                                     tuple[frozenset[str], frozenset[str]]] = {}
 
     # --- who is this --------------------------------------------------------------------
 
@@ -201,14 +204,19 @@ class Live:
                                   change.data, op_id=op.op_id, by=who.id,
                                   private_to=change.private_to, at=now)
 
-    @staticmethod
-    def _phase_rules(workshop: dict[str, Any],
+    def _phase_rules(self, workshop: dict[str, Any],
                      template: Template) -> tuple[frozenset[str], frozenset[str]]:
-        """The sections open for writing, and of them those where notes are private."""
-        state = phase_store.state_of(workshop)
-        writable = writable_sections(state, template)
-        phase = template.phases[state.index] if state.index >= 0 else None
-        return writable, writable if phase and phase.mode == "individual" else frozenset()
+        """The sections open for writing, and of them those where notes are private:
+        worked out once per template, status and phase, not on every op."""
+        key = (template.key, workshop["status"], workshop["phase_index"])
+        rules = self._phase_rules_seen.get(key)
+        if rules is None:
+            state = phase_store.state_of(workshop)
+            writable = writable_sections(state, template)
+            phase = template.phases[state.index] if state.index >= 0 else None
+            private = writable if phase and phase.mode == "individual" else frozenset()
+            rules = self._phase_rules_seen[key] = (writable, private)
+        return rules
 
     # --- workshops and people (REST) ----------------------------------------------------
 

@@ -7,7 +7,7 @@ thing dropped. A socket whose durable backlog passes the limit is closed with
 CLOSE_TOO_SLOW; its client reconnects and resyncs. Whatever has queued up by the time
 the writer runs goes out together: in one write on a DirectLine (app.board.wire). An
 event for a socket whose writer is idle with nothing queued skips the queue and the
-writer: it is written at once (Connection._write_now). So does a sender's own event,
+writer: it is written at once (Connection.push_event). So does a sender's own event,
 together with its ack, from the task that ran the op (Connection.push_ack).
 """
 
@@ -38,6 +38,8 @@ CLOSE_TOO_BIG = 1009
 MAX_EPHEMERAL = 256
 # Queued frames gathered for one write stop at about this many characters.
 MAX_GATHERED = 64 * 1024
+# Events after which a note unknown or private a moment ago may be shared.
+_SHOWS_NOTES = frozenset({"note.create", "notes.reveal"})
 
 
 class Socket(Protocol):
@@ -56,7 +58,7 @@ class Sync(Protocol):
 class OutgoingEvent:
     """An event with its frames serialised once, however many sockets receive it."""
 
-    __slots__ = ("_full", "_full_frame", "_hidden", "_hidden_frame", "event")
+    __slots__ = ("_full", "_full_frame", "_hidden", "_hidden_frame", "_same_for_all", "event")
 
     def __init__(self, event: StoredEvent) -> None:
         self.event = event
@@ -64,10 +66,14 @@ class OutgoingEvent:
         self._hidden: str | None = None
         self._full_frame: bytes | None = None
         self._hidden_frame: bytes | None = None
+        # Nearly every event: not private, not a phase event (whose text is per recipient).
+        self._same_for_all = event.private_to is None and not event.kind.startswith("phase")
 
     def frame_for(self, who: Principal) -> bytes | None:
         """The event as one whole WebSocket frame for ``who``, framed once for everyone
         who gets the same text; None for a phase event, whose text is per recipient."""
+        if self._same_for_all and self._full_frame is not None:
+            return self._full_frame
         shared = self._shared_text(who)
         if shared is None:
             return None
@@ -181,37 +187,33 @@ class Connection:
     # --- producers (never block) -------------------------------------------------------
 
     def push_event(self, event: OutgoingEvent) -> None:
-        if self._write_now(event):
-            return
-        ev = event.event
-        # The ack follows within this publish's caller, which writes the two together.
-        self._push(event, wake=not (ev.op_id is not None and ev.op_id == self.own_op
-                                    and ev.by == self.who.id))
-
-    def _write_now(self, out: OutgoingEvent) -> bool:
-        """Write an event straight to the socket if nothing can be ahead of it: the writer
-        is parked with nothing queued, the event is its room's next, and the transport
-        has room. Most events on a live board go this way: it saves waking a writer task
-        for each recipient of each op.
+        """Queue an event for this socket, or write it at once if nothing can be ahead of
+        it: the writer is parked with nothing queued, the event is its room's next, and
+        the transport has room. Most events on a live board go this way: it saves waking
+        a writer task for each recipient of each op.
 
         The sender of an op is left to push_ack (or its writer), which sends the event and
-        its ack in one write. This runs inside the publish, for every recipient in turn,
-        so a failure here closes this socket alone (its client resyncs) and is not raised.
+        its ack in one write. This runs inside the publish, for every recipient in turn
+        (so it is written for speed), and a failure here closes this socket alone (its
+        client resyncs) and is not raised.
         """
-        waiter, line, ev = self._waiter, self._line, out.event
-        if self.closed or line is None or waiter is None or waiter.done() or self._durable \
-                or self.sent.get(ev.room) != ev.seq - 1 \
-                or (ev.op_id is not None and ev.by == self.who.id):
-            return False
-        try:
-            frame = out.frame_for(self.who)
-            if frame is None or not line.write_now(frame):
-                return False
-        except Exception as exc:
-            self._line_failed(exc)
-            return True
-        self._mark_sent(ev)
-        return True
+        ev = event.event
+        own = ev.op_id is not None and ev.by == self.who.id
+        waiter, line = self._waiter, self._line
+        if not own and waiter is not None and line is not None and not self._durable \
+                and not self.closed and not waiter.done() \
+                and self.sent.get(ev.room) == ev.seq - 1:
+            try:
+                frame = event.frame_for(self.who)
+                written = frame is not None and line.write_now(frame)
+            except Exception as exc:
+                self._line_failed(exc)
+                return
+            if written:
+                self._mark_sent(ev)
+                return
+        # The ack follows within this publish's caller, which writes the two together.
+        self._push(event, wake=not (own and ev.op_id == self.own_op))
 
     def _line_failed(self, exc: Exception) -> None:
         # Inside a publish or an op's reader: this socket alone closes (its client
@@ -364,8 +366,8 @@ class Connection:
 
     def _mark_sent(self, ev: StoredEvent) -> None:
         self.sent[ev.room] = ev.seq
-        if ev.kind in ("note.create", "notes.reveal"):
-            self._forget_hidden()  # a note unknown or private a moment ago may be shared now
+        if ev.kind in _SHOWS_NOTES:
+            self._forget_hidden()
 
     async def _caught_up_texts(self, item: str | OutgoingEvent | _Resync) -> list[str]:
         """The frames of an item _ready_texts could not give: read from the log."""
