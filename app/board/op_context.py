@@ -12,8 +12,7 @@ lock would still see its old snapshot for the rows it did not lock).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -25,8 +24,7 @@ from app.prepared import Prepared
 from app.workshops.models import participants, workshops
 
 
-@dataclass(frozen=True, slots=True)
-class OpContext:
+class OpContext(NamedTuple):
     # The phase state columns (as phases.store.state_of reads them), the template and
     # ``member_group``: the member's group now.
     workshop: dict[str, Any]

@@ -7,8 +7,7 @@ and return a :class:`Change`; the caller assigns its seq and records the event.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -33,8 +32,7 @@ LANE_WIDTH = 290
 NOTE_HEIGHT = 130
 
 
-@dataclass(frozen=True, slots=True)
-class BoardContext:
+class BoardContext(NamedTuple):
     """What the current phase allows on a board, and the note the op names."""
 
     template: Template
@@ -45,8 +43,7 @@ class BoardContext:
     note: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     kind: str
     data: dict[str, Any]
     private_to: str | None = None

@@ -10,8 +10,7 @@ around running it, cost more than running it on SQLite.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Select, bindparam, delete, func, insert, select, update
 
@@ -51,8 +50,9 @@ _SEQ = {False: select(rooms.c.seq).where(rooms.c.name == bindparam("room")),
         True: select(rooms.c.seq).where(rooms.c.name == bindparam("room")).with_for_update()}
 
 
-@dataclass(frozen=True)
-class StoredEvent:
+class StoredEvent(NamedTuple):
+    """One entry of a room's event log (a tuple: one is made for every op, twice)."""
+
     room: str
     seq: int
     kind: str
