@@ -27,7 +27,6 @@ from app.board.messages import (
     PhaseExtend,
     Spotlight,
 )
-from app.board.models import rooms
 from app.board.op_context import read_op_context
 from app.board.principal import (
     FACILITATOR_ID,
@@ -452,9 +451,8 @@ class Live:
         names = self.hub.local_rooms
         if not names:
             return 0
-        query = select(rooms.c.name, rooms.c.seq).where(rooms.c.name.in_(names))
-        rows = await self.db.read(lambda conn: conn.execute(query).all())
-        return self.hub.reconcile({name: int(seq) for name, seq in rows})
+        seqs = await self.db.read(lambda conn: store.room_seqs(conn, names))
+        return self.hub.reconcile(seqs)
 
     async def note_is_shared(self, conn: BoardConnection, room: str, note_id: str) -> bool:
         """Whether the room may see this note: its live drags, and who is editing it.

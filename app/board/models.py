@@ -11,11 +11,11 @@ from app.workshops.models import table
 
 
 class Room(SQLModel, table=True):
-    """A sequenced stream of events: ``workshop:<id>`` or ``group:<id>``."""
+    """A sequenced stream of events: ``workshop:<id>`` or ``group:<id>``. Its seq is the
+    highest in its event log (app.board.store.room_seq); a writer locks this row."""
 
     name: str = Field(primary_key=True, max_length=40)
     workshop_id: int = Field(foreign_key="workshop.id", index=True)
-    seq: int = 0
 
 
 class Note(SQLModel, table=True):

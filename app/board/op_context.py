@@ -3,11 +3,11 @@ group, the room's seq, whether the op was applied already, and the note it names
 
 On SQLite this is one statement: the writer holds the whole database from BEGIN
 IMMEDIATE, so nothing can change between the reads, and every statement saved is a
-few microseconds of every op on the event loop. On PostgreSQL it stays three, in lock
-order: the workshop share-locked, then the room row-locked, then the note, read after
-the room lock so that it sees what the op before it on that room committed (READ
-COMMITTED reads a new snapshot per statement, and one statement that waited for a
-lock would still see its old snapshot for the rows it did not lock).
+few microseconds of every op on the event loop. On PostgreSQL it takes four, in lock
+order: the workshop share-locked, then the room row-locked, then the room's seq, the op
+and the note, read after the room lock so that they see what the op before it on that
+room committed (READ COMMITTED reads a new snapshot per statement, and one statement
+that waited for a lock would still see its old snapshot for the rows it did not lock).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, bindparam, select
 
 from app.board import store
-from app.board.models import events, notes, rooms
+from app.board.models import notes, rooms
 from app.phases import store as phase_store
 from app.phases.store import WORKSHOP_STATE_COLUMNS
 from app.prepared import Prepared
@@ -37,10 +37,6 @@ class OpContext(NamedTuple):
 
 
 def _one_statement() -> Prepared:
-    # LIMIT 1, not min(seq): for min(), SQLite walks the room's events in seq order.
-    applied = (select(events.c.seq)
-               .where(events.c.room == bindparam("room"), events.c.op_id == bindparam("op_id"))
-               .limit(1).scalar_subquery())
     joined = (workshops
               .outerjoin(participants, (participants.c.id == bindparam("member"))
                          & (participants.c.workshop_id == workshops.c.id))
@@ -50,8 +46,9 @@ def _one_statement() -> Prepared:
                          & (notes.c.room == rooms.c.name)))
     return Prepared(
         select(*(workshops.c[c] for c in WORKSHOP_STATE_COLUMNS),
-               participants.c.group_id.label("member_group"), rooms.c.seq.label("room_seq"),
-               applied.label("applied"), *(notes.c[c] for c in store.NOTE_COLUMNS))
+               participants.c.group_id.label("member_group"), rooms.c.name.label("room_name"),
+               store.seq_of_room().label("room_seq"), store.seq_of_op().label("applied"),
+               *(notes.c[c] for c in store.NOTE_COLUMNS))
         .select_from(joined).where(workshops.c.id == bindparam("workshop")))
 
 
@@ -76,13 +73,14 @@ def read_op_context(conn: Connection, workshop_id: int, member_id: int | None, r
         return None
     width = _WORKSHOP_WIDTH
     workshop = dict(zip((*WORKSHOP_STATE_COLUMNS, "member_group"), row[:width], strict=True))
-    note_values = row[width + 2:]
+    room_name, seq, applied = row[width:width + 3]
+    note_values = row[width + 3:]
     # The note's id is NULL when the outer join found no note.
     note = None if note_values[0] is None else dict(zip(store.NOTE_COLUMNS, note_values,
                                                         strict=True))
-    seq, applied = row[width], row[width + 1]
-    return OpContext(workshop, None if seq is None else int(seq),
-                     None if applied is None else int(applied), note)
+    if room_name is None:
+        return OpContext(workshop, None, None, None)
+    return OpContext(workshop, int(seq), None if applied is None else int(applied), note)
 
 
 def _in_lock_order(conn: Connection, workshop_id: int, member_id: int | None, room: str,
@@ -90,9 +88,8 @@ def _in_lock_order(conn: Connection, workshop_id: int, member_id: int | None, ro
     workshop = phase_store.load_workshop_for_member(conn, workshop_id, member_id)
     if workshop is None:
         return None
-    locked = store.lock_room_and_find_op(conn, room, op_id)
-    if locked is None or locked[1] != workshop_id:
+    if store.lock_room_row(conn, room) != workshop_id:
         return OpContext(workshop, None, None, None)
-    seq, _, applied = locked
+    seq, applied = store.seq_and_op(conn, room, op_id)
     note = None if note_id is None else store.get_note(conn, room, note_id)
     return OpContext(workshop, seq, applied, note)

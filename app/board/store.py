@@ -1,4 +1,4 @@
-"""Board persistence: rooms and their seq, notes, fields and the event log.
+"""Board persistence: rooms, notes, fields and the event log, whose highest seq is the room's.
 
 Each function runs inside a transaction its caller owns. ``lock_room`` must come
 first in a write: it serialises writers on a room so seq stays gap-free.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, delete, func, insert, select, update
 
 from app.board.models import events, fields, notes, rooms
 from app.prepared import Prepared
@@ -28,26 +28,36 @@ _NOTE = Prepared(select(*(notes.c[c] for c in NOTE_COLUMNS)).where(
 _UPDATE_NOTE = update(notes).where(notes.c.id == bindparam("note_id"))
 # One prepared update per set of changed columns; ops change a handful of such sets.
 _UPDATE_NOTE_SETTING: dict[frozenset[str], Prepared] = {}
-_MOVE_ROOM_TO = Prepared(update(rooms).where(rooms.c.name == bindparam("room_name")).values(
-    seq=bindparam("room_seq")))
 _EVENT_COLUMNS = ("room", "seq", "kind", "data", "op_id", "by", "private_to", "at")
 # inline(): the event's id is not fetched back (no RETURNING on PostgreSQL).
 _APPEND = Prepared(insert(events).inline(), _EVENT_COLUMNS)
 
 
-def _seq_and_op(for_update: bool) -> Select[Any]:
-    applied = (select(events.c.seq)
-               .where(events.c.room == bindparam("room"), events.c.op_id == bindparam("op_id"))
-               .limit(1).scalar_subquery())
-    query = select(rooms.c.seq, rooms.c.workshop_id, applied.label("applied")).where(
-        rooms.c.name == bindparam("room"))
-    return query.with_for_update(of=rooms) if for_update else query
+def seq_of_room() -> ColumnElement[Any]:
+    """The seq of room ``:room``: its log's highest, one seek in the (room, seq) index."""
+    # ORDER BY ... LIMIT 1, not max(): SQLite seeks for a bare max() only, and walks the
+    # room's events for coalesce(max(), 0).
+    last = (select(events.c.seq).where(events.c.room == bindparam("room"))
+            .order_by(events.c.seq.desc()).limit(1).scalar_subquery())
+    return func.coalesce(last, 0)
+
+
+def seq_of_op() -> ColumnElement[Any]:
+    """The seq op ``:op_id`` was applied at in room ``:room``, or NULL."""
+    # LIMIT 1, not min(seq): for min(), SQLite walks the room's events in seq order.
+    return (select(events.c.seq)
+            .where(events.c.room == bindparam("room"), events.c.op_id == bindparam("op_id"))
+            .limit(1).scalar_subquery())
 
 
 # SQLite has no row locks (its writer holds the whole database); PostgreSQL does.
-_SEQ_AND_OP = {False: Prepared(_seq_and_op(False)), True: Prepared(_seq_and_op(True))}
-_SEQ = {False: select(rooms.c.seq).where(rooms.c.name == bindparam("room")),
-        True: select(rooms.c.seq).where(rooms.c.name == bindparam("room")).with_for_update()}
+_ROOM_WORKSHOP = {
+    False: Prepared(select(rooms.c.workshop_id).where(rooms.c.name == bindparam("room"))),
+    True: Prepared(select(rooms.c.workshop_id).where(rooms.c.name == bindparam("room"))
+                   .with_for_update()),
+}
+_SEQ = Prepared(select(seq_of_room()))
+_SEQ_AND_OP = Prepared(select(seq_of_room(), seq_of_op()))
 
 
 class StoredEvent(NamedTuple):
@@ -63,42 +73,52 @@ class StoredEvent(NamedTuple):
 
 
 def create_room(conn: Connection, name: str, workshop_id: int) -> None:
-    conn.execute(insert(rooms).values(name=name, workshop_id=workshop_id, seq=0))
+    conn.execute(insert(rooms).values(name=name, workshop_id=workshop_id))
 
 
 def lock_room(conn: Connection, room: str) -> int:
     """Take the room's write lock (a row lock on PostgreSQL) and return its seq."""
-    query = _SEQ[conn.dialect.name != "sqlite"]
-    seq = conn.execute(query, {"room": room}).scalar_one_or_none()
-    if seq is None:
+    if lock_room_row(conn, room) is None:
         raise LookupError(room)
-    return int(seq)
+    return room_seq(conn, room)
 
 
-def lock_room_and_find_op(conn: Connection, room: str,
-                          op_id: str) -> tuple[int, int, int | None] | None:
-    """``lock_room`` and ``find_op`` in one round trip.
+def lock_room_row(conn: Connection, room: str) -> int | None:
+    """Lock the room's row (on PostgreSQL) and return its workshop; None if no such room.
 
-    Returns (room seq, the room's workshop, the op's seq if applied), or None if there
-    is no such room.
+    Read the seq after this, in a statement of its own: on PostgreSQL a statement that
+    waited for the lock still reads the log as it was when it began.
     """
-    query = _SEQ_AND_OP[conn.dialect.name != "sqlite"]
-    row = query.first(conn, {"room": room, "op_id": op_id})
-    if row is None:
-        return None
-    return int(row[0]), int(row[1]), None if row[2] is None else int(row[2])
+    row = _ROOM_WORKSHOP[conn.dialect.name != "sqlite"].first(conn, {"room": room})
+    return None if row is None else int(row[0])
+
+
+def seq_and_op(conn: Connection, room: str, op_id: str) -> tuple[int, int | None]:
+    """The room's seq, and the seq ``op_id`` was applied at there if it was."""
+    row = _SEQ_AND_OP.first(conn, {"room": room, "op_id": op_id})
+    assert row is not None  # a SELECT without FROM has its one row
+    return int(row[0]), None if row[1] is None else int(row[1])
 
 
 def room_seq(conn: Connection, room: str) -> int:
-    seq = (conn.execute(select(rooms.c.seq).where(rooms.c.name == room))).scalar_one()
-    return int(seq)
+    row = _SEQ.first(conn, {"room": room})
+    assert row is not None
+    return int(row[0])
+
+
+def room_seqs(conn: Connection, names: list[str]) -> dict[str, int]:
+    """The seq of each of these rooms that exists."""
+    last = (select(events.c.seq).where(events.c.room == rooms.c.name)
+            .order_by(events.c.seq.desc()).limit(1).scalar_subquery())
+    seq = func.coalesce(last, 0)
+    rows = conn.execute(select(rooms.c.name, seq).where(rooms.c.name.in_(names))).all()
+    return {name: int(value) for name, value in rows}
 
 
 def append_event(conn: Connection, room: str, seq: int, kind: str,
                  data: dict[str, Any], *, op_id: str | None, by: str,
-                       private_to: str | None, at: float) -> StoredEvent:
-    """Record the event with ``seq`` (the locked seq + 1) and move the room to it."""
-    _MOVE_ROOM_TO.execute(conn, {"room_name": room, "room_seq": seq})
+                 private_to: str | None, at: float) -> StoredEvent:
+    """Record the event with ``seq``: the locked seq + 1."""
     _APPEND.execute(conn, {"room": room, "seq": seq, "kind": kind, "data": data,
                            "op_id": op_id, "by": by, "private_to": private_to, "at": at})
     return StoredEvent(room, seq, kind, data, op_id, by, private_to)

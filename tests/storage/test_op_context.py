@@ -37,7 +37,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
                 facilitator_token_hash=f"x{wid}", minutes={}, created_at=0.0,
                 status="running", phase_index=1, ends_at=99.5, phase_version=4, warned=True))
             conn.execute(insert(groups).values(id=wid, workshop_id=wid, name="G", position=0))
-            conn.execute(insert(rooms).values(name=f"group:{wid}", workshop_id=wid, seq=0))
+            conn.execute(insert(rooms).values(name=f"group:{wid}", workshop_id=wid))
         conn.execute(insert(participants).values(id=7, workshop_id=1, group_id=1, name="Ann",
                                                  token_hash="t7", created_at=0.0))
         conn.execute(insert(notes).values(room="group:1", **NOTE))

@@ -33,7 +33,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         conn.execute(insert(workshops).values(
             id=1, code="ABCDEF", title="T", template="activity-2", facilitator_token_hash="x",
             minutes={}, created_at=0.0))
-        conn.execute(insert(rooms).values(name="group:1", workshop_id=1, seq=0))
+        conn.execute(insert(rooms).values(name="group:1", workshop_id=1))
         conn.execute(insert(notes).values(room="group:1", **NOTE))
 
     await database.write(seed)
@@ -76,20 +76,22 @@ async def test_an_appended_event_reads_back_through_sqlalchemy_and_finds_its_op(
         db: Database) -> None:
     data = {"note": {"id": "n1", "x": 1.25}, "text": "Ünïcode ✓", "list": [1, None, True]}
 
-    def append(conn: Connection) -> tuple[int, int, int | None] | None:
-        seq, _, _ = store.lock_room_and_find_op(conn, "group:1", "op-1") or (0, 0, None)
+    def append(conn: Connection) -> tuple[int, int | None]:
+        seq = store.lock_room(conn, "group:1")
         store.append_event(conn, "group:1", seq + 1, "note.move", data, op_id="op-1",
                            by="p1", private_to=None, at=2.0)
-        return store.lock_room_and_find_op(conn, "group:1", "op-1")
+        return store.seq_and_op(conn, "group:1", "op-1")
 
-    assert await db.write(append) == (1, 1, 1)
+    assert await db.write(append) == (1, 1)
     stored = await db.read(lambda conn: conn.execute(
         select(events.c.seq, events.c.data, events.c.op_id)).one())
     assert tuple(stored) == (1, data, "op-1")
-    assert await db.read(lambda conn: store.lock_room_and_find_op(conn, "group:1", "op-2")) \
-        == (1, 1, None)
-    assert await db.read(lambda conn: store.lock_room_and_find_op(conn, "group:9", "op-1")) \
-        is None
+    assert await db.read(lambda conn: store.seq_and_op(conn, "group:1", "op-2")) == (1, None)
+    # The room's seq is its log's highest: 0 for a room with no event (here, no room).
+    assert await db.read(lambda conn: store.seq_and_op(conn, "group:9", "op-1")) == (0, None)
+    assert await db.read(lambda conn: store.room_seqs(conn, ["group:1", "group:9"])) \
+        == {"group:1": 1}
+    assert await db.read(lambda conn: store.lock_room_row(conn, "group:9")) is None
 
 
 async def test_a_prepared_write_is_rolled_back_with_its_transaction(db: Database) -> None:
