@@ -1,5 +1,5 @@
-"""A board op's context, read in one statement on SQLite, is what the three statements
-in lock order (PostgreSQL's way) read: the phase state, the member's group, the room's
+"""A board op's context, read in one statement on SQLite, is what the statements in lock
+order (PostgreSQL's way) read: the phase state, the member's group, the room's
 seq, whether the op was applied, and the note it names.
 
 Both ways run on the same database, on SQLite or on PostgreSQL when
@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Connection, insert
+from storage_helpers import NOTE, migrated
 
 from app.board import op_context, store
 from app.board.models import notes, rooms
@@ -19,17 +20,9 @@ from app.board.op_context import OpContext, read_op_context
 from app.db import Database
 from app.workshops.models import groups, participants, workshops
 
-NOTE = {"id": "n1", "section": "steps", "kind": "step", "text": "Call the family",
-        "answer": "", "actors": ["tutor", "parent"], "step": 1, "lane": "", "x": 10.5,
-        "y": 20.0, "colour": "yellow", "author": "p1", "author_name": "Ann",
-        "private": True, "version": 3, "created_at": 1.5, "updated_at": 2.5}
-
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    await database.migrate()
-
     def seed(conn: Connection) -> None:
         for wid, code in ((1, "ABCDEF"), (2, "GHJKLM")):
             conn.execute(insert(workshops).values(
@@ -46,7 +39,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         store.append_event(conn, "group:1", 2, "note.move", {}, op_id="op-2", by="p7",
                            private_to=None, at=2.0)
 
-    await database.write(seed)
+    database = await migrated(database_url, seed)
     yield database
     await database.close()
 

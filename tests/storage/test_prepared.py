@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, bindparam, insert, select, update
+from storage_helpers import NOTE, migrated
 
 from app.board import store
 from app.board.models import events, notes, rooms
@@ -18,17 +19,9 @@ from app.db import Database
 from app.prepared import Prepared
 from app.workshops.models import workshops
 
-NOTE = {"id": "n1", "section": "steps", "kind": "step", "text": "Call the family",
-        "answer": "", "actors": ["tutor", "parent"], "step": 1, "lane": "", "x": 10.5,
-        "y": 20.0, "colour": "yellow", "author": "p1", "author_name": "Ann",
-        "private": True, "version": 1, "created_at": 1.5, "updated_at": 1.5}
-
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    await database.migrate()
-
     def seed(conn: Connection) -> None:
         conn.execute(insert(workshops).values(
             id=1, code="ABCDEF", title="T", template="activity-2", facilitator_token_hash="x",
@@ -36,7 +29,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         conn.execute(insert(rooms).values(name="group:1", workshop_id=1))
         conn.execute(insert(notes).values(room="group:1", **NOTE))
 
-    await database.write(seed)
+    database = await migrated(database_url, seed)
     yield database
     await database.close()
 
