@@ -189,7 +189,7 @@ class Prepared:
         values = list(row)
         for i, process in results:
             values[i] = process(values[i])
-        return values
+        return tuple(values)
 
     def first_dict(self, conn: Connection, params: Mapping[str, Any]) -> dict[str, Any] | None:
         """The first row of a SELECT as a dict by column name (or label), or None."""

@@ -26,6 +26,14 @@ def migrate(revision: str, *, down: bool = False) -> Callable[[Connection], None
     return run
 
 
+def add_workshop(conn: Connection) -> None:
+    """Workshop 1, written as at revision 0002."""
+    conn.execute(text("INSERT INTO workshop (id, code, title, template, facilitator_token_hash, "
+                      "created_at, minutes, auto_advance, status, phase_index, phase_version, "
+                      "warned) VALUES (1, 'ABCDEF', 'T', 'activity-2', 'x', 0, '{}', true, "
+                      "'lobby', -1, 0, false)"))
+
+
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
@@ -37,10 +45,7 @@ async def test_a_rooms_seq_moves_to_its_event_log_and_back(db: Database) -> None
     await db.write(migrate("0002"))
 
     def seed(conn: Connection) -> None:
-        conn.execute(text("INSERT INTO workshop (id, code, title, template, "
-                          "facilitator_token_hash, created_at, minutes, auto_advance, status, "
-                          "phase_index, phase_version, warned) VALUES (1, 'ABCDEF', 'T', "
-                          "'activity-2', 'x', 0, '{}', true, 'lobby', -1, 0, false)"))
+        add_workshop(conn)
         conn.execute(text("INSERT INTO room (name, workshop_id, seq) VALUES "
                           "('group:1', 1, 2), ('group:2', 1, 0)"))
         for seq in (1, 2):
@@ -65,3 +70,17 @@ async def test_a_rooms_seq_moves_to_its_event_log_and_back(db: Database) -> None
     rows = await db.read(lambda conn: conn.execute(
         text("SELECT name, seq FROM room ORDER BY name")).all())
     assert [tuple(row) for row in rows] == [("group:1", 3), ("group:2", 0)]
+
+
+async def test_a_room_whose_log_ends_before_its_seq_is_not_migrated(db: Database) -> None:
+    await db.write(migrate("0002"))
+
+    def seed(conn: Connection) -> None:
+        add_workshop(conn)
+        conn.execute(text("INSERT INTO room (name, workshop_id, seq) VALUES ('group:1', 1, 2)"))
+
+    await db.write(seed)
+    with pytest.raises(RuntimeError, match="group:1"):
+        await db.write(migrate("head"))
+    rows = await db.read(lambda conn: conn.execute(text("SELECT name, seq FROM room")).all())
+    assert [tuple(row) for row in rows] == [("group:1", 2)]  # nothing was dropped

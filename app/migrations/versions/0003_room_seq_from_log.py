@@ -2,6 +2,7 @@
 
 Keeping the copy cost every op an UPDATE of the room row and, on SQLite, a page more
 written at each commit; the log's (room, seq) index gives the same number in one seek.
+Processes running older code write that column: stop them before migrating.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +20,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # The two were always kept equal; a log behind its room (events deleted by hand)
+    # would give seqs already handed out to the next events, so refuse it.
+    behind = op.get_bind().execute(sa.text(
+        "SELECT name FROM room WHERE seq > COALESCE("
+        "(SELECT max(event.seq) FROM event WHERE event.room = room.name), 0)")).scalars().all()
+    if behind:
+        raise RuntimeError(f"The event log of room(s) {', '.join(sorted(behind))} ends "
+                           "before the room's seq; restore the missing events first.")
     with op.batch_alter_table("room") as batch:
         batch.drop_column("seq")
 
@@ -28,3 +37,5 @@ def downgrade() -> None:
         batch.add_column(sa.Column("seq", sa.Integer, nullable=False, server_default="0"))
     op.execute("UPDATE room SET seq = COALESCE("
                "(SELECT max(event.seq) FROM event WHERE event.room = room.name), 0)")
+    with op.batch_alter_table("room") as batch:
+        batch.alter_column("seq", server_default=None)  # as 0002 made it
