@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from app.json_text import dumps, loads_stored
+from app.json_text import dumps, loads
 from app.sqlite_writer import SqliteWriter, Work
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -54,7 +54,7 @@ class Database:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             # One connection for each reader thread, the writer and the checkpoint thread.
             engine = create_engine(self.url, pool_size=SQLITE_READERS + 2, max_overflow=4,
-                                   json_serializer=dumps, json_deserializer=loads_stored)
+                                   json_serializer=dumps, json_deserializer=loads)
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
             self._sync_engine = engine
@@ -63,7 +63,7 @@ class Database:
         else:
             self._async_engine = create_async_engine(self.url, pool_size=10, max_overflow=20,
                                                      json_serializer=dumps,
-                                                     json_deserializer=loads_stored)
+                                                     json_deserializer=loads)
 
     async def write(self, work: Work[T]) -> T:
         """Run ``work`` in one write transaction: committed if it returns, else rolled back."""

@@ -21,10 +21,6 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse a client's frame (or a message between processes): strict JSON."""
+    """Parse a client's frame, a message between processes or a stored column. Like the
+    json module, it accepts the NaN and infinities older versions stored."""
     return pydantic_core.from_json(text)
-
-
-def loads_stored(text: str | bytes) -> Any:
-    """Parse a stored JSON column, including NaN and infinities as older versions wrote."""
-    return pydantic_core.from_json(text, allow_inf_nan=True)

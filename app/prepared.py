@@ -30,7 +30,6 @@ from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
-_REQUIRED = object()
 
 
 @dataclass
@@ -46,35 +45,29 @@ class _Compiled:
 
 def _arguments(names: Sequence[str] | None, binds: dict[str, Processor],
                defaults: dict[str, Any]) -> Callable[[Mapping[str, Any]], Any]:
-    """A function from the caller's parameters to the driver's.
+    """A function from the caller's parameters to the driver's, run for every statement
+    of every op.
 
     ``names``: a positional driver's (sqlite3) parameter names in order, or None for a
-    named driver (psycopg), which takes a dict. Defaults are converted already; a
-    missing required value is a KeyError.
+    named driver (psycopg), which takes a dict. ``defaults`` are the values written into
+    the statement (LIMIT 1, say), which the caller's override; a missing required value
+    is a KeyError.
     """
     if names is None:
         def named(params: Mapping[str, Any]) -> Mapping[str, Any]:
+            if defaults:
+                params = {**defaults, **params}
             if binds:
                 params = {key: (process(value) if (process := binds.get(key)) else value)
                           for key, value in params.items()}
-            return {**defaults, **params} if defaults else params
+            return params
         return named
-    if not names or any(name in binds for name in defaults):
-        order = tuple((name, binds.get(name), defaults.get(name, _REQUIRED)) for name in names)
-
-        def positional_with_defaults(params: Mapping[str, Any]) -> list[Any]:
-            return [(params[name] if process is None else process(params[name]))
-                    if default is _REQUIRED or name in params else default
-                    for name, process, default in order]
-        return positional_with_defaults
-    # The common case, run for every statement of every op: one C call picks the
-    # values, and only the few that convert (JSON, say) are touched in Python.
+    # One C call picks the values; only the few that convert (JSON, say) are touched.
     pick: Callable[[Mapping[str, Any]], Sequence[Any]]
-    if len(names) == 1:
-        only = names[0]
-        pick = lambda params: (params[only],)  # noqa: E731 (itemgetter of one: no tuple)
-    else:
+    if len(names) > 1:
         pick = itemgetter(*names)
+    else:  # itemgetter of one name gives the value, not a tuple
+        pick = lambda params: tuple(params[name] for name in names)  # noqa: E731
     if defaults:
         picked = pick
         pick = lambda params: picked({**defaults, **params})  # noqa: E731
@@ -142,8 +135,7 @@ class Prepared:
             if process is not None:
                 binds[name] = process
             if not bind.required:
-                defaults[name] = bind.effective_value if process is None \
-                    else process(bind.effective_value)
+                defaults[name] = bind.effective_value
         names = tuple(compiled.positiontup or ()) if compiled.positional else None
         return _Compiled(compiled.string, _arguments(names, binds, defaults))
 

@@ -37,9 +37,7 @@ class OpContext(NamedTuple):
 
 
 def _one_statement() -> Prepared:
-    joined = (workshops
-              .outerjoin(participants, (participants.c.id == bindparam("member"))
-                         & (participants.c.workshop_id == workshops.c.id))
+    joined = (phase_store.workshop_and_member()
               .outerjoin(rooms, (rooms.c.name == bindparam("room"))
                          & (rooms.c.workshop_id == workshops.c.id))
               .outerjoin(notes, (notes.c.id == bindparam("note_id"))

@@ -33,11 +33,13 @@ _EVENT_COLUMNS = ("room", "seq", "kind", "data", "op_id", "by", "private_to", "a
 _APPEND = Prepared(insert(events).inline(), _EVENT_COLUMNS)
 
 
-def seq_of_room() -> ColumnElement[Any]:
-    """The seq of room ``:room``: its log's highest, one seek in the (room, seq) index."""
+def seq_of_room(room: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
+    """The seq of room ``room`` (default: the parameter ``:room``): its log's highest, one
+    seek in the (room, seq) index."""
     # ORDER BY ... LIMIT 1, not max(): SQLite seeks for a bare max() only, and walks the
     # room's events for coalesce(max(), 0).
-    last = (select(events.c.seq).where(events.c.room == bindparam("room"))
+    name = bindparam("room") if room is None else room
+    last = (select(events.c.seq).where(events.c.room == name)
             .order_by(events.c.seq.desc()).limit(1).scalar_subquery())
     return func.coalesce(last, 0)
 
@@ -108,10 +110,8 @@ def room_seq(conn: Connection, room: str) -> int:
 
 def room_seqs(conn: Connection, names: list[str]) -> dict[str, int]:
     """The seq of each of these rooms that exists."""
-    last = (select(events.c.seq).where(events.c.room == rooms.c.name)
-            .order_by(events.c.seq.desc()).limit(1).scalar_subquery())
-    seq = func.coalesce(last, 0)
-    rows = conn.execute(select(rooms.c.name, seq).where(rooms.c.name.in_(names))).all()
+    query = select(rooms.c.name, seq_of_room(rooms.c.name)).where(rooms.c.name.in_(names))
+    rows = conn.execute(query).all()
     return {name: int(value) for name, value in rows}
 
 

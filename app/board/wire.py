@@ -25,7 +25,6 @@ _FIN_TEXT = 0x81  # a final frame, opcode 1 (text)
 # A catch-up of many frames goes out in writes of about this size, each one waiting
 # for room in the transport's buffer.
 MAX_WRITE = 64 * 1024
-_OPEN = State.OPEN
 _PROTOCOL_ATTRIBUTES = ("writable", "close_sent", "disconnected", "conn", "transport")
 
 
@@ -102,9 +101,7 @@ class DirectLine:
         """Write one framed message at once if the transport has room and the socket is
         open; False (nothing written) otherwise."""
         protocol = self._protocol
-        # _is_open, inline: this runs for every recipient of every event.
-        if not protocol.writable.is_set() or protocol.close_sent or protocol.disconnected \
-                or protocol.conn.state is not _OPEN:
+        if not protocol.writable.is_set() or not _is_open(protocol):
             return False
         protocol.transport.write(frame)
         return True
@@ -121,4 +118,4 @@ class DirectLine:
 def _is_open(protocol: WebSocketsSansIOProtocol) -> bool:
     """Neither side has begun to close, so a data frame may still be written."""
     return not (protocol.close_sent or protocol.disconnected
-                or protocol.conn.state is not _OPEN)
+                or protocol.conn.state is not State.OPEN)

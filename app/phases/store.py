@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, bindparam, select, update
+from sqlalchemy import Connection, Join, Row, Select, bindparam, select, update
 
 from app.phases.engine import PhaseState, Status, writable_sections
 from app.phases.templates import Template
@@ -34,12 +34,16 @@ WORKSHOP_STATE_COLUMNS = ("id", "template", "status", "phase_index", "ends_at", 
                           "phase_version", "warned")
 
 
+def workshop_and_member() -> Join:
+    """Workshop rows, each with participant ``:member`` if that is one of its members."""
+    return workshops.outerjoin(participants, (participants.c.id == bindparam("member"))
+                               & (participants.c.workshop_id == workshops.c.id))
+
+
 def _workshop_for_member(share_lock: bool) -> Select[Any]:
-    joined = workshops.outerjoin(participants, (participants.c.id == bindparam("member"))
-                                 & (participants.c.workshop_id == workshops.c.id))
     query = (select(*(workshops.c[c] for c in WORKSHOP_STATE_COLUMNS),
                     participants.c.group_id.label("member_group"))
-             .select_from(joined).where(workshops.c.id == bindparam("workshop")))
+             .select_from(workshop_and_member()).where(workshops.c.id == bindparam("workshop")))
     return query.with_for_update(read=True, of=workshops) if share_lock else query
 
 
