@@ -329,6 +329,8 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
     gc.freeze()
     gc.disable()  # for the steps only: a few seconds each, bounded memory
 
+    update_share = cfg["update_share"]
+
     async def run_step(rate: float) -> dict[str, Any]:
         per_sender = rate / len(sender_list)
         period = 1.0 / per_sender
@@ -358,21 +360,21 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
                 elif delay < -1.0:          # fell far behind: skip, do not burst
                     nxt = now()
                 op_id = f"{i}-{n}-{uuid.uuid4().hex[:8]}"
-                data = {"id": nid, "x": round(random.uniform(0, 1500), 1),
-                        "y": round(random.uniform(0, 900), 1)}
+                kind, data = next_op(nid, n, update_share)
                 shared.sent[op_id.encode()] = (now(), c.idx)
                 try:
                     if baseline:
-                        # The frame a Flipchart member would receive for a move.
+                        # The frame a Flipchart member would receive for this op.
                         c.send({
-                            "type": "op", "room": c.room, "seq": n, "kind": "note.move",
+                            "type": "op", "room": c.room, "seq": n, "kind": kind,
                             "op_id": op_id, "by": f"p{c.idx}",
                             "data": {"id": nid, "section": "challenges", "kind": "cards",
                                      "text": "bench", "answer": "", "actors": [], "step": None,
-                                     "colour": "yellow", "author": f"p{c.idx}",
-                                     "private": False, "version": n, **data}})
+                                     "x": 10.0, "y": 10.0, "colour": "yellow",
+                                     "author": f"p{c.idx}", "private": False, "version": n,
+                                     **data}})
                     else:
-                        await c.op("note.move", data, op_id=op_id, wait=False)
+                        await c.op(kind, data, op_id=op_id, wait=False)
                 except ConnectionError:
                     return
                 sent_count[0] += 1
@@ -461,6 +463,15 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
             "setup_s": round(setup_s, 2), "connect_s": round(connect_s, 2),
             "steps": steps, "max_rate_p99_under_50ms": max(ok) if ok else None,
             "capacity_found": capacity_found, "generator_behind": generator_behind}
+
+
+def next_op(note_id: str, n: int, update_share: float) -> tuple[str, dict[str, Any]]:
+    """A sender's n-th op: a ``note.update`` of the text for ``update_share`` of them,
+    spread evenly, else a ``note.move`` to a random place."""
+    if int((n + 1) * update_share) > int(n * update_share):
+        return "note.update", {"id": note_id, "text": f"bench {n}"}
+    return "note.move", {"id": note_id, "x": round(random.uniform(0, 1500), 1),
+                         "y": round(random.uniform(0, 900), 1)}
 
 
 def rates_to_try(grid: list[float], extra_steps: int) -> list[float]:

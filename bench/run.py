@@ -254,6 +254,15 @@ def median_pair(pairs: list[dict[str, Any]]) -> dict[str, Any]:
     return {**chosen, "summary": summary}
 
 
+def ops_sent(cfg: dict[str, Any]) -> str:
+    share = cfg.get("update_share", 0)  # runs before the eighth round sent moves only
+    if not share:
+        return "note.move"
+    if share >= 1:
+        return "note.update"
+    return f"note.move with {round(100 * share)} % note.update"
+
+
 def markdown(res: dict[str, Any]) -> str:
     cfg = res["config"]
     lines = [f"# Flipchart benchmark — {res['started']}", "",
@@ -265,7 +274,7 @@ def markdown(res: dict[str, Any]) -> str:
         which = f" (pair {pair} of {cfg['pairs']}: the median ratio)" if cfg["pairs"] > 1 and pair \
             else ""
         lines += [f"## Fan-out: {cfg['rooms']} rooms × {cfg['clients']} clients, "
-                  f"{cfg['senders_per_room']} senders/room, note.move{which}", "",
+                  f"{cfg['senders_per_room']} senders/room, {ops_sent(cfg)}{which}", "",
                   "| server | ops/s offered | ops/s sent | p50 ms | p95 ms | p99 ms | max ms "
                   "| deliveries/s | delivered | server CPU | server CPU ms/op "
                   "| of it, event-loop thread | loop thread waiting for a CPU "
@@ -372,7 +381,10 @@ def main() -> int:
     p.add_argument("--rooms", type=int)
     p.add_argument("--clients", type=int, help="clients per room")
     p.add_argument("--senders-per-room", type=int, default=2)
-    p.add_argument("--rates", help="total note.move ops/s steps, comma-separated")
+    p.add_argument("--rates", help="total ops/s steps (all senders), comma-separated")
+    p.add_argument("--update-share", type=float, default=0.2,
+                   help="the share of the fan-out's ops that are note.update (the rest "
+                        "note.move), 0 to 1; default 0.2")
     p.add_argument("--step-seconds", type=float)
     p.add_argument("--drain-seconds", type=float, default=3.0)
     p.add_argument("--drag-members", type=int, default=30)
@@ -385,6 +397,8 @@ def main() -> int:
     p.add_argument("--pairs", type=int, help="fan-out runs of Flipchart then the baseline "
                    "(default 3; --quick: 1); the median ratio is reported")
     args = p.parse_args()
+    if not 0 <= args.update_share <= 1:
+        p.error("--update-share is a share of the ops: from 0 to 1")
 
     q = args.quick
     cfg = {
@@ -392,6 +406,7 @@ def main() -> int:
         "rooms": args.rooms or (20 if q else 100),
         "clients": args.clients or (5 if q else 10),
         "senders_per_room": args.senders_per_room,
+        "update_share": args.update_share,
         "rates": [float(x) for x in args.rates.split(",")] if args.rates
         else ([50, 100, 200, 400] if q
                  # Up to where the load generator itself saturates, so that the
@@ -415,6 +430,7 @@ def main() -> int:
     fan: dict[str, Any] = {
         "rooms": cfg["rooms"], "clients": cfg["clients"],
         "senders_per_room": cfg["senders_per_room"], "rates": cfg["rates"],
+        "update_share": cfg["update_share"],
         "step_seconds": cfg["step_seconds"], "drain_seconds": cfg["drain_seconds"],
         "groups_per_workshop": 10, "refine_steps": 0 if q else 2,
         # Above the grid, while the last step still holds the target: on a fast VM the
