@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -25,6 +24,7 @@ from app.board.hub import Hub
 from app.board.wire import DirectLine
 from app.config import Settings, get_settings
 from app.db import Database
+from app.gc_tuning import tune_collector
 from app.http import (
     BodyLimit,
     SecurityHeaders,
@@ -37,7 +37,6 @@ from app.phases.templates import Template, builtin_templates
 
 log = logging.getLogger("flipchart")
 MAX_BODY_BYTES = 64 * 1024
-GC_THRESHOLDS = (10_000, 20, 100)
 
 
 def make_backplane(settings: Settings) -> Backplane:
@@ -120,13 +119,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
         reconciler = None
         if settings.redis_url:
             reconciler = asyncio.create_task(_reconcile_forever(live), name="reconcile")
-        # A full pass of the cycle collector over a thousand sockets' objects stalls the
-        # event loop for ~100 ms. What start-up loaded lives as long as the process, so it
-        # is frozen out of those passes, and passes run less often (CPython's default is
-        # 700, 10, 10); most garbage here is freed by reference counting anyway.
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
+        tune_collector()  # after start-up: what it loaded is frozen out of the passes
         try:
             yield
         finally:

@@ -66,8 +66,11 @@ def _arguments(names: Sequence[str] | None, binds: dict[str, Processor],
     pick: Callable[[Mapping[str, Any]], Sequence[Any]]
     if len(names) > 1:
         pick = itemgetter(*names)
-    else:  # itemgetter of one name gives the value, not a tuple
-        pick = lambda params: tuple(params[name] for name in names)  # noqa: E731
+    elif names:  # itemgetter of one name gives the value, not a tuple
+        only = names[0]
+        pick = lambda params: (params[only],)  # noqa: E731
+    else:
+        pick = lambda params: ()  # noqa: E731
     if defaults:
         picked = pick
         pick = lambda params: picked({**defaults, **params})  # noqa: E731

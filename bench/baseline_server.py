@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 
+from app.gc_tuning import tune_collector
+
 app = FastAPI()
-# Flipchart's own garbage-collector settings (app.main.GC_THRESHOLDS, and the freeze after
-# start-up): with CPython's defaults a full pass over a thousand sockets' objects stalls
-# the loop for tens of milliseconds, enough to miss a step's p99 now and then. A
-# process setting either server can have, so the ratio compares the apps, not it.
-GC_THRESHOLDS = (10_000, 20, 100)
 ROOMS: dict[str, set[Any]] = {}
 
 
@@ -77,9 +73,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
+    # Flipchart's collector settings: with CPython's defaults the baseline's loop stalled
+    # now and then and missed steps it could hold. A process setting either server can
+    # have, so the ratio compares the apps, not it.
+    tune_collector()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 # The same WebSocket settings as `flipchart serve`, so only the app differs.
                 ws_max_size=64 * 1024, ws_per_message_deflate=False)

@@ -53,11 +53,9 @@ def seq_of_op() -> ColumnElement[Any]:
 
 
 # SQLite has no row locks (its writer holds the whole database); PostgreSQL does.
-_ROOM_WORKSHOP = {
-    False: Prepared(select(rooms.c.workshop_id).where(rooms.c.name == bindparam("room"))),
-    True: Prepared(select(rooms.c.workshop_id).where(rooms.c.name == bindparam("room"))
-                   .with_for_update()),
-}
+_WORKSHOP_OF_ROOM = select(rooms.c.workshop_id).where(rooms.c.name == bindparam("room"))
+_ROOM_WORKSHOP = {False: Prepared(_WORKSHOP_OF_ROOM),
+                  True: Prepared(_WORKSHOP_OF_ROOM.with_for_update())}
 _SEQ = Prepared(select(seq_of_room()))
 _SEQ_AND_OP = Prepared(select(seq_of_room(), seq_of_op()))
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from storage_helpers import NOTE, migrated
 
 from app.board import store
@@ -106,6 +106,14 @@ async def test_a_value_written_into_the_statement_is_sent_with_it(db: Database) 
                          .order_by(notes.c.id).limit(1).offset(0))
     row = await db.read(lambda conn: first_one.first(conn, {"room": "group:1"}))
     assert row == ("n1",)
+
+
+async def test_a_statement_with_one_parameter_or_none_sends_just_that(db: Database) -> None:
+    by_room = Prepared(select(notes.c.id).where(notes.c.room == bindparam("room")))
+    every_note = Prepared(select(func.count()).select_from(notes))
+    assert await db.read(lambda conn: by_room.first(conn, {"room": "group:1"})) == ("n1",)
+    assert await db.read(lambda conn: by_room.first(conn, {"room": "group:9"})) is None
+    assert await db.read(lambda conn: every_note.first(conn, {})) == (1,)
 
 
 async def test_an_update_reports_the_rows_it_changed(db: Database) -> None:

@@ -18,13 +18,16 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
+# A room's seq as its event log has it. Written out here, not taken from app.board.store:
+# a migration must keep doing what it did when the app's code moves on.
+_LOG_SEQ = "COALESCE((SELECT max(event.seq) FROM event WHERE event.room = room.name), 0)"
+
 
 def upgrade() -> None:
     # The two were always kept equal; a log behind its room (events deleted by hand)
     # would give seqs already handed out to the next events, so refuse it.
     behind = op.get_bind().execute(sa.text(
-        "SELECT name FROM room WHERE seq > COALESCE("
-        "(SELECT max(event.seq) FROM event WHERE event.room = room.name), 0)")).scalars().all()
+        f"SELECT name FROM room WHERE seq > {_LOG_SEQ}")).scalars().all()
     if behind:
         raise RuntimeError(f"The event log of room(s) {', '.join(sorted(behind))} ends "
                            "before the room's seq; restore the missing events first.")
@@ -35,7 +38,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("room") as batch:
         batch.add_column(sa.Column("seq", sa.Integer, nullable=False, server_default="0"))
-    op.execute("UPDATE room SET seq = COALESCE("
-               "(SELECT max(event.seq) FROM event WHERE event.room = room.name), 0)")
+    op.execute(f"UPDATE room SET seq = {_LOG_SEQ}")
     with op.batch_alter_table("room") as batch:
         batch.alter_column("seq", server_default=None)  # as 0002 made it
