@@ -1,12 +1,12 @@
 """Database engine and transactions: a SQLite file by default, PostgreSQL by URL.
 
 Domain code is synchronous and runs whole: :meth:`Database.write` and :meth:`Database.read`
-take a function of a connection and run it in one transaction. On SQLite a read runs on
-a thread, so it costs one hop off the event loop however many statements it runs;
-writes go to the one writer (app.sqlite_writer), which runs them on the event loop
-itself, batched per loop turn, as SQLite allows one writer at a time. On PostgreSQL
-both run on the async driver (``run_sync``) and row locks serialise writers across
-processes.
+take a function of a connection and run it in one transaction, written with SQLAlchemy
+Core's public API (whose compiled cache makes repeated statements cheap). On SQLite a
+read runs on a pool of threads, so it costs one hop off the event loop however many
+statements it runs; writes go to the one writer thread (app.sqlite_writer), as SQLite
+allows one writer at a time. On PostgreSQL both run on the async driver (``run_sync``)
+and row locks serialise writers across processes.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ class Database:
             database = parsed.database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            # One connection for each reader thread, the writer and the checkpoint thread.
-            engine = create_engine(self.url, pool_size=SQLITE_READERS + 2, max_overflow=4,
+            # One connection for each reader thread and the writer.
+            engine = create_engine(self.url, pool_size=SQLITE_READERS + 1, max_overflow=4,
                                    json_serializer=dumps, json_deserializer=loads)
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
@@ -132,12 +132,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    # A read opens a snapshot that later commits by others do not change. The writer
-    # has begun already: its BEGIN IMMEDIATE takes the write lock up front, so its reads
-    # and writes see one state.
-    # Straight to the driver: through exec_driver_sql, SQLAlchemy's execution context
-    # made this BEGIN an eighth of a one-op write transaction's time.
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    if not driver.in_transaction:
-        driver.execute("BEGIN")
+    # The sqlite3 module's own transaction handling is off (_sqlite_connect), so each
+    # transaction begins here: a read with BEGIN, which holds one snapshot for all its
+    # statements; the writer with BEGIN IMMEDIATE (its execution option), which takes
+    # the write lock up front so that what it reads stays true until it commits.
+    conn.exec_driver_sql(conn.get_execution_options().get("flipchart_begin", "BEGIN"))

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.board.errors import OpError
+from app.errors import OpError
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -99,7 +99,7 @@ class BodyLimit:
 
 async def op_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OpError)
-    content: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+    content: dict[str, Any] = {"detail": exc.message, "message": exc.message, "code": exc.code}
     return JSONResponse(content, status_code=STATUS_FOR[exc.code])
 
 

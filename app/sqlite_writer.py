@@ -1,19 +1,11 @@
-"""SQLite's one writer: write transactions run on the event loop, batched per loop turn.
+"""SQLite's one writer: a thread that runs write transactions, a batch at a time.
 
-SQLite lets one connection write at a time, and with WAL and ``synchronous=NORMAL`` a
-commit is a write to the WAL file, not a disk flush: tens of microseconds. Run on a
-thread, each write paid more than that in hand-offs and in waits for the GIL, which
-the loop holds while it is busy. So the writes queued in one turn of the loop run
-together on the loop's own thread: one transaction, each write in a savepoint of its
-own, one commit. A failing write is rolled back alone, and none is answered before the
-commit that makes it durable.
-
-The two slow things stay off the loop. WAL checkpoints (which flush to disk) run on a
-thread of their own (``Checkpointer``). The write lock, which only another process (or,
-for a moment, this one's checkpoint thread) can hold, is not waited for on the loop:
-the batch is tried again a few milliseconds later, for up to ``LOCK_WAIT_SECONDS``. The
-one exception is opening the write connection (at start-up, or after a failed commit
-discarded it), whose set-up statements may wait like any other connection's.
+SQLite lets one connection write at a time. Writes queue for one thread, which takes
+whatever has queued up (at most ``MAX_BATCH``) and runs it as one transaction: each
+write in a savepoint of its own, so a failing one is rolled back alone, then one
+commit. No write is answered before the commit that makes it durable. Waiting for the
+write lock, commits and WAL checkpoints all happen on this thread, so a slow disk or
+another process holding the lock never stalls the event loop.
 
 A write whose caller stopped waiting before its batch ran is skipped.
 """
@@ -21,11 +13,10 @@ A write whose caller stopped waiting before its batch ran is skipped.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import concurrent.futures
 import logging
-import sqlite3
+import queue
 import threading
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -36,11 +27,9 @@ Work = Callable[[Connection], T]
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 64
-LOCK_RETRY_SECONDS = 0.002
-LOCK_WAIT_SECONDS = 10.0
-CHECKPOINT_SECONDS = 0.5
-RESTART_FRAMES = 1000  # pages of the WAL, about 4 MB
-RESTART_WAIT_MS = 2
+# The execution option app.db's BEGIN listener reads: take the write lock up front, so
+# everything a write reads stays true until it commits.
+BEGIN_IMMEDIATE = {"flipchart_begin": "BEGIN IMMEDIATE"}
 
 
 class WriterClosed(RuntimeError):
@@ -51,260 +40,134 @@ class BatchFailed(RuntimeError):
     """This write succeeded, but the transaction it shared did not commit."""
 
 
-class _Job:
-    __slots__ = ("future", "outcome", "work")
-
-    def __init__(self, work: Work[Any], future: asyncio.Future[Any]) -> None:
-        self.work = work
-        self.future = future
-        self.outcome: tuple[bool, Any] | None = None  # (succeeded, result or exception)
+_Job = tuple[Work[Any], "concurrent.futures.Future[Any]"]
+_STOP = None
 
 
 class SqliteWriter:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._pending: list[_Job] = []
-        self._scheduled: asyncio.Handle | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._locked_since: float | None = None  # when BEGIN first found the lock taken
-        self._connection: Connection | None = None
-        self._thread: int | None = None  # the one thread the connection is used on
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._closed = False
-        self._checkpointer = Checkpointer(engine)
+        self._thread = threading.Thread(target=self._run, name="sqlite-writer", daemon=True)
+        self._thread.start()
 
     async def run(self, work: Work[T]) -> T:
         """Run ``work`` in a write transaction; returns once it is committed."""
         if self._closed:
             raise WriterClosed("The database is closed.")
-        if self._thread is None:
-            self._thread = threading.get_ident()
-        elif self._thread != threading.get_ident():
-            raise RuntimeError("SQLite writes run on one event loop's thread.")
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        self._pending.append(_Job(work, future))
-        if self._scheduled is None or self._loop is not loop:
-            self._loop = loop  # a new loop on this thread (tests): the old one's flush is gone
-            self._scheduled = loop.call_soon(self._flush)
-        return await future
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self._jobs.put((work, future))
+        return await asyncio.wrap_future(future)
 
     async def stop(self) -> None:
-        """Finish the writes already queued, then close the connection and the checkpointer."""
-        self._closed = True
-        if self._scheduled is not None:
-            self._scheduled.cancel()
-            self._scheduled = None
-        try:
-            while self._pending:
-                if not self._flush_once():
-                    await asyncio.sleep(LOCK_RETRY_SECONDS)
-        finally:
-            # Cancelled while another process held the lock: nobody may be left waiting.
-            closed = WriterClosed("The database was closed before this write was made.")
-            for job in self._pending:
-                job.outcome = (False, closed)
-            _answer(self._pending)
-            self._pending = []
-            if self._connection is not None:
-                with contextlib.suppress(Exception):
-                    self._connection.close()
-                self._connection = None
-            await asyncio.to_thread(self._checkpointer.stop)
-
-    # --- on the loop ---------------------------------------------------------------------
-
-    def _flush(self) -> None:
-        self._scheduled = None
-        locked = False
-        try:
-            locked = not self._flush_once()
-        finally:
-            # Even after an exception (re-raised below), the writes behind it go on.
-            if self._pending and self._loop is not None:
-                self._scheduled = (self._loop.call_later(LOCK_RETRY_SECONDS, self._flush)
-                                   if locked else self._loop.call_soon(self._flush))
-
-    def _flush_once(self) -> bool:
-        """Commit the next batch; False if another process holds the write lock (then
-        nothing ran, and the batch stays first in the queue)."""
-        taken = min(len(self._pending), MAX_BATCH)
-        batch = [job for job in self._pending[:taken] if not job.future.done()]
-        ran = False
-        try:
-            ran = not batch or self._commit(batch)
-        except BaseException as exc:
-            # Not an Exception (KeyboardInterrupt, say): the transaction was rolled back.
-            # Every write of it fails, and the exception goes on to the loop.
-            interrupted = RuntimeError(f"The write was not made: {exc!r}")
-            interrupted.__cause__ = exc
-            for job in batch:
-                job.outcome = (False, interrupted)
-            self._discard_if_unclean()
-            ran = True
-            raise
-        finally:
-            if ran:
-                del self._pending[:taken]
-                _answer(batch)
-        if batch and ran:
-            self._checkpointer.written()
-        return ran
-
-    def _commit(self, batch: list[_Job]) -> bool:
-        try:
-            conn = self._connect()
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            if not self._begin(driver):
-                return False
-            with conn.begin():  # app.db's begin hook sees the open transaction
-                if len(batch) == 1:
-                    # Alone, the transaction itself isolates it: no savepoint needed.
-                    batch[0].outcome = (True, batch[0].work(conn))
-                else:
-                    # Plain SQL on the driver: SQLAlchemy's begin_nested() compiles its
-                    # SAVEPOINT anew each time, which cost an eighth of the writer's time.
-                    for job in batch:
-                        driver.execute("SAVEPOINT job")
-                        try:
-                            job.outcome = (True, job.work(conn))
-                        except Exception as exc:
-                            driver.execute("ROLLBACK TO SAVEPOINT job")
-                            job.outcome = (False, exc)
-                        driver.execute("RELEASE SAVEPOINT job")
-        except Exception as exc:
-            # Nothing of this transaction was kept: whatever had succeeded fails with it.
-            for job in batch:
-                if job.outcome is None:
-                    job.outcome = (False, exc)
-                elif job.outcome[0]:
-                    failed = BatchFailed(f"The write was not committed: {exc}")
-                    failed.__cause__ = exc
-                    job.outcome = (False, failed)
-            self._discard_if_unclean()
-        return True
-
-    def _begin(self, driver: Any) -> bool:
-        """BEGIN IMMEDIATE, which takes the write lock or fails at once (busy_timeout 0).
-
-        False: another process holds the lock, try again shortly. Past the wait limit the
-        batch fails with SQLite's own "database is locked".
-        """
-        try:
-            driver.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:  # its extended codes too
-                raise
-            now = time.monotonic()
-            if self._locked_since is None:
-                self._locked_since = now
-            if now - self._locked_since < LOCK_WAIT_SECONDS:
-                return False
-            self._locked_since = None
-            raise
-        self._locked_since = None
-        return True
-
-    def _discard_if_unclean(self) -> None:
-        # A failed COMMIT (a deferred constraint, a full disk) can leave SQLite's own
-        # transaction open; a connection in that state must not take the next batch.
-        conn = self._connection
-        if conn is None:
+        """Finish the writes already queued, then stop the thread."""
+        if self._closed:
             return
-        if not conn.invalidated and not conn.closed:
-            driver = conn.connection.driver_connection
-            if driver is not None and not driver.in_transaction:
-                return
-        self._connection = None
-        with contextlib.suppress(Exception):
-            conn.invalidate()
-            conn.close()
+        self._closed = True
+        self._jobs.put(_STOP)
+        await asyncio.to_thread(self._thread.join)
 
-    def _connect(self) -> Connection:
-        if self._connection is None or self._connection.closed:
-            conn = self._engine.connect()
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            # Never wait for the lock on the loop (see _begin), and never checkpoint
-            # on it either: the Checkpointer does.
-            driver.execute("PRAGMA busy_timeout=0")
-            driver.execute("PRAGMA wal_autocheckpoint=0")
-            self._connection = conn
-        return self._connection
+    # --- on the writer thread ------------------------------------------------------------
 
-
-class Checkpointer:
-    """Copies the WAL back into the database file, on a thread, while writes go on.
-
-    At most every ``CHECKPOINT_SECONDS``, and only after something was written, a
-    PASSIVE checkpoint: it takes no lock anyone waits for, and flushes to disk with the
-    GIL released. PASSIVE alone does not keep the WAL bounded: the WAL starts again from
-    its beginning only when a write finds all of it checkpointed, and under a steady
-    stream of writes that never happens. So once the WAL holds more than
-    ``RESTART_FRAMES`` pages, a RESTART checkpoint follows for what was written
-    meanwhile. It holds writers off (the loop's writer tries again a moment later) for
-    those few pages and a flush, and gives up until next time if a read or a write keeps
-    it waiting more than ``RESTART_WAIT_MS``: a long stall of every write would cost
-    more than a WAL a little longer.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._due = threading.Event()
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="sqlite-checkpoint",
-                                        daemon=True)
-        self._thread.start()
-
-    def written(self) -> None:
-        if not self._due.is_set():
-            self._due.set()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._due.set()
-        self._thread.join()
-
-    def _serve(self) -> None:
+    def _run(self) -> None:
         try:
-            with contextlib.closing(self._engine.raw_connection()) as conn:
-                driver = conn.driver_connection
-                assert driver is not None
-                driver.execute(f"PRAGMA busy_timeout={RESTART_WAIT_MS}")
+            with self._engine.connect().execution_options(**BEGIN_IMMEDIATE) as conn:
                 while True:
-                    self._due.wait()
-                    # Cleared before the pause: a write from here on asks for the next
-                    # pass, and stop() (which sets both) can never be cleared unseen.
-                    self._due.clear()
-                    # Closing the last connection checkpoints: stopping needs none here.
-                    if self._stopping.wait(CHECKPOINT_SECONDS):
-                        return
-                    self._checkpoint(driver)
+                    batch, stopping = self._take()
+                    if batch:
+                        self._commit(conn, batch)
+                    if stopping:
+                        break
         except Exception:
-            log.exception("SQLite's checkpoint thread stopped: the WAL grows until a restart")
+            log.exception("the SQLite writer stopped")
+            self._closed = True
+        # Anything still queued is refused, not left waiting.
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job is not None:
+                job[1].set_exception(WriterClosed("The database was closed before this "
+                                                  "write was made."))
+
+    def _take(self) -> tuple[list[_Job], bool]:
+        """The next batch: a blocking wait for the first job, then whatever else queued."""
+        batch: list[_Job] = []
+        job = self._jobs.get()
+        while job is not _STOP:
+            assert job is not None
+            # False: the caller was cancelled while the job queued.
+            if job[1].set_running_or_notify_cancel():
+                batch.append(job)
+            if len(batch) >= MAX_BATCH:
+                return batch, False
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return batch, False
+        return batch, True
+
+    def _commit(self, conn: Connection, batch: list[_Job]) -> None:
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            with conn.begin():
+                for work, _ in batch:
+                    outcomes.append(self._attempt(conn, work, alone=len(batch) == 1))
+                if len(batch) == 1 and not outcomes[0][0]:
+                    raise _RolledBack
+        except _RolledBack:
+            pass
+        except BaseException as exc:
+            log.warning("SQLite commit of %d writes failed: %r", len(batch), exc)
+            for (_, future), (succeeded, _) in zip(batch, outcomes, strict=False):
+                future.set_exception(BatchFailed("The write's transaction did not commit.")
+                                     if succeeded else exc)
+            for _, future in batch[len(outcomes):]:
+                future.set_exception(exc)
+            # A failed COMMIT (a deferred constraint, a full disk) can leave SQLite's own
+            # transaction open, and every later BEGIN would fail: start a clean connection.
+            driver = conn.connection.driver_connection
+            if driver is not None and driver.in_transaction:
+                conn.invalidate()
+            # Not re-raised, even if not an Exception (a job's KeyboardInterrupt, say): it
+            # would only end this thread, and every later write would wait for it forever.
+            return
+        for (_, future), (succeeded, result) in zip(batch, outcomes, strict=True):
+            if succeeded:
+                future.set_result(result)
+            else:
+                future.set_exception(result)
 
     @staticmethod
-    def _checkpoint(driver: Any) -> None:
+    def _attempt(conn: Connection, work: Work[Any], *, alone: bool) -> tuple[bool, Any]:
+        """Run one write; in a batch, inside a savepoint that a failure rolls back."""
+        if alone:
+            try:
+                return True, work(conn)
+            except Exception as exc:
+                return False, _deliverable(exc)
+        savepoint = conn.begin_nested()
         try:
-            # Each row fetched, so each statement is done and holds no read snapshot.
-            _, frames, _ = driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if frames > RESTART_FRAMES:
-                driver.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
-        except sqlite3.Error as exc:
-            log.warning("SQLite checkpoint failed, will try again: %s", exc)
+            result = work(conn)
+        except Exception as exc:
+            savepoint.rollback()
+            return False, _deliverable(exc)
+        savepoint.commit()
+        return True, result
 
 
-def _answer(jobs: list[_Job]) -> None:
-    for job in jobs:
-        if job.future.done() or job.outcome is None:
-            continue  # its caller stopped waiting, so the job was skipped or goes unheard
-        ok, value = job.outcome
-        if ok:
-            job.future.set_result(value)
-        elif isinstance(value, StopIteration):
-            # A future cannot hold a StopIteration (it would end the awaiting coroutine).
-            failed = RuntimeError(f"The write raised {value!r}")
-            failed.__cause__ = value
-            job.future.set_exception(failed)
-        else:
-            job.future.set_exception(value)
+def _deliverable(exc: Exception) -> Exception:
+    """``exc``, or a RuntimeError from it where an asyncio future cannot hold it."""
+    if not isinstance(exc, StopIteration):
+        return exc
+    # asyncio refuses a StopIteration (it would end the awaiting coroutine): the copy
+    # to the caller's future would fail on the loop, and the caller wait forever.
+    failed = RuntimeError(f"The write raised {exc!r}")
+    failed.__cause__ = exc
+    return failed
+
+
+class _RolledBack(Exception):
+    """A lone write failed: its transaction is rolled back, with nothing else in it."""

@@ -24,8 +24,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
-from app.live import Live
 from app.main import create_app
+from app.services import Services
 
 REQUIRE_SERVICES = os.environ.get("FLIPCHART_REQUIRE_SERVICES") == "1"
 
@@ -106,9 +106,9 @@ class RunningServer:
         self.base_url = f"http://127.0.0.1:{self.port}"
 
     @property
-    def live(self) -> Live:
-        live: Live = self.app.state.live
-        return live
+    def services(self) -> Services:
+        services: Services = self.app.state.services
+        return services
 
     def http(self) -> httpx.AsyncClient:
         """A REST client for this server (use it with ``async with``)."""

@@ -1,4 +1,4 @@
-"""Request dependencies shared by the REST endpoints: the live service and who is asking."""
+"""Request dependencies shared by the REST endpoints: the services and who is asking."""
 
 from __future__ import annotations
 
@@ -6,22 +6,22 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from app.live import Live
+from app.auth import is_facilitator
+from app.services import Services
 from app.workshops.codes import normalise_code
-from app.workshops.tokens import token_matches
 
 
-def get_live(request: Request) -> Live:
-    live: Live = request.app.state.live
-    return live
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
 
 
-LiveDep = Annotated[Live, Depends(get_live)]
+ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-async def get_workshop(code: str, live: LiveDep) -> dict[str, Any]:
+async def get_workshop(code: str, services: ServicesDep) -> dict[str, Any]:
     canonical = normalise_code(code)
-    workshop = None if canonical is None else await live.find_workshop(canonical)
+    workshop = None if canonical is None else await services.workshops.find(canonical)
     if workshop is None:
         raise HTTPException(404, detail=f"There is no workshop with the code {code!r}. "
                             "Check the code and try again.")
@@ -40,12 +40,11 @@ def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
     return token.strip()
 
 
-async def require_facilitator(workshop: WorkshopDep, live: LiveDep,
+async def require_facilitator(workshop: WorkshopDep, services: ServicesDep,
                               token: Annotated[str, Depends(bearer_token)]) -> dict[str, Any]:
-    if token_matches(token, workshop["facilitator_token_hash"]):
+    if is_facilitator(workshop, token):
         return workshop
-    person = await live.find_participant(workshop, token)
-    if person is not None:
+    if await services.workshops.find_participant(workshop, token) is not None:
         raise HTTPException(403, detail="Only the facilitator may do this.")
     raise HTTPException(401, detail="This token is not valid for this workshop.",
                         headers={"WWW-Authenticate": "Bearer"})

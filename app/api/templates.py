@@ -1,4 +1,4 @@
-"""Activity templates, as clients need them to draw boards and timelines."""
+"""Activity templates and limits, as clients need them to draw boards and timelines."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
-from app.api.deps import LiveDep
+from app.api.deps import ServicesDep
 from app.phases.templates import Template
+from app.protocol import limits
 
-router = APIRouter(prefix="/api/templates", tags=["templates"])
+router = APIRouter(prefix="/api", tags=["templates"])
 
 
 def _describe(template: Template) -> dict[str, Any]:
@@ -17,14 +18,22 @@ def _describe(template: Template) -> dict[str, Any]:
             "minutes_total": sum(p.minutes or 0 for p in template.phases)}
 
 
-@router.get("")
-async def list_templates(live: LiveDep) -> list[dict[str, Any]]:
-    return [_describe(t) for t in live.templates.values()]
+@router.get("/templates")
+async def list_templates(services: ServicesDep) -> list[dict[str, Any]]:
+    return [_describe(t) for t in services.templates.values()]
 
 
-@router.get("/{key}")
-async def get_template(key: str, live: LiveDep) -> dict[str, Any]:
-    template = live.templates.get(key)
+@router.get("/templates/{key}")
+async def get_template(key: str, services: ServicesDep) -> dict[str, Any]:
+    template = services.templates.get(key)
     if template is None:
         raise HTTPException(404, detail=f"There is no template called {key!r}.")
     return _describe(template)
+
+
+@router.get("/limits")
+async def get_limits(services: ServicesDep) -> dict[str, Any]:
+    """Every limit the server checks input against, so that forms can say it up front."""
+    settings = services.settings
+    return {**limits.as_dict(), "max_groups": settings.max_groups,
+            "max_notes_per_board": settings.max_notes_per_board}

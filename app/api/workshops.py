@@ -1,25 +1,29 @@
-"""REST endpoints for workshops, joining, groups and phases: thin calls into app.live."""
+"""REST endpoints for workshops, joining, groups and phases: thin calls into the services."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.api.deps import FacilitatorDep, LiveDep, WorkshopDep
-from app.board.principal import participant_id
-from app.phases.engine import ACTIONS
+from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep
+from app.principal import participant_id
+from app.protocol.client import ExtendSeconds, Spotlight
+from app.protocol.limits import MAX_NAME, MAX_PHASE_MINUTES, MAX_TITLE, PhaseAction
 from app.workshops import export
 from app.workshops.qr import qr_svg
 
 router = APIRouter(prefix="/api/workshops", tags=["workshops"])
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
-Minutes = dict[Annotated[str, StringConstraints(max_length=40)], Annotated[int, Field(ge=1,
-                                                                                       le=120)]]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                        max_length=MAX_NAME)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE)]
+Minutes = dict[Annotated[str, StringConstraints(max_length=40)],
+               Annotated[int, Field(ge=1, le=MAX_PHASE_MINUTES)]]
+# The upper bound is the max_groups setting, checked by the workshop service.
+GroupCount = Annotated[int, Field(ge=1)]
 
 
 class _Body(BaseModel):
@@ -29,7 +33,7 @@ class _Body(BaseModel):
 class CreateWorkshop(_Body):
     template: Annotated[str, StringConstraints(max_length=60)]
     title: Title | None = None
-    groups: Annotated[int, Field(ge=1, le=20)] = 3
+    groups: GroupCount = 3
     minutes: Minutes = {}
     auto_advance: bool = True
 
@@ -59,8 +63,8 @@ class Joined(BaseModel):
 
 
 class PhaseRequest(_Body):
-    action: Literal["start", "pause", "resume", "extend", "next", "previous"]
-    seconds: Annotated[int, Field(ge=-3600, le=3600)] | None = None
+    action: PhaseAction
+    seconds: ExtendSeconds | None = None
 
 
 class WorkshopSettings(_Body):
@@ -73,16 +77,12 @@ class RenameGroup(_Body):
     name: Name
 
 
-class GroupCount(_Body):
-    count: Annotated[int, Field(ge=1, le=20)]
+class GroupCountRequest(_Body):
+    count: GroupCount
 
 
 class MoveParticipant(_Body):
     group_id: int
-
-
-class Spotlight(_Body):
-    group_id: int | None = None
 
 
 def _urls(base: str, code: str) -> WorkshopUrls:
@@ -92,34 +92,30 @@ def _urls(base: str, code: str) -> WorkshopUrls:
 
 
 @router.post("", status_code=201, response_model=CreatedWorkshop)
-async def create_workshop(body: CreateWorkshop, live: LiveDep) -> CreatedWorkshop:
-    template = live.templates.get(body.template)
-    if template is None:
-        known = ", ".join(sorted(live.templates))
-        raise HTTPException(422, detail=f"Unknown template {body.template!r}; choose one of: "
-                            f"{known}.")
-    row, token = await live.create_workshop(template, body.title or "", body.groups,
-                                            body.minutes, body.auto_advance)
+async def create_workshop(body: CreateWorkshop, services: ServicesDep) -> CreatedWorkshop:
+    row, token = await services.workshops.create(body.template, body.title or "", body.groups,
+                                                 body.minutes, body.auto_advance)
     return CreatedWorkshop(id=row["id"], code=row["code"], facilitator_token=token,
-                           urls=_urls(live.settings.public_url, row["code"]))
+                           urls=_urls(services.settings.public_url, row["code"]))
 
 
 @router.get("/{code}")
-async def workshop_info(workshop: WorkshopDep, live: LiveDep) -> dict[str, Any]:
+async def workshop_info(workshop: WorkshopDep, services: ServicesDep) -> dict[str, Any]:
     """Public information: what anyone with the code may see before joining."""
-    return await live.workshop_info(workshop)
+    return await services.workshops.info(workshop)
 
 
 @router.patch("/{code}")
 async def update_workshop(body: WorkshopSettings, workshop: FacilitatorDep,
-                          live: LiveDep) -> dict[str, Any]:
-    updated = await live.update_settings(workshop, body.minutes, body.auto_advance, body.title)
-    return await live.workshop_info(updated)
+                          services: ServicesDep) -> dict[str, Any]:
+    updated = await services.workshops.update_settings(workshop, body.minutes,
+                                                       body.auto_advance, body.title)
+    return await services.workshops.info(updated)
 
 
 @router.post("/{code}/participants", status_code=201, response_model=Joined)
-async def join_workshop(body: Join, workshop: WorkshopDep, live: LiveDep) -> Joined:
-    person, token = await live.join(workshop, body.name, body.group_id)
+async def join_workshop(body: Join, workshop: WorkshopDep, services: ServicesDep) -> Joined:
+    person, token = await services.workshops.join(workshop, body.name, body.group_id)
     return Joined(participant_id=participant_id(person["id"]), token=token,
                   group_id=person["group_id"])
 
@@ -127,48 +123,49 @@ async def join_workshop(body: Join, workshop: WorkshopDep, live: LiveDep) -> Joi
 @router.patch("/{code}/participants/{pid}")
 async def move_participant(pid: Annotated[str, StringConstraints(pattern=r"^p?[0-9]{1,12}$")],
                            body: MoveParticipant, workshop: FacilitatorDep,
-                           live: LiveDep) -> dict[str, Any]:
-    await live.move_participant(workshop, int(pid.removeprefix("p")), body.group_id)
-    return await live.roster(workshop)
+                           services: ServicesDep) -> dict[str, Any]:
+    await services.workshops.move_participant(workshop, int(pid.removeprefix("p")), body.group_id)
+    return await services.workshops.roster(workshop)
 
 
 @router.get("/{code}/roster")
-async def roster(workshop: FacilitatorDep, live: LiveDep) -> dict[str, Any]:
-    return await live.roster(workshop)
+async def roster(workshop: FacilitatorDep, services: ServicesDep) -> dict[str, Any]:
+    return await services.workshops.roster(workshop)
 
 
 @router.put("/{code}/groups")
-async def set_group_count(body: GroupCount, workshop: FacilitatorDep,
-                          live: LiveDep) -> dict[str, Any]:
-    await live.set_group_count(workshop, body.count)
-    return await live.roster(workshop)
+async def set_group_count(body: GroupCountRequest, workshop: FacilitatorDep,
+                          services: ServicesDep) -> dict[str, Any]:
+    await services.workshops.set_group_count(workshop, body.count)
+    return await services.workshops.roster(workshop)
 
 
 @router.patch("/{code}/groups/{group_id}")
 async def rename_group(group_id: int, body: RenameGroup, workshop: FacilitatorDep,
-                       live: LiveDep) -> dict[str, Any]:
-    await live.rename_group(workshop, group_id, body.name)
-    return await live.roster(workshop)
+                       services: ServicesDep) -> dict[str, Any]:
+    await services.workshops.rename_group(workshop, group_id, body.name)
+    return await services.workshops.roster(workshop)
 
 
 @router.post("/{code}/phase")
 async def phase_action(body: PhaseRequest, workshop: FacilitatorDep,
-                       live: LiveDep) -> dict[str, Any]:
-    assert body.action in ACTIONS
-    view, _ = await live.phase_action(workshop["id"], body.action, body.seconds, "facilitator")
-    return {**view, "server_now": live.clock()}
+                       services: ServicesDep) -> dict[str, Any]:
+    view, _ = await services.phases.act(workshop["id"], body.action, body.seconds,
+                                        "facilitator")
+    return {**view, "server_now": services.clock()}
 
 
 @router.post("/{code}/spotlight")
-async def spotlight(body: Spotlight, workshop: FacilitatorDep, live: LiveDep) -> dict[str, Any]:
-    await live.spotlight(workshop["id"], body.group_id)
+async def spotlight(body: Spotlight, workshop: FacilitatorDep,
+                    services: ServicesDep) -> dict[str, Any]:
+    await services.phases.spotlight(workshop["id"], body.group_id)
     return {"group_id": body.group_id}
 
 
 @router.get("/{code}/qr.svg", response_class=Response)
-async def join_qr(workshop: WorkshopDep, live: LiveDep) -> Response:
+async def join_qr(workshop: WorkshopDep, services: ServicesDep) -> Response:
     """The join link as a QR code; the code is public, so no token is needed."""
-    url = _urls(live.settings.public_url, workshop["code"]).join
+    url = _urls(services.settings.public_url, workshop["code"]).join
     return Response(qr_svg(url), media_type="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=3600"})
 
@@ -182,11 +179,11 @@ EXPORT_TYPES = {
 
 
 @router.get("/{code}/export", response_class=Response)
-async def export_report(workshop: FacilitatorDep, live: LiveDep,
+async def export_report(workshop: FacilitatorDep, services: ServicesDep,
                         format: Literal["md", "json", "csv", "docx"] = "md",
                         names: bool = True) -> Response:
     """The workshop report for the facilitator: md, json (full board state), csv or docx."""
-    report = await live.report(workshop, names)
+    report = await services.workshops.report(workshop, names)
     body: str | bytes
     if format == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from app.board import models as _board_models  # noqa: F401  (registers tables)
-from app.workshops import models as _workshop_models  # noqa: F401
+from app import schema as _schema  # noqa: F401  (registers the tables)
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from app.phases.templates import Template
+from app.protocol.limits import MAX_EXTEND_SECONDS, PHASE_ACTIONS, PhaseAction
 
 Status = Literal["lobby", "running", "paused", "timeup", "plenary", "closed"]
-Action = Literal["start", "pause", "resume", "extend", "next", "previous"]
-ACTIONS: tuple[Action, ...] = ("start", "pause", "resume", "extend", "next", "previous")
+Action = PhaseAction
+ACTIONS = PHASE_ACTIONS
 WARNING_SECONDS = 60
-MAX_EXTEND_SECONDS = 3600
 
 
 class PhaseError(Exception):
@@ -53,6 +53,28 @@ def writable_sections(state: PhaseState, template: Template) -> frozenset[str]:
     if state.status in ("running", "paused"):
         return frozenset(template.phases[state.index].sections)
     return frozenset()
+
+
+def private_sections(state: PhaseState, template: Template) -> frozenset[str]:
+    """Writable sections whose new notes stay private to their author: individual work."""
+    writable = writable_sections(state, template)
+    if writable and template.phases[state.index].mode == "individual":
+        return writable
+    return frozenset()
+
+
+def allowed_actions(state: PhaseState) -> list[Action]:
+    """The actions that apply in this state: the facilitator's panel offers these."""
+    status = state.status
+    allowed = {
+        "start": status == "lobby",
+        "pause": status == "running",
+        "resume": status == "paused",
+        "extend": status in ("running", "paused", "timeup"),
+        "next": status not in ("lobby", "closed"),
+        "previous": status != "lobby" and (state.index > 0 or status == "closed"),
+    }
+    return [action for action in ACTIONS if allowed[action]]
 
 
 def apply_action(

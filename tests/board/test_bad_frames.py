@@ -223,7 +223,7 @@ async def test_a_server_fault_while_opening_a_socket_closes_it_with_1011(
     async def fails(*_: Any) -> list[str]:
         raise RuntimeError("the database went away")
 
-    server.live.rooms_for = fails  # type: ignore[method-assign]
+    server.services.auth.rooms_for = fails  # type: ignore[method-assign]
     async with websockets.connect(server.ws_url(people.workshop.code)) as ws:
         await ws.send(json.dumps({"type": "hello", "token": people.ann["token"]}))
         with pytest.raises(websockets.ConnectionClosed) as closed:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import time
 
-from app.board.backplane import MemoryBackplane
-from app.board.connection import CLOSE_TOO_SLOW, Connection, OutgoingEvent
-from app.board.hub import Hub
-from app.board.principal import Principal
-from app.board.store import StoredEvent
+from app.eventlog import StoredEvent
+from app.principal import Principal
+from app.protocol.events import OutgoingEvent
+from app.realtime.backplane import MemoryBackplane
+from app.realtime.connection import CLOSE_TOO_SLOW, Connection
+from app.realtime.hub import Hub
 
 
 class FastSocket:
@@ -43,7 +44,7 @@ class NoSync:
 
 async def test_a_stuck_socket_is_closed_to_resync_while_the_rest_of_the_room_gets_everything(
 ) -> None:
-    hub = Hub(MemoryBackplane(), time.time)
+    hub = Hub(MemoryBackplane())
     await hub.start()
     room = "group:1"
     who = Principal("p1", "participant", "Ann", 1, 1)
@@ -53,7 +54,8 @@ async def test_a_stuck_socket_is_closed_to_resync_while_the_rest_of_the_room_get
     for conn in (fast, stuck):
         conn.sent[room] = 0
         await hub.join(conn, [room])
-    writers = [asyncio.create_task(c.run_writer()) for c in (fast, stuck)]
+    for conn in (fast, stuck):
+        conn.start()
     for seq in range(1, 201):
         await hub.publish([StoredEvent(room, seq, "note.move", {"id": f"n{seq}"}, None, "p2",
                                        None)])
@@ -63,13 +65,13 @@ async def test_a_stuck_socket_is_closed_to_resync_while_the_rest_of_the_room_get
     assert len(events) == 200
     assert fast.sent[room] == 200 and not fast.closed
     assert stuck.closed and stuck_socket.closed_with == CLOSE_TOO_SLOW
-    for task in writers:
-        task.cancel()
-    await asyncio.gather(*writers, return_exceptions=True)
+    for conn in (fast, stuck):
+        conn.close()
+        await conn.stopped()
 
 
 async def test_drags_are_coalesced_per_note_and_dropped_before_durable_frames() -> None:
-    hub = Hub(MemoryBackplane(), time.time)
+    hub = Hub(MemoryBackplane())
     await hub.start()
     room = "group:1"
     socket = FastSocket()
@@ -84,14 +86,14 @@ async def test_drags_are_coalesced_per_note_and_dropped_before_durable_frames() 
     for i in range(100):
         await hub.publish_drag(dragger, room, "note-0001", float(i), float(i))
     await hub.publish([StoredEvent(room, 1, "note.move", {"id": "note-0001"}, None, "p2", None)])
-    writer = asyncio.create_task(viewer.run_writer())
+    viewer.start()
     await asyncio.sleep(0.05)
     kinds = [t.split('"type":"')[1].split('"')[0] for t in socket.sent]
     assert kinds[0] == "event"  # durable first
     drags = [t for t in socket.sent if '"type":"drag"' in t]
     assert len(drags) == 1 and '"x":99.0' in drags[0]
-    writer.cancel()
-    await asyncio.gather(writer, return_exceptions=True)
+    viewer.close()
+    await viewer.stopped()
 
 
 async def test_events_already_sent_are_skipped_and_the_writer_keeps_going() -> None:
@@ -102,7 +104,7 @@ async def test_events_already_sent_are_skipped_and_the_writer_keeps_going() -> N
                       queue_limit=50, clock=time.time)
     room = "group:1"
     conn.sent[room] = 5
-    writer = asyncio.create_task(conn.run_writer())
+    conn.start()
     for seq in (4, 5):
         conn.push_event(OutgoingEvent(StoredEvent(room, seq, "note.move", {}, None, "p2", None)))
     await asyncio.sleep(0.01)
@@ -112,9 +114,9 @@ async def test_events_already_sent_are_skipped_and_the_writer_keeps_going() -> N
         if len(socket.sent) == 2:
             break
         await asyncio.sleep(0.01)
-    assert not writer.done(), "the writer stopped"
+    assert not conn.closed, "the writer stopped"
     assert socket.sent[0] == '{"type":"pong","id":1}'
     assert '"seq":6' in socket.sent[1]
     assert socket.closed_with is None
-    conn.closed = True
-    writer.cancel()
+    conn.close()
+    await conn.stopped()

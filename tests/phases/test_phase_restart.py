@@ -41,12 +41,12 @@ async def test_a_restarted_server_ends_the_running_phase_at_the_same_instant(
             state = await current(http, workshop)
             assert (state["status"], state["index"], state["ends_at"]) == ("running", 0, ends_at)
             clock.now = ends_at - 60
-            assert await second.live.fire_due() == 1        # the warning, re-armed
+            assert await second.services.phases.fire_due() == 1        # the warning, re-armed
             clock.now = ends_at - 1
-            assert await second.live.fire_due() == 0
+            assert await second.services.phases.fire_due() == 0
             assert (await current(http, workshop))["index"] == 0
             clock.now = ends_at
-            assert await second.live.fire_due() == 1
+            assert await second.services.phases.fire_due() == 1
             state = await current(http, workshop)
             assert (state["status"], state["index"], state["ends_at"]) == ("running", 1,
                                                                            ends_at + 15 * 60)
@@ -65,7 +65,7 @@ async def test_a_paused_phase_keeps_its_remaining_time_across_a_restart(
     clock.advance(10_000)
 
     async with running_server(database_url, clock) as second:
-        assert await second.live.fire_due() == 0
+        assert await second.services.phases.fire_due() == 0
         async with second.http() as http:
             view = await phase(http, workshop, "resume")
             assert (view["status"], view["ends_at"]) == ("running", clock.now + 350)
@@ -81,14 +81,14 @@ async def test_deadlines_missed_while_down_are_applied_in_order_by_the_first_pas
     clock.now = ends_at + 15 * 60 + 100
 
     async with running_server(database_url, clock) as second:
-        assert await second.live.fire_due() == 2
+        assert await second.services.phases.fire_due() == 2
         async with second.http() as http:
             state = await current(http, workshop)
         # Chained from the stored deadlines, not from the moment the server came back.
         assert (state["status"], state["key"], state["ends_at"]) == (
             "running", "toolkit", ends_at + 15 * 60 + 15 * 60)
         assert state["warned"] is False
-        assert await second.live.fire_due() == 0
+        assert await second.services.phases.fire_due() == 0
         events = await phase_events(second, workshop)
         assert [(e["kind"], e["data"]["key"], e["data"]["ends_at"]) for e in events] == [
             ("phase", "individual", ends_at),
@@ -114,7 +114,7 @@ async def test_the_scheduler_loop_applies_due_deadlines_when_kicked_and_at_start
             workshop = await create_workshop(http, "activity-3", groups=1)
             ends_at = (await phase(http, workshop, "start"))["ends_at"]
             clock.now = ends_at
-            first.live.on_deadline_change()
+            first.services.phases.on_deadline_change()
             state = await poll_phase(http, workshop, 1)
             assert state["ends_at"] == ends_at + 15 * 60
 

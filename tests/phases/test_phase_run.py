@@ -1,7 +1,7 @@
 """Whole workshops run on a real server with an injected clock: deadlines, REST and sockets.
 
 The scheduler is not running here; each test moves the fake clock and calls
-``server.live.fire_due()`` itself, so nothing sleeps and every instant is exact.
+``server.services.phases.fire_due()`` itself, so nothing sleeps and every instant is exact.
 """
 
 from __future__ import annotations
@@ -46,14 +46,14 @@ async def test_a_whole_activity_runs_on_the_clock_to_plenary_with_one_minute_war
 
     for index, key in enumerate(keys):
         clock.now = ends_at - 61
-        assert await server.live.fire_due() == 0
+        assert await server.services.phases.fire_due() == 0
         clock.now = ends_at - 60
-        assert await server.live.fire_due() == 1          # the one-minute warning
+        assert await server.services.phases.fire_due() == 1          # the one-minute warning
         assert (await current(http, workshop))["warned"] is True
         clock.now = ends_at - 1
-        assert await server.live.fire_due() == 0
+        assert await server.services.phases.fire_due() == 0
         clock.now = ends_at
-        assert await server.live.fire_due() == 1          # the deadline
+        assert await server.services.phases.fire_due() == 1          # the deadline
         state = await current(http, workshop)
         if index + 1 < len(keys):
             # The next phase starts exactly at the old deadline.
@@ -68,7 +68,7 @@ async def test_a_whole_activity_runs_on_the_clock_to_plenary_with_one_minute_war
         assert key == keys[index]
 
     clock.advance(3600)
-    assert await server.live.fire_due() == 0  # nothing runs in plenary
+    assert await server.services.phases.fire_due() == 0  # nothing runs in plenary
 
     await sock.until(is_phase_event("plenary"))
     events = workshop_events(sock, workshop)
@@ -103,7 +103,7 @@ async def test_pause_resume_and_extend_over_rest_keep_the_exact_remaining_time(
     assert view["server_now"] == t0 + 100
 
     clock.advance(5000)                                   # paused: no deadline passes
-    assert await server.live.fire_due() == 0
+    assert await server.services.phases.fire_due() == 0
     view = await phase(http, workshop, "extend", 60)
     assert (view["status"], view["remaining"]) == ("paused", 560)
     view = await phase(http, workshop, "extend", -30)
@@ -121,10 +121,10 @@ async def test_pause_resume_and_extend_over_rest_keep_the_exact_remaining_time(
     assert (await current(http, workshop))["ends_at"] == ends_at
 
     clock.now = ends_at - 1
-    await server.live.fire_due()                          # the warning only
+    await server.services.phases.fire_due()                          # the warning only
     assert (await current(http, workshop))["index"] == 0
     clock.now = ends_at
-    await server.live.fire_due()
+    await server.services.phases.fire_due()
     state = await current(http, workshop)
     assert (state["index"], state["ends_at"]) == (1, ends_at + 15 * 60)
 
@@ -146,7 +146,7 @@ async def test_an_op_on_a_locked_section_after_time_is_up_is_refused(
     assert (await sock.ack(op))["type"] == "ack"
 
     clock.advance(600)
-    assert await server.live.fire_due() == 1
+    assert await server.services.phases.fire_due() == 1
     state = await current(http, workshop)
     assert (state["status"], state["index"], state["writable"]) == ("timeup", 0, [])
 
@@ -199,7 +199,7 @@ async def test_individual_notes_stay_hidden_from_the_group_until_revealed_in_lan
     await late.close()
 
     clock.advance(600)
-    await server.live.fire_due()                      # into group work: notes are revealed
+    await server.services.phases.fire_due()                      # into group work: notes are revealed
     reveal = await b.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
     notes = {n["id"]: n for n in reveal["data"]["notes"]}
     assert set(notes) == {"note-ann-0", "note-ann-1", "note-bob-0"}
@@ -230,7 +230,7 @@ async def test_minutes_changed_before_the_start_are_used_and_refused_after_it(
     assert (await current(http, workshop))["ends_at"] == clock.now + 300
 
     clock.advance(300)
-    await server.live.fire_due()
+    await server.services.phases.fire_due()
     assert (await current(http, workshop))["index"] == 1
 
 

@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, text
 
-from app.board import store
+from app import eventlog
 from app.db import MIGRATIONS_DIR, Database
 
 
@@ -57,13 +57,13 @@ async def test_a_rooms_seq_moves_to_its_event_log_and_back(db: Database) -> None
     await db.write(migrate("head"))
 
     def append_one(conn: Connection) -> int:
-        seq = store.lock_room(conn, "group:1")
-        store.append_event(conn, "group:1", seq + 1, "note.move", {}, op_id="op-3", by="p1",
+        seq = eventlog.lock_room(conn, "group:1")
+        eventlog.append_event(conn, "group:1", seq + 1, "note.move", {}, op_id="op-3", by="p1",
                            private_to=None, at=1.0)
         return seq
 
     assert await db.write(append_one) == 2
-    assert await db.read(lambda conn: store.room_seqs(conn, ["group:1", "group:2"])) \
+    assert await db.read(lambda conn: eventlog.room_seqs(conn, ["group:1", "group:2"])) \
         == {"group:1": 3, "group:2": 0}
 
     await db.write(migrate("0002", down=True))

@@ -26,6 +26,11 @@ class Principal:
     group_id: int | None = None
 
     @property
+    def member_id(self) -> int | None:
+        """The participant's row id; None for the facilitator and the screen."""
+        return int(self.id.removeprefix("p")) if self.role == "participant" else None
+
+    @property
     def sees_private(self) -> bool:
         return self.role == "facilitator"
 

@@ -1,18 +1,58 @@
-"""Tables for board state (notes, fields), rooms and the per-room event log."""
+"""The database schema: every table, as SQLModel classes and the Core tables queries use.
+
+Migrations (app/migrations) create and change these; stores in each domain package query
+them through SQLAlchemy Core.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.workshops.models import table
+
+class Workshop(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=12, unique=True, index=True)
+    title: str = Field(max_length=120)
+    template: str = Field(max_length=60)
+    facilitator_token_hash: str = Field(max_length=64)
+    created_at: float
+    # Minutes per phase key, set before start; missing keys take the template's value.
+    minutes: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    auto_advance: bool = True
+    # Phase engine state (see app.phases.engine.PhaseState).
+    status: str = Field(default="lobby", max_length=16)
+    phase_index: int = -1
+    ends_at: float | None = None
+    remaining: float | None = None
+    phase_version: int = 0
+    warned: bool = False
+    spotlight: int | None = None
+
+
+class Group(SQLModel, table=True):
+    __tablename__ = "workshop_group"
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    name: str = Field(max_length=40)
+    position: int
+
+
+class Participant(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    group_id: int = Field(foreign_key="workshop_group.id", index=True)
+    name: str = Field(max_length=40)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: float
+
 
 
 class Room(SQLModel, table=True):
     """A sequenced stream of events: ``workshop:<id>`` or ``group:<id>``. Its seq is the
-    highest in its event log (app.board.store.room_seq); a writer locks this row."""
+    highest in its event log (app.eventlog.room_seq); a writer locks this row."""
 
     name: str = Field(primary_key=True, max_length=40)
     workshop_id: int = Field(foreign_key="workshop.id", index=True)
@@ -68,6 +108,16 @@ class Event(SQLModel, table=True):
     at: float
 
 
+def table(model: type[SQLModel]) -> Table:
+    """The Core table behind a model, for typed Core queries."""
+    result: Any = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(result, Table)
+    return result
+
+
+workshops = table(Workshop)
+groups = table(Group)
+participants = table(Participant)
 rooms = table(Room)
 notes = table(Note)
 fields = table(BoardField)

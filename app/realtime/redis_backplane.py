@@ -14,8 +14,7 @@ from typing import Any
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
-from app.board.backplane import Message, Receiver, ReconnectListener
-from app.json_text import dumps, loads
+from app.realtime.backplane import Message, Receiver, ReconnectListener, messages
 
 log = logging.getLogger(__name__)
 PREFIX = "flipchart:room:"
@@ -43,7 +42,7 @@ class RedisBackplane:
 
     async def publish(self, room: str, message: Message) -> None:
         try:
-            await self._redis.publish(PREFIX + room, dumps(message))
+            await self._redis.publish(PREFIX + room, message.model_dump_json())
         except (RedisError, OSError) as exc:
             # A hint lost: receivers fill the gap from the event log on the next event or
             # when the backplane reconnects.
@@ -91,7 +90,8 @@ class RedisBackplane:
                     channel = message["channel"]
                     channel = channel.decode() if isinstance(channel, bytes) else channel
                     if channel.startswith(PREFIX):
-                        self._receiver(channel.removeprefix(PREFIX), loads(message["data"]))
+                        self._receiver(channel.removeprefix(PREFIX),
+                                       messages.validate_json(message["data"]))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

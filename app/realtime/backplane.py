@@ -7,9 +7,58 @@ receiver that sees a gap in seq reads the missing events from the database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
-Message = dict[str, Any]
+from pydantic import BaseModel, Field, TypeAdapter
+
+
+class EventMessage(BaseModel):
+    t: Literal["event"] = "event"
+    room: str
+    seq: int
+    kind: str
+    data: dict[str, Any]
+    op_id: str | None
+    by: str
+    private_to: str | None
+
+
+class DragMessage(BaseModel):
+    t: Literal["drag"] = "drag"
+    room: str
+    id: str
+    x: float
+    y: float
+    by: str
+    # The dragging socket, which does not get its own drag back.
+    origin: str
+
+
+class Member(BaseModel):
+    id: str
+    name: str
+    role: str
+    editing: str | None
+
+
+class PresenceMessage(BaseModel):
+    t: Literal["presence"] = "presence"
+    room: str
+    # Each process says who is online through it; receivers merge the lists.
+    process: str
+    members: list[Member]
+
+
+class RejoinMessage(BaseModel):
+    t: Literal["rejoin"] = "rejoin"
+    room: str
+    # The principals whose sockets must reconnect; None: everyone's.
+    who: list[str] | None
+
+
+Message = Annotated[EventMessage | DragMessage | PresenceMessage | RejoinMessage,
+                    Field(discriminator="t")]
+messages: TypeAdapter[Message] = TypeAdapter(Message)
 Receiver = Callable[[str, Message], None]
 ReconnectListener = Callable[[], None]
 

@@ -1,37 +1,44 @@
 """This process's rooms: which local sockets are in which room, and fan-out to them.
 
-Everything published goes through the backplane, also in a single process, so one
-code path delivers both local and remote messages.
+Everything published goes through the backplane, also in a single process, so one code
+path delivers both local and remote messages. The hub is the app's event publisher
+(app.eventlog.Publisher).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
 
-from app.board.backplane import Backplane, Message
-from app.board.connection import CLOSE_REJOIN, Connection, OutgoingEvent
-from app.board.store import StoredEvent
-from app.json_text import dumps
+from app.eventlog import StoredEvent
+from app.protocol.events import OutgoingEvent
+from app.protocol.server import DragFrame, PresenceFrame
+from app.realtime.backplane import (
+    Backplane,
+    DragMessage,
+    EventMessage,
+    Member,
+    Message,
+    PresenceMessage,
+    RejoinMessage,
+)
+from app.realtime.connection import CLOSE_REJOIN, Connection
 
 
 class Hub:
-    def __init__(self, backplane: Backplane, clock: Any) -> None:
+    def __init__(self, backplane: Backplane) -> None:
         self.backplane = backplane
         self.process_id = uuid.uuid4().hex[:12]
-        self._clock = clock
         self._rooms: dict[str, set[Connection]] = {}
         # room -> process -> that process's members, merged into one presence list.
-        self._presence: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self._presence: dict[str, dict[str, list[Member]]] = {}
 
     async def start(self) -> None:
         await self.backplane.start(self._receive, self._on_backplane_reconnect)
 
     @property
-    def connections(self) -> set[Connection]:
-        """Every socket joined to a room on this process."""
-        return {c for conns in self._rooms.values() for c in conns}
+    def local_rooms(self) -> list[str]:
+        return list(self._rooms)
 
     async def join(self, conn: Connection, rooms: Iterable[str]) -> None:
         for room in rooms:
@@ -57,80 +64,71 @@ class Hub:
 
     async def publish(self, events: Iterable[StoredEvent]) -> None:
         for ev in events:
-            await self.backplane.publish(ev.room, {
-                "t": "event", "room": ev.room, "seq": ev.seq, "kind": ev.kind, "data": ev.data,
-                "op_id": ev.op_id, "by": ev.by, "private_to": ev.private_to,
-            })
+            await self.backplane.publish(ev.room, EventMessage(
+                room=ev.room, seq=ev.seq, kind=ev.kind, data=ev.data, op_id=ev.op_id,
+                by=ev.by, private_to=ev.private_to))
+
+    async def rejoin(self, room: str, who: list[str] | None) -> None:
+        await self.backplane.publish(room, RejoinMessage(room=room, who=who))
 
     async def publish_drag(self, conn: Connection, room: str, note_id: str, x: float,
                            y: float) -> None:
-        await self.backplane.publish(room, {"t": "drag", "room": room, "id": note_id, "x": x,
-                                            "y": y, "by": conn.who.id, "origin": conn.id})
+        await self.backplane.publish(room, DragMessage(room=room, id=note_id, x=x, y=y,
+                                                       by=conn.who.id, origin=conn.id))
 
     async def publish_presence(self, room: str) -> None:
-        members = [
-            {"id": c.who.id, "name": c.who.name, "role": c.who.role,
-             "editing": c.editing.get(room)}
-            for c in self._rooms.get(room, ())
-        ]
-        await self.backplane.publish(room, {"t": "presence", "room": room,
-                                            "process": self.process_id, "members": members})
-
-    async def publish_rejoin(self, room: str, who: list[str] | None) -> None:
-        """Ask these principals' sockets (None: everyone's) to reconnect: their rooms changed."""
-        await self.backplane.publish(room, {"t": "rejoin", "room": room, "who": who})
+        members = [Member(id=c.who.id, name=c.who.name, role=c.who.role,
+                          editing=c.editing.get(room))
+                   for c in self._rooms.get(room, ())]
+        await self.backplane.publish(room, PresenceMessage(room=room, process=self.process_id,
+                                                           members=members))
 
     def _receive(self, room: str, message: Message) -> None:
-        conns = self._rooms.get(room)
-        kind = message.get("t")
-        if kind == "presence":
+        if isinstance(message, PresenceMessage):
             self._merge_presence(room, message)
+        conns = self._rooms.get(room)
         if not conns:
             return
-        if kind == "event":
-            out = OutgoingEvent(StoredEvent(room, message["seq"], message["kind"],
-                                            message["data"], message["op_id"], message["by"],
-                                            message["private_to"]))
+        if isinstance(message, EventMessage):
+            out = OutgoingEvent(StoredEvent(room, message.seq, message.kind, message.data,
+                                            message.op_id, message.by, message.private_to))
             for conn in conns:
                 conn.push_event(out)
-        elif kind == "drag":
-            text = dumps({"type": "drag", "room": room, "id": message["id"],
-                          "x": message["x"], "y": message["y"], "by": message["by"]})
-            key = ("drag", room, message["id"])
+        elif isinstance(message, DragMessage):
+            text = DragFrame(room=room, id=message.id, x=message.x, y=message.y,
+                             by=message.by).text()
+            key = ("drag", room, message.id)
             for conn in conns:
-                if conn.id != message["origin"]:
+                if conn.id != message.origin:
                     conn.push_ephemeral(key, text)
-        elif kind == "rejoin":
+        elif isinstance(message, RejoinMessage):
             for conn in list(conns):
-                if message["who"] is None or conn.who.id in message["who"]:
+                if message.who is None or conn.who.id in message.who:
                     conn.close(CLOSE_REJOIN, "your groups changed; reconnect")
-        elif kind == "presence":
-            text = dumps({"type": "presence", "room": room, "members": self.members(room)})
+        else:
+            text = PresenceFrame(room=room, members=[m.model_dump() for m in
+                                                     self.members(room)]).text()
             for conn in conns:
                 conn.push_ephemeral(("presence", room), text)
 
-    def _merge_presence(self, room: str, message: Message) -> None:
+    def _merge_presence(self, room: str, message: PresenceMessage) -> None:
         by_process = self._presence.setdefault(room, {})
-        if message["members"]:
-            by_process[message["process"]] = message["members"]
+        if message.members:
+            by_process[message.process] = message.members
         else:
-            by_process.pop(message["process"], None)
+            by_process.pop(message.process, None)
             if not by_process:
                 del self._presence[room]
 
-    def members(self, room: str) -> list[dict[str, Any]]:
+    def members(self, room: str) -> list[Member]:
         """Everyone online in a room, once each, across processes."""
-        merged: dict[str, dict[str, Any]] = {}
+        merged: dict[str, Member] = {}
         for members in self._presence.get(room, {}).values():
             for member in members:
-                current = merged.get(member["id"])
-                if current is None or (member["editing"] and not current["editing"]):
-                    merged[member["id"]] = member
-        return sorted(merged.values(), key=lambda m: (m["role"] != "participant", m["name"]))
-
-    @property
-    def local_rooms(self) -> list[str]:
-        return list(self._rooms)
+                current = merged.get(member.id)
+                if current is None or (member.editing and not current.editing):
+                    merged[member.id] = member
+        return sorted(merged.values(), key=lambda m: (m.role != "participant", m.name))
 
     def reconcile(self, room_seqs: dict[str, int]) -> int:
         """Resync sockets that stayed behind the database since the last look.

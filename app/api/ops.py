@@ -1,0 +1,62 @@
+"""The op registry: each op kind, the model its frame is parsed with, and its handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple, get_args
+
+from app.errors import OpError
+from app.principal import Principal, workshop_room
+from app.protocol import client
+from app.protocol.client import PhaseActionOp, PhaseExtendOp, SpotlightOp
+from app.services import Services
+
+Handler = Callable[[Services, Principal, Any], Awaitable[int]]
+
+
+class Route(NamedTuple):
+    model: type[client.OpFrame]
+    handler: Handler
+
+
+async def board_op(services: Services, who: Principal, op: client.BoardOp) -> int:
+    return await services.board.apply(who, op)
+
+
+def _check_facilitator(who: Principal, room: str) -> None:
+    if who.role != "facilitator":
+        raise OpError("forbidden", "Only the facilitator runs the phases.")
+    if room != workshop_room(who.workshop_id):
+        raise OpError("forbidden", "Phase actions go to your workshop's room.")
+
+
+async def phase_action(services: Services, who: Principal,
+                       op: PhaseActionOp | PhaseExtendOp) -> int:
+    _check_facilitator(who, op.room)
+    action = op.kind.removeprefix("phase.")
+    seconds = op.data.seconds if isinstance(op, PhaseExtendOp) else None
+    _, seq = await services.phases.act(who.workshop_id, action,  # type: ignore[arg-type]
+                                       seconds, who.id, op.op_id)
+    return seq
+
+
+async def spotlight(services: Services, who: Principal, op: SpotlightOp) -> int:
+    _check_facilitator(who, op.room)
+    return await services.phases.spotlight(who.workshop_id, op.data.group_id, op.op_id)
+
+
+def _routes() -> dict[str, Route]:
+    handlers: dict[type[client.OpFrame], Handler] = {
+        **{model: board_op for model in get_args(client.BoardOp)},
+        PhaseActionOp: phase_action, PhaseExtendOp: phase_action, SpotlightOp: spotlight,
+    }
+    return {kind: Route(model, handler) for model, handler in handlers.items()
+            for kind in get_args(model.model_fields["kind"].annotation)}
+
+
+OPS = _routes()
+
+
+async def run_op(services: Services, who: Principal, op: client.OpFrame) -> int:
+    """Run a parsed op; returns the seq to acknowledge."""
+    return await OPS[op.kind].handler(services, who, op)

@@ -1,0 +1,246 @@
+"""What each board op means: pure functions from the state an op needs to its change.
+
+Nothing here reads or writes: app.board.service reads what a rule asks for, calls it
+inside the op's transaction and stores the :class:`Change` it returns. A rule that
+refuses raises :class:`app.errors.OpError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from app.errors import OpError
+from app.phases.templates import Section, Template
+from app.principal import Principal
+from app.protocol.client import (
+    FieldSet,
+    NoteCreate,
+    NoteDelete,
+    NoteMove,
+    NoteReorder,
+    NoteUpdate,
+    PickSet,
+)
+from app.protocol.limits import BOARD_HEIGHT, BOARD_WIDTH
+
+NOTE_KINDS = {"steps": "step", "cards": "card", "pairs": "pair"}
+LANE_WIDTH = 290
+NOTE_HEIGHT = 130
+Note = dict[str, Any]
+
+
+class BoardContext(NamedTuple):
+    """What the current phase allows on a board."""
+
+    template: Template
+    writable: frozenset[str]
+    private_sections: frozenset[str]
+    max_notes: int
+
+
+class Change(NamedTuple):
+    """An op's event (kind, data, who alone may see it) and the writes that make it."""
+
+    kind: str
+    data: dict[str, Any]
+    private_to: str | None = None
+    insert: Note | None = None
+    # (note id, changed columns) for each note the op changes.
+    updates: tuple[tuple[str, dict[str, Any]], ...] = ()
+    delete: str | None = None
+    # (key, value) of the field the op sets.
+    field: tuple[str, Any] | None = None
+
+
+def writable_section(ctx: BoardContext, key: str, kinds: tuple[str, ...]) -> Section:
+    """The section ``key``, if it takes this kind of change now."""
+    section = ctx.template.section(key)
+    if section is None:
+        raise OpError("invalid", f"There is no section called {key!r} in this activity.")
+    if section.kind not in kinds:
+        raise OpError("invalid", f"{section.title!r} does not take this kind of change.")
+    if key not in ctx.writable:
+        raise OpError("locked", f"{section.title!r} is not open for writing in this phase.")
+    return section
+
+
+def lane_of_new_note(ctx: BoardContext, who: Principal, section_key: str) -> str:
+    """The lane a new note in this section goes to: its author's while it is private."""
+    section = writable_section(ctx, section_key, tuple(NOTE_KINDS))
+    return who.id if _is_private(ctx, who, section) else ""
+
+
+def create_note(who: Principal, data: NoteCreate, ctx: BoardContext, *, note_id: str,
+                note_count: int, id_taken: bool, lane_size: int, now: float) -> Change:
+    """A new note; ``lane_size``: how many step notes its lane holds already."""
+    section = writable_section(ctx, data.section, tuple(NOTE_KINDS))
+    if note_count >= ctx.max_notes:
+        raise OpError("too_large", f"This board is full: it holds at most {ctx.max_notes} notes.")
+    if id_taken:
+        raise OpError("conflict", "This note id is taken; choose another (or send none).")
+    private = _is_private(ctx, who, section)
+    note = {
+        "id": note_id, "section": section.key, "kind": NOTE_KINDS[section.kind],
+        "text": data.text, "answer": data.answer, "actors": _unique(data.actors),
+        "step": lane_size + 1 if section.kind == "steps" else None,
+        "lane": who.id if private else "", "x": data.x, "y": data.y,
+        "colour": data.colour or "yellow", "author": who.id, "author_name": who.name,
+        "private": private, "version": 1, "created_at": now, "updated_at": now,
+    }
+    return Change("note.create", note, who.id if private else None, insert=note)
+
+
+def update_note(who: Principal, data: NoteUpdate, ctx: BoardContext, note: Note | None,
+                now: float) -> Change:
+    found = _visible_note(data.id, who, ctx, note)
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True, exclude={"id"}).items()
+               if v is not None}
+    if "actors" in changes:
+        changes["actors"] = _unique(changes["actors"])
+    return _edit(found, changes, now, "note.update")
+
+
+def move_note(who: Principal, data: NoteMove, ctx: BoardContext, note: Note | None,
+              now: float) -> Change:
+    found = _visible_note(data.id, who, ctx, note)
+    return _edit(found, {"x": data.x, "y": data.y}, now, "note.move")
+
+
+def delete_note(who: Principal, data: NoteDelete, ctx: BoardContext, note: Note | None,
+                lane: list[Note], now: float) -> Change:
+    """``lane``: the note's lane in step order, if it is a step note."""
+    found = _visible_note(data.id, who, ctx, note)
+    result = dict(found, deleted=True)
+    updates: tuple[tuple[str, dict[str, Any]], ...] = ()
+    if found["step"] is not None:
+        rest = [n for n in lane if n["id"] != found["id"]]
+        result["renumbered"], updates = _renumber(rest, now)
+    return Change("note.delete", result, _private_to(found), delete=found["id"],
+                  updates=updates)
+
+
+def reorder_note(who: Principal, data: NoteReorder, ctx: BoardContext, note: Note | None,
+                 lane: list[Note], now: float) -> Change:
+    found = _visible_note(data.id, who, ctx, note)
+    if found["step"] is None:
+        raise OpError("invalid", "Only numbered step notes can be reordered.")
+    rest = [n for n in lane if n["id"] != found["id"]]
+    position = min(data.step, len(rest) + 1) - 1
+    rest.insert(position, found)
+    renumbered, updates = _renumber(rest, now)
+    # The moved note's own row: its new step (if it changed) and a new version.
+    others = tuple(u for u in updates if u[0] != found["id"])
+    moved = dict(found, step=position + 1, version=found["version"] + 1, updated_at=now)
+    own = {"step": moved["step"], "version": moved["version"], "updated_at": now}
+    return Change("note.reorder", dict(moved, renumbered=renumbered), _private_to(found),
+                  updates=(*others, (found["id"], own)))
+
+
+def set_field(who: Principal, data: FieldSet, ctx: BoardContext,
+              current: dict[str, Any] | None, now: float) -> Change:
+    """``current``: the field as stored (None if never set)."""
+    section_key, field_key = data.key.split(".", 1)
+    section = writable_section(ctx, section_key, ("form",))
+    if all(f.key != field_key for f in section.fields):
+        raise OpError("invalid", f"{section.title!r} has no field called {field_key!r}.")
+    _check_base(data.key, data.base, current)
+    return _put_field("field.set", who, data.key, data.value, current, now)
+
+
+def set_pick(who: Principal, data: PickSet, ctx: BoardContext,
+             current: dict[str, Any] | None, now: float) -> Change:
+    section = writable_section(ctx, data.key, ("pick",))
+    allowed = {o.value for o in section.options}
+    choice = _unique(data.value)
+    unknown = [v for v in choice if v not in allowed]
+    if unknown:
+        raise OpError("invalid", f"{unknown[0]!r} is not one of the choices.")
+    limit = section.choose or len(section.options)
+    if len(choice) > limit:
+        raise OpError("invalid", f"Choose at most {limit}: unpick one before picking another.")
+    _check_base(data.key, data.base, current)
+    return _put_field("pick.set", who, data.key, choice, current, now)
+
+
+def reveal_private_notes(hidden: list[Note], now: float) -> Change | None:
+    """Make these private notes shared, laid out in one lane per author (None: none)."""
+    if not hidden:
+        return None
+    lanes: dict[str, int] = {}
+    for note in hidden:
+        lanes.setdefault(note["author"], len(lanes))
+    longest = max((n["step"] or 1) for n in hidden)
+    spacing = min(NOTE_HEIGHT + 20, (BOARD_HEIGHT - NOTE_HEIGHT - 60) / max(1, longest - 1))
+    revealed = []
+    updates = []
+    for note in hidden:
+        x = min(30 + lanes[note["author"]] * LANE_WIDTH, BOARD_WIDTH - LANE_WIDTH)
+        y = 50 + ((note["step"] or 1) - 1) * spacing
+        changes = {"private": False, "x": x, "y": y, "version": note["version"] + 1,
+                   "updated_at": now}
+        updates.append((note["id"], changes))
+        revealed.append(dict(note, **changes))
+    return Change("notes.reveal", {"notes": revealed}, updates=tuple(updates))
+
+
+def field_view(key: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A stored field as clients see it."""
+    return {"key": key, "value": row["value"], "version": row["version"],
+            "by": row["updated_by"], "by_name": row["updated_by_name"], "at": row["updated_at"]}
+
+
+def _is_private(ctx: BoardContext, who: Principal, section: Section) -> bool:
+    return section.key in ctx.private_sections and who.role == "participant"
+
+
+def _visible_note(note_id: str, who: Principal, ctx: BoardContext, note: Note | None) -> Note:
+    # Someone else's private note is reported missing, so its existence does not leak.
+    if note is None or note["id"] != note_id \
+            or (note["private"] and not who.may_see(note["author"])):
+        raise OpError("not_found", f"There is no note {note_id!r} on this board.")
+    writable_section(ctx, note["section"], tuple(NOTE_KINDS))
+    return note
+
+
+def _edit(note: Note, changes: dict[str, Any], now: float, kind: str) -> Change:
+    changes.update(version=note["version"] + 1, updated_at=now)
+    return Change(kind, dict(note, **changes), _private_to(note),
+                  updates=((note["id"], changes),))
+
+
+def _renumber(lane: list[Note], now: float
+              ) -> tuple[dict[str, int], tuple[tuple[str, dict[str, Any]], ...]]:
+    """Steps 1, 2, 3 … in this order: the numbering, and the rows whose step changes."""
+    numbering = {}
+    updates = []
+    for position, note in enumerate(lane, start=1):
+        numbering[note["id"]] = position
+        if note["step"] != position:
+            updates.append((note["id"], {"step": position, "version": note["version"] + 1,
+                                         "updated_at": now}))
+    return numbering, tuple(updates)
+
+
+def _put_field(kind: str, who: Principal, key: str, value: Any,
+               current: dict[str, Any] | None, now: float) -> Change:
+    row = {"value": value, "version": 1 if current is None else int(current["version"]) + 1,
+           "updated_by": who.id, "updated_by_name": who.name, "updated_at": now}
+    return Change(kind, field_view(key, row), field=(key, row))
+
+
+def _check_base(key: str, base: int | None, current: dict[str, Any] | None) -> None:
+    if base is None:
+        return
+    version = 0 if current is None else int(current["version"])
+    if version != base:
+        view = None if current is None else field_view(key, current)
+        raise OpError("conflict", "Someone changed this in the meantime; here is their version.",
+                      current=view)
+
+
+def _private_to(note: Note) -> str | None:
+    return str(note["author"]) if note["private"] else None
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))

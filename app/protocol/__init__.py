@@ -1,0 +1,1 @@
+"""The WebSocket protocol: every frame either side sends, as pydantic models."""

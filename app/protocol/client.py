@@ -1,0 +1,250 @@
+"""Client → server frames: one discriminated union on ``type``, and ops on ``kind``.
+
+:data:`client_frames` parses a frame whole, an op's ``data`` included, so a handler gets
+a validated model. docs/protocol.md describes each frame.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
+
+from app.errors import ErrorCode
+from app.protocol.limits import (
+    BOARD_HEIGHT,
+    BOARD_WIDTH,
+    MAX_ACTOR,
+    MAX_ACTORS,
+    MAX_EXTEND_SECONDS,
+    MAX_FIELD_TEXT,
+    MAX_PICKS,
+    MAX_STEP,
+    MAX_TEXT,
+)
+
+RoomName = Annotated[str, StringConstraints(pattern=r"^(workshop|group):[0-9]{1,12}$")]
+OpId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+NoteId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{8,36}$")]
+SectionKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+FieldKey = Annotated[str, StringConstraints(
+    pattern=r"^[a-z][a-z0-9_-]{0,39}\.[a-z][a-z0-9_-]{0,39}$")]
+NoteText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Actor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                         max_length=MAX_ACTOR)]
+Actors = Annotated[list[Actor], Field(max_length=MAX_ACTORS)]
+Coord = Annotated[float, Field(ge=0, le=max(BOARD_WIDTH, BOARD_HEIGHT), allow_inf_nan=False)]
+Colour = Literal["yellow", "pink", "blue", "green", "orange", "purple"]
+
+
+class Frame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Hello(Frame):
+    type: Literal["hello"]
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    since: dict[RoomName, Annotated[int, Field(ge=0)]] = {}
+    # A facilitator's token may open a read-only projector view.
+    role: Literal["screen"] | None = None
+
+
+class Resync(Frame):
+    type: Literal["resync"]
+    room: RoomName
+    since: Annotated[int, Field(ge=0)]
+
+
+class Drag(Frame):
+    type: Literal["drag"]
+    room: RoomName
+    id: NoteId
+    x: Coord
+    y: Coord
+
+
+class Presence(Frame):
+    type: Literal["presence"]
+    room: RoomName
+    editing: NoteId | None = None
+
+
+class Ping(Frame):
+    type: Literal["ping"]
+    id: int | None = None
+
+
+# --- op data ---------------------------------------------------------------------------
+
+class NoteCreate(Frame):
+    id: NoteId | None = None
+    section: SectionKey
+    text: NoteText = ""
+    answer: NoteText = ""
+    actors: Actors = []
+    x: Coord = 0
+    y: Coord = 0
+    colour: Colour | None = None
+    # Accepted and ignored: the server numbers steps and decides privacy.
+    step: int | None = None
+    private: bool | None = None
+
+
+class NoteUpdate(Frame):
+    id: NoteId
+    text: NoteText | None = None
+    answer: NoteText | None = None
+    actors: Actors | None = None
+    colour: Colour | None = None
+
+
+class NoteMove(Frame):
+    id: NoteId
+    x: Coord
+    y: Coord
+
+
+class NoteDelete(Frame):
+    id: NoteId
+
+
+class NoteReorder(Frame):
+    id: NoteId
+    step: Annotated[int, Field(ge=1, le=MAX_STEP)]
+
+
+class FieldSet(Frame):
+    key: FieldKey
+    value: Annotated[str, StringConstraints(max_length=MAX_FIELD_TEXT)]
+    # The field version the client edited; a newer one on the server is a conflict.
+    base: int | None = None
+
+
+class PickSet(Frame):
+    key: SectionKey
+    value: Annotated[list[Annotated[str, StringConstraints(max_length=80)]],
+                     Field(max_length=MAX_PICKS)]
+    base: int | None = None
+
+
+ExtendSeconds = Annotated[int, Field(ge=-MAX_EXTEND_SECONDS, le=MAX_EXTEND_SECONDS)]
+
+
+class PhaseExtend(Frame):
+    seconds: ExtendSeconds
+
+
+class NoData(Frame):
+    pass
+
+
+class Spotlight(Frame):
+    group_id: int | None = None
+
+
+# --- ops: one model per kind -----------------------------------------------------------
+
+class OpFrame(Frame):
+    type: Literal["op"]
+    op_id: OpId
+    room: RoomName
+    kind: str
+
+
+class NoteCreateOp(OpFrame):
+    kind: Literal["note.create"]
+    data: NoteCreate
+
+
+class NoteUpdateOp(OpFrame):
+    kind: Literal["note.update"]
+    data: NoteUpdate
+
+
+class NoteMoveOp(OpFrame):
+    kind: Literal["note.move"]
+    data: NoteMove
+
+
+class NoteDeleteOp(OpFrame):
+    kind: Literal["note.delete"]
+    data: NoteDelete
+
+
+class NoteReorderOp(OpFrame):
+    kind: Literal["note.reorder"]
+    data: NoteReorder
+
+
+class FieldSetOp(OpFrame):
+    kind: Literal["field.set"]
+    data: FieldSet
+
+
+class PickSetOp(OpFrame):
+    kind: Literal["pick.set"]
+    data: PickSet
+
+
+class PhaseActionOp(OpFrame):
+    kind: Literal["phase.start", "phase.pause", "phase.resume", "phase.next",
+                  "phase.previous"]
+    data: NoData = NoData()
+
+
+class PhaseExtendOp(OpFrame):
+    kind: Literal["phase.extend"]
+    data: PhaseExtend
+
+
+class SpotlightOp(OpFrame):
+    kind: Literal["plenary.spotlight"]
+    data: Spotlight
+
+
+BoardOp = NoteCreateOp | NoteUpdateOp | NoteMoveOp | NoteDeleteOp | NoteReorderOp | FieldSetOp \
+    | PickSetOp
+WorkshopOp = PhaseActionOp | PhaseExtendOp | SpotlightOp
+Op = Annotated[BoardOp | WorkshopOp, Field(discriminator="kind")]
+ClientFrame = Annotated[Hello | Op | Resync | Drag | Presence | Ping,
+                        Field(discriminator="type")]
+client_frames: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
+hello_frame: TypeAdapter[Hello] = TypeAdapter(Hello)
+
+
+def validation_code(exc: ValidationError) -> ErrorCode:
+    """Over-long text or lists in an op's data are ``too_large``; anything else is ``invalid``."""
+    err = exc.errors()[0]
+    too_long = err["type"] in ("string_too_long", "too_long")
+    return "too_large" if too_long and "data" in err["loc"] else "invalid"
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The first problem, located by field: ``data.x: Input should be ...``."""
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    # Drop the union tags pydantic puts in front ("op", "note.move"): the client sent them.
+    while loc and isinstance(loc[0], str) and (loc[0] in _TAGS):
+        loc.pop(0)
+    where = ".".join(str(p) for p in loc) or "frame"
+    return f"{where}: {err['msg']}"
+
+
+def _union_tags() -> frozenset[str]:
+    members = (Hello, Resync, Drag, Presence, Ping, *get_args(BoardOp), *get_args(WorkshopOp))
+    return frozenset(tag for model in members for name in ("type", "kind")
+                     if (field := model.model_fields.get(name)) is not None
+                     for tag in get_args(field.annotation))
+
+
+_TAGS = _union_tags()
+# Every op kind, and whether it goes to a group room (a board op) or the workshop's.
+BOARD_OP_KINDS = frozenset(tag for model in get_args(BoardOp)
+                           for tag in get_args(model.model_fields["kind"].annotation))

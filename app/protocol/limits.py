@@ -1,0 +1,32 @@
+"""Every limit a message is checked against, defined once; clients learn them from the API."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+BOARD_WIDTH = 1600
+BOARD_HEIGHT = 1000
+MAX_TEXT = 500
+MAX_ACTORS = 10
+MAX_ACTOR = 40
+MAX_FIELD_TEXT = 2000
+MAX_PICKS = 20
+MAX_NAME = 40
+MAX_TITLE = 120
+MAX_STEP = 1000
+MAX_PHASE_MINUTES = 120
+MAX_EXTEND_SECONDS = 3600
+COLOURS = ("yellow", "pink", "blue", "green", "orange", "purple")
+
+PhaseAction = Literal["start", "pause", "resume", "extend", "next", "previous"]
+PHASE_ACTIONS: tuple[PhaseAction, ...] = get_args(PhaseAction)
+
+
+def as_dict() -> dict[str, Any]:
+    """The limits as the browser reads them (GET /api/limits)."""
+    return {"board_width": BOARD_WIDTH, "board_height": BOARD_HEIGHT, "max_text": MAX_TEXT,
+            "max_actors": MAX_ACTORS, "max_actor": MAX_ACTOR,
+            "max_field_text": MAX_FIELD_TEXT, "max_name": MAX_NAME, "max_title": MAX_TITLE,
+            "max_phase_minutes": MAX_PHASE_MINUTES,
+            "max_extend_seconds": MAX_EXTEND_SECONDS, "colours": list(COLOURS),
+            "phase_actions": list(PHASE_ACTIONS)}

@@ -1,0 +1,1 @@
+"""Delivery: sockets, rooms and the backplanes that carry room messages between processes."""

@@ -1,0 +1,41 @@
+"""The app's services, built once per process and shared by every endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.auth import Authenticator
+from app.board.service import BoardService
+from app.config import Settings
+from app.db import Database
+from app.phases.service import PhaseService
+from app.phases.templates import Template
+from app.realtime.hub import Hub
+from app.workshops.catch_up import CatchUp
+from app.workshops.service import WorkshopService
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    clock: Callable[[], float]
+    templates: dict[str, Template]
+    db: Database
+    hub: Hub
+    auth: Authenticator
+    board: BoardService
+    phases: PhaseService
+    workshops: WorkshopService
+    catch_up: CatchUp
+
+
+def build_services(settings: Settings, clock: Callable[[], float],
+                   templates: dict[str, Template], db: Database, hub: Hub) -> Services:
+    board = BoardService(db, hub, templates, clock, settings.max_notes_per_board)
+    phases = PhaseService(db, hub, templates, clock, reveal=board.reveal)
+    return Services(
+        settings=settings, clock=clock, templates=templates, db=db, hub=hub,
+        auth=Authenticator(db), board=board, phases=phases,
+        workshops=WorkshopService(db, hub, templates, phases, clock, settings.max_groups),
+        catch_up=CatchUp(db, phases, clock, settings.replay_limit))
