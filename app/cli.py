@@ -1,4 +1,8 @@
-"""The ``flipchart`` command: ``flipchart serve`` and ``flipchart migrate``."""
+"""The ``flipchart`` command: ``flipchart serve`` and ``flipchart migrate``.
+
+``serve`` runs the app on uvicorn (its WebSocket implementation chosen with ``--ws``) or
+on Hypercorn: the app is plain ASGI and runs the same on either.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from sqlalchemy.engine import make_url
 
 from app.config import get_settings
 from app.db import Database, normalise_url
+
+SERVERS = ("uvicorn", "hypercorn")
+UVICORN_WS = ("websockets-sansio", "websockets", "wsproto")
 
 
 def serve_problem(workers: int, database_url: str, redis_url: str | None) -> str | None:
@@ -35,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--reload", action="store_true")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--server", choices=SERVERS, default="uvicorn",
+                       help="the ASGI server (hypercorn needs: pip install hypercorn)")
+    serve.add_argument("--ws", choices=UVICORN_WS, default="websockets-sansio",
+                       help="uvicorn's WebSocket implementation")
     commands.add_parser("migrate", help="bring the database schema up to date")
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -54,12 +65,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"flipchart: {problem}", file=sys.stderr)
         return 2
     print(f"Flipchart is starting on http://{args.host}:{args.port}", flush=True)
+    if args.server == "hypercorn":
+        if args.workers > 1 or args.reload:
+            print("flipchart: with --server hypercorn, run one process per port "
+                  "(no --workers or --reload).", file=sys.stderr)
+            return 2
+        serve_with_hypercorn(args.host, args.port, settings.max_frame_bytes, args.log_level)
+        return 0
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, reload=args.reload, log_level=args.log_level,
-                ws_max_size=settings.max_frame_bytes, proxy_headers=True,
+                ws=args.ws, ws_max_size=settings.max_frame_bytes, proxy_headers=True,
                 # Frames are small JSON: compressing each one costs more CPU than it saves.
                 ws_per_message_deflate=False)
     return 0
+
+
+def serve_with_hypercorn(host: str, port: int, max_frame_bytes: int, log_level: str) -> None:
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    from app.main import create_app
+
+    config = Config()
+    config.bind = [f"{host}:{port}"]
+    config.websocket_max_message_size = max_frame_bytes
+    config.loglevel = log_level.upper()
+    asyncio.run(serve(create_app(), config))  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

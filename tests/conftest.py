@@ -94,12 +94,45 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+# The ASGI servers the protocol tests run on: the app must work on any of them.
+SERVER_KINDS = ("uvicorn", "uvicorn-websockets", "uvicorn-wsproto", "hypercorn")
+_UVICORN_WS = {"uvicorn": "websockets-sansio", "uvicorn-websockets": "websockets",
+               "uvicorn-wsproto": "wsproto"}
+# What start_server serves on when not told: set per test by the server_kind fixture.
+default_server_kind = "uvicorn"
+
+
+# The tests that run once per server kind: the protocol's.
+PER_SERVER_KIND = ("board",)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "server_kind" in metafunc.fixturenames \
+            and metafunc.definition.path.parent.name in PER_SERVER_KIND:
+        metafunc.parametrize("server_kind", SERVER_KINDS)
+
+
+@pytest.fixture
+def server_kind() -> str:
+    """The server kind the test's servers run on."""
+    return default_server_kind
+
+
+@pytest.fixture(autouse=True)
+def _serve_on(server_kind: str) -> Iterator[None]:
+    global default_server_kind
+    default_server_kind, before = server_kind, default_server_kind
+    yield
+    default_server_kind = before
+
+
 @dataclass
 class RunningServer:
     app: Any
     port: int
-    server: uvicorn.Server
+    stop_serving: Any
     task: asyncio.Task[None]
+    kind: str = "uvicorn"
     base_url: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -118,14 +151,16 @@ class RunningServer:
         return f"ws://127.0.0.1:{self.port}/ws/workshops/{code}"
 
     async def stop(self) -> None:
-        self.server.should_exit = True
+        self.stop_serving()
         await self.task
 
 
 async def start_server(database_url: str, clock: Any = None, port: int | None = None,
                        run_scheduler: bool = False, compression: bool = False,
-                       **overrides: Any) -> RunningServer:
-    """Serve the app as ``flipchart serve`` does (no per-message compression unless asked)."""
+                       kind: str | None = None, **overrides: Any) -> RunningServer:
+    """Serve the app as ``flipchart serve`` does (no per-message compression unless asked),
+    on ``kind`` (default: the test's server kind)."""
+    kind = kind or default_server_kind
     port = port or free_port()
     settings = Settings(database_url=database_url, public_url=f"http://127.0.0.1:{port}",
                         **overrides)
@@ -133,18 +168,47 @@ async def start_server(database_url: str, clock: Any = None, port: int | None = 
     if clock is not None:
         kwargs["clock"] = clock
     app = create_app(settings, **kwargs)
+    if kind == "hypercorn":
+        stop_serving, task = _serve_on_hypercorn(app, port, settings.max_frame_bytes)
+    else:
+        stop_serving, task = _serve_on_uvicorn(app, port, settings.max_frame_bytes,
+                                               _UVICORN_WS[kind], compression)
+    running = RunningServer(app, port, stop_serving, task, kind)
+    async with running.http() as http:
+        for _ in range(500):
+            if task.done():
+                task.result()
+            with contextlib.suppress(httpx.TransportError):
+                if (await http.get("/healthz")).status_code == 200:
+                    return running
+            await asyncio.sleep(0.01)
+    raise RuntimeError(f"{kind} did not start on port {port}")
+
+
+def _serve_on_uvicorn(app: Any, port: int, max_size: int, ws: str,
+                      compression: bool) -> tuple[Any, asyncio.Task[None]]:
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            ws_max_size=settings.max_frame_bytes, lifespan="on",
+                            ws=ws, ws_max_size=max_size, lifespan="on",
                             ws_per_message_deflate=compression)
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    return RunningServer(app, port, server, task)
+
+    def stop() -> None:
+        server.should_exit = True
+
+    return stop, asyncio.create_task(server.serve())
+
+
+def _serve_on_hypercorn(app: Any, port: int, max_size: int) -> tuple[Any, asyncio.Task[None]]:
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.websocket_max_message_size = max_size
+    config.loglevel = "WARNING"
+    stopping = asyncio.Event()
+    task = asyncio.create_task(serve(app, config, shutdown_trigger=stopping.wait))
+    return stopping.set, task
 
 
 @contextlib.asynccontextmanager

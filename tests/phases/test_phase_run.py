@@ -199,7 +199,7 @@ async def test_individual_notes_stay_hidden_from_the_group_until_revealed_in_lan
     await late.close()
 
     clock.advance(600)
-    await server.services.phases.fire_due()                      # into group work: notes are revealed
+    await server.services.phases.fire_due()           # into group work: notes are revealed
     reveal = await b.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
     notes = {n["id"]: n for n in reveal["data"]["notes"]}
     assert set(notes) == {"note-ann-0", "note-ann-1", "note-bob-0"}

@@ -16,13 +16,14 @@ function describe(body, status) {
   return `The server answered ${status}.`;
 }
 
-export async function api(method, path, { body, token } = {}) {
+// `fetch` may be passed in (tests); the browser's own is the default.
+export async function api(method, path, { body, token, fetch: send = globalThis.fetch } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
   }

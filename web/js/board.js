@@ -1,6 +1,7 @@
 // The participant's group board.
 import { SyncClient, uuid, secondsLeft, formatClock } from "./sync.js";
 import { get, el, clear, codeFromPath, loadToken, connectionBadge, toast } from "./api.js";
+import { limits, applyLimits } from "./limits.js";
 
 const W = 1600, H = 1000, NOTE_W = 260, NOTE_H = 120;
 const COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple"];
@@ -22,6 +23,7 @@ let lastReading = "";
 
 // ---------------------------------------------------------------------------------------
 async function start() {
+  const limitsLoaded = applyLimits();
   try {
     const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
     $("workshop-title").textContent = info.title || info.template_title;
@@ -31,6 +33,7 @@ async function start() {
     $("phase-title").textContent = err.status === 404 ? "There is no workshop with this code." : err.message;
     return;
   }
+  await limitsLoaded;
   client = new SyncClient({ code, token });
   window.flipchartClient = client; // for debugging and browser tests
   connectionBadge($("conn"), client);
@@ -459,9 +462,10 @@ function renderActors() {
 }
 
 function addActor(a) {
-  a = a.trim().slice(0, 40);
+  a = a.trim().slice(0, limits.value("max_actor", 40));
   if (!a || editor.actors.includes(a)) return;
-  if (editor.actors.length >= 10) { $("editor-error").textContent = "At most 10 tags per note."; return; }
+  const maxActors = limits.value("max_actors", 10);
+  if (editor.actors.length >= maxActors) { $("editor-error").textContent = `At most ${maxActors} tags per note.`; return; }
   editor.actors.push(a);
   renderActors();
 }
@@ -576,9 +580,10 @@ function formPanel(s) {
   for (const f of s.fields || []) {
     const key = `${s.key}.${f.key}`;
     const id = `f-${s.key}-${f.key}`;
+    const maxlength = String(limits.value("max_field_text", 2000));
     const input = f.multiline
-      ? el("textarea", { id, rows: "3", maxlength: "2000", placeholder: f.placeholder || "" })
-      : el("input", { id, type: "text", maxlength: "2000", placeholder: f.placeholder || "" });
+      ? el("textarea", { id, rows: "3", maxlength, placeholder: f.placeholder || "" })
+      : el("input", { id, type: "text", maxlength, placeholder: f.placeholder || "" });
     const suggest = el("div", { class: "chips" });
     const changed = el("div", { class: "changed-by" });
     node.append(el("div", { class: "field" }, el("label", { for: id, text: f.label }), input, suggest, changed));

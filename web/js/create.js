@@ -1,4 +1,5 @@
 import { get, post, el, clear, saveToken } from "./api.js";
+import { limits, applyLimits } from "./limits.js";
 
 const list = document.getElementById("templates");
 const errorBox = document.getElementById("error");
@@ -29,8 +30,9 @@ form.addEventListener("submit", async (ev) => {
   const template = form.querySelector("input[name=template]:checked");
   if (!template) { errorBox.textContent = "Choose an activity."; return; }
   const groups = Number(document.getElementById("groups").value);
-  if (!Number.isInteger(groups) || groups < 1 || groups > 20) {
-    errorBox.textContent = "Choose between 1 and 20 groups."; return;
+  const maxGroups = limits.value("max_groups", 20);
+  if (!Number.isInteger(groups) || groups < 1 || groups > maxGroups) {
+    errorBox.textContent = `Choose between 1 and ${maxGroups} groups.`; return;
   }
   const title = document.getElementById("title").value.trim();
   const button = document.getElementById("create-button");
@@ -45,4 +47,5 @@ form.addEventListener("submit", async (ev) => {
   }
 });
 
+applyLimits();
 load();

@@ -1,6 +1,7 @@
 // The facilitator's control room.
 import { SyncClient, secondsLeft, formatClock } from "./sync.js";
 import { get, patch, put, el, clear, codeFromPath, loadToken, connectionBadge, toast } from "./api.js";
+import { limits, applyLimits } from "./limits.js";
 
 const code = codeFromPath();
 const token = loadToken(code, "facilitator");
@@ -23,12 +24,14 @@ async function start() {
   $("qr").src = `/api/workshops/${encodeURIComponent(code)}/qr.svg`;
   $("screen-link").href = `/w/${encodeURIComponent(code)}/screen`;
   if (!token) { fatal(`This browser does not hold the facilitator key for workshop ${code}. Open it from the browser that created it.`); return; }
+  const limitsLoaded = applyLimits();
   try {
     const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
     $("workshop-title").textContent = info.title || info.template_title;
     document.title = `${code} · Facilitate · Flipchart`;
     template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
   } catch (err) { fatal(err.message); return; }
+  await limitsLoaded;
 
   client = new SyncClient({ code, token });
   connectionBadge($("conn"), client);
@@ -60,15 +63,13 @@ function renderPhase() {
   $("phase-status").textContent = labels[p.status] || p.status;
   const tp = template.phases.find((x) => x.key === p.key);
   $("phase-instructions").textContent = tp ? tp.instructions || "" : "People join with the code; start when everyone is in.";
-  const show = {
-    start: p.status === "lobby",
-    pause: p.status === "running",
-    resume: p.status === "paused",
-    extend: ["running", "paused", "timeup"].includes(p.status),
-    previous: !["lobby"].includes(p.status) && (p.index > 0 || p.status === "closed"),
-    next: !["lobby", "closed"].includes(p.status),
-  };
-  for (const b of $("controls").querySelectorAll("button")) b.classList.toggle("hidden", !show[b.dataset.action]);
+  // The server says which actions apply now; an extension beyond its limit is not offered.
+  const actions = new Set(p.actions || []);
+  for (const b of $("controls").querySelectorAll("button")) {
+    const tooLong = b.dataset.action === "extend" && p.max_extend_seconds != null
+      && Math.abs(Number(b.dataset.seconds)) > p.max_extend_seconds;
+    b.classList.toggle("hidden", !actions.has(b.dataset.action) || tooLong);
+  }
   $("controls").querySelector("[data-action=next]").textContent = p.status === "plenary" ? "Close workshop" : "Next ▶";
   $("auto-advance").checked = !!p.auto_advance;
   $("group-count-card").classList.toggle("hidden", p.status !== "lobby");
@@ -85,10 +86,11 @@ function renderTimeline(p) {
     const li = el("li", { class: state }, el("span", { class: "t-title", text: t.title }));
     if (t.mode === "plenary" && !t.minutes) li.append(el("span", { class: "muted small", text: "open" }));
     else if (editable) {
-      const input = el("input", { type: "number", min: "1", max: "120", value: t.minutes, "aria-label": `Minutes for ${t.title}` });
+      const maxMinutes = limits.value("max_phase_minutes", 120);
+      const input = el("input", { type: "number", min: "1", max: String(maxMinutes), value: t.minutes, "aria-label": `Minutes for ${t.title}` });
       input.addEventListener("change", async () => {
         const v = Number(input.value);
-        if (!Number.isInteger(v) || v < 1 || v > 120) { toast("Minutes go from 1 to 120."); input.value = t.minutes; return; }
+        if (!Number.isInteger(v) || v < 1 || v > maxMinutes) { toast(`Minutes go from 1 to ${maxMinutes}.`); input.value = t.minutes; return; }
         try { await patch(`/api/workshops/${encodeURIComponent(code)}`, { minutes: { [t.key]: v } }, { token }); }
         catch (err) { toast(err.message); input.value = t.minutes; }
       });
@@ -126,7 +128,8 @@ $("auto-advance").addEventListener("change", async (ev) => {
 
 $("group-count-set").addEventListener("click", async () => {
   const count = Number($("group-count").value);
-  if (!Number.isInteger(count) || count < 1 || count > 20) { toast("Choose between 1 and 20 groups."); return; }
+  const maxGroups = limits.value("max_groups", 20);
+  if (!Number.isInteger(count) || count < 1 || count > maxGroups) { toast(`Choose between 1 and ${maxGroups} groups.`); return; }
   try { await put(`/api/workshops/${encodeURIComponent(code)}/groups`, { count }, { token }); }
   catch (err) { toast(err.message); }
 });
@@ -159,7 +162,7 @@ function renderGroups() {
     const room = client.rooms.get(g.room) || client.room(g.room);
     const online = new Set((room.presence || []).map((m) => m.id));
     const card = el("div", { class: "group", "data-group": g.id });
-    const name = el("input", { class: "gname", type: "text", value: g.name, maxlength: "40", "aria-label": "Group name" });
+    const name = el("input", { class: "gname", type: "text", value: g.name, maxlength: String(limits.value("max_name", 40)), "aria-label": "Group name" });
     name.addEventListener("keydown", (ev) => { if (ev.key === "Enter") name.blur(); if (ev.key === "Escape") { name.value = g.name; name.blur(); } });
     name.addEventListener("blur", async () => {
       const v = name.value.trim();

@@ -1,4 +1,7 @@
 import { get, post, codeFromPath, saveToken, loadToken } from "./api.js";
+import { applyLimits } from "./limits.js";
+
+applyLimits();
 
 const form = document.getElementById("join");
 const codeInput = document.getElementById("code");
