@@ -32,10 +32,12 @@ run: $(VENV)/.installed
 # do not share one event loop reliably.
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests --ignore=tests/e2e -q
+	node --test tests/web/
 	$(BIN)/python -m pytest tests/e2e -q -p no:playwright
 
 test-unit: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests --ignore=tests/e2e -q
+	node --test tests/web/
 
 test-e2e: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests/e2e -q -p no:playwright

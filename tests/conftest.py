@@ -102,8 +102,15 @@ _UVICORN_WS = {"uvicorn": "websockets-sansio", "uvicorn-websockets": "websockets
 default_server_kind = "uvicorn"
 
 
-# The tests that run once per server kind: the protocol's.
-PER_SERVER_KIND = ("board",)
+# The tests that run once per server kind: the protocol's, and several processes'.
+PER_SERVER_KIND = ("board", "multiprocess")
+
+
+def serve_arguments(kind: str) -> list[str]:
+    """``flipchart serve``'s arguments for a server kind."""
+    if kind == "hypercorn":
+        return ["--server", "hypercorn"]
+    return ["--server", "uvicorn", "--ws", _UVICORN_WS[kind]]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 import pytest
 import redis
-from conftest import Client, create_workshop, free_port, join, missing_service
+import conftest
+from conftest import Client, create_workshop, free_port, join, missing_service, serve_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +32,7 @@ class Process:
         self.base_url = f"http://127.0.0.1:{port}"
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level",
-             "warning"], cwd=ROOT, env=env)
+             "warning", *serve_arguments(conftest.default_server_kind)], cwd=ROOT, env=env)
 
     def ws_url(self, code: str) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/workshops/{code}"
