@@ -3,6 +3,9 @@
 A room's seq is the highest seq in its log, and ``lock_room`` must come first in a write:
 it serialises writers on a room (a row lock on PostgreSQL; SQLite has one writer) so
 that seqs stay gap-free. Functions run inside a transaction their caller owns.
+
+The statements every op runs are built once, with bound parameters: SQLAlchemy then
+finds each one's compiled form in its cache without building the statement again.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import ColumnElement, Connection, func, insert, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select
 
 from app.schema import events, rooms
 
@@ -45,6 +48,16 @@ def _seq_of(room: ColumnElement[Any] | str) -> ColumnElement[Any]:
     return func.coalesce(last, 0)
 
 
+# FOR UPDATE is a row lock on PostgreSQL; SQLite, which has one writer, leaves it out.
+_LOCK_ROOM = (select(rooms.c.workshop_id).where(rooms.c.name == bindparam("room"))
+              .with_for_update())
+_ROOM_SEQ = select(_seq_of(bindparam("room")))
+_FIND_OP = (select(events.c.seq)
+            .where(events.c.room == bindparam("room"), events.c.op_id == bindparam("op_id"))
+            .limit(1))
+_APPEND = insert(events)
+
+
 def create_room(conn: Connection, name: str, workshop_id: int) -> None:
     conn.execute(insert(rooms).values(name=name, workshop_id=workshop_id))
 
@@ -62,13 +75,12 @@ def lock_room_row(conn: Connection, room: str) -> int | None:
     Read the seq after this, in a statement of its own: on PostgreSQL a statement that
     waited for the lock still reads the log as it was when it began.
     """
-    query = select(rooms.c.workshop_id).where(rooms.c.name == room).with_for_update()
-    found = conn.execute(query).scalar_one_or_none()
+    found = conn.execute(_LOCK_ROOM, {"room": room}).scalar_one_or_none()
     return None if found is None else int(found)
 
 
 def room_seq(conn: Connection, room: str) -> int:
-    return int(conn.execute(select(_seq_of(room))).scalar_one())
+    return int(conn.execute(_ROOM_SEQ, {"room": room}).scalar_one())
 
 
 def room_seqs(conn: Connection, names: list[str]) -> dict[str, int]:
@@ -80,16 +92,15 @@ def room_seqs(conn: Connection, names: list[str]) -> dict[str, int]:
 def find_op(conn: Connection, room: str, op_id: str) -> int | None:
     """The seq an op was applied at in this room, if it was."""
     # LIMIT 1, not min(seq): the (room, op_id) index finds it in one seek.
-    query = select(events.c.seq).where(events.c.room == room, events.c.op_id == op_id).limit(1)
-    seq = conn.execute(query).scalar_one_or_none()
+    seq = conn.execute(_FIND_OP, {"room": room, "op_id": op_id}).scalar_one_or_none()
     return None if seq is None else int(seq)
 
 
 def append_event(conn: Connection, room: str, seq: int, kind: str, data: dict[str, Any], *,
                  op_id: str | None, by: str, private_to: str | None, at: float) -> StoredEvent:
     """Record the event with ``seq``: the locked seq + 1."""
-    conn.execute(insert(events).values(room=room, seq=seq, kind=kind, data=data, op_id=op_id,
-                                       by=by, private_to=private_to, at=at))
+    conn.execute(_APPEND, {"room": room, "seq": seq, "kind": kind, "data": data,
+                           "op_id": op_id, "by": by, "private_to": private_to, "at": at})
     return StoredEvent(room, seq, kind, data, op_id, by, private_to)
 
 

@@ -1,5 +1,11 @@
-"""The app factory: routers (the board socket among them), static files, and the lifespan
-that builds the services and runs the scheduler and the backplane."""
+"""The app factory: the board socket beside the REST API and pages, and the lifespan that
+builds the services and runs the scheduler and the backplane.
+
+The board socket is a plain Starlette route on the outer app; everything else is the
+FastAPI app mounted under it. A socket stays open for hours and needs none of what
+FastAPI wraps each request in (telemetry, body limits, exit stacks, security headers),
+whose suspended frames would otherwise live as long as each of thousands of sockets.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.applications import Starlette
+from starlette.routing import Mount, WebSocketRoute
 
 from app import eventlog
 from app.api import pages, toolkit, workshops, ws
@@ -59,12 +67,12 @@ async def _reconcile_forever(services: Services) -> None:
 
 def create_app(settings: Settings | None = None, *, clock: Callable[[], float] = time.time,
                templates: dict[str, Template] | None = None,
-               run_scheduler: bool = True) -> FastAPI:
+               run_scheduler: bool = True) -> Starlette:
     settings = settings or get_settings()
     templates = templates if templates is not None else builtin_templates()
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         await db.migrate()
         hub = Hub(make_backplane(settings))
@@ -73,7 +81,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
         scheduler = Scheduler(services.phases.fire_due, services.phases.next_deadline, clock,
                               settings.scheduler_rescan_seconds)
         services.phases.on_deadline_change = scheduler.kick
-        app.state.services = services
+        app.state.services = api.state.services = services
         if run_scheduler:
             scheduler.start()
         reconciler = None
@@ -91,22 +99,22 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
             await hub.backplane.close()
             await db.close()
 
-    app = FastAPI(title="Flipchart", version="0.1.0", lifespan=lifespan,
+    api = FastAPI(title="Flipchart", version="0.1.0",
                   description="Real-time collaborative sticky-note boards for facilitated "
                   "workshops. The WebSocket protocol is described in docs/protocol.md.")
-    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
-    app.add_middleware(SecurityHeaders)
-    app.add_exception_handler(OpError, op_error_handler)
-    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    api.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    api.add_middleware(SecurityHeaders)
+    api.add_exception_handler(OpError, op_error_handler)
+    api.add_exception_handler(RequestValidationError, validation_error_handler)
 
-    @app.get("/healthz", tags=["health"])
+    @api.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"])
+    @api.get("/readyz", tags=["health"])
     async def readyz() -> JSONResponse:
         """Ready when the database and the backplane (Redis, if configured) answer."""
-        services: Services = app.state.services
+        services: Services = api.state.services
         checks = {"database": services.db.ping, "backplane": services.hub.backplane.ping}
         failed = {}
         for name, check in checks.items():
@@ -118,10 +126,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
             return JSONResponse({"status": "unavailable", "failed": failed}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    app.include_router(ws.router)
-    app.include_router(workshops.router)
-    app.include_router(templates_api.router)
-    app.include_router(toolkit.router)
-    app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
-    return app
+    api.include_router(workshops.router)
+    api.include_router(templates_api.router)
+    api.include_router(toolkit.router)
+    api.include_router(pages.router)
+    api.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    return Starlette(routes=[WebSocketRoute(ws.PATH, ws.workshop_socket), Mount("/", app=api)],
+                     lifespan=lifespan)

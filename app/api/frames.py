@@ -10,8 +10,8 @@ import logging
 import time
 from typing import Any
 
-from fastapi import WebSocket
 from pydantic import ValidationError
+from starlette.websockets import WebSocket
 
 from app.api.ops import run_op
 from app.errors import ErrorCode, OpError

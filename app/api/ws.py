@@ -9,9 +9,8 @@ import contextlib
 import logging
 from typing import Any
 
-from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.api.frames import FrameReader
 from app.principal import Principal
@@ -28,7 +27,8 @@ from app.services import Services
 from app.workshops.codes import normalise_code
 
 log = logging.getLogger(__name__)
-router = APIRouter()
+# Served by app.main as a plain Starlette route.
+PATH = "/ws/workshops/{code}"
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: list[str],
@@ -42,8 +42,9 @@ def origin_allowed(origin: str | None, host: str | None, allowed: list[str],
     return host is not None and origin.split("://", 1)[-1] == host
 
 
-@router.websocket("/ws/workshops/{code}")
-async def workshop_socket(websocket: WebSocket, code: str) -> None:
+async def workshop_socket(websocket: WebSocket) -> None:
+    """Serve one board socket for its whole life."""
+    code: str = websocket.path_params["code"]
     services: Services = websocket.app.state.services
     try:
         conn = await _open(websocket, services, code)
@@ -136,3 +137,4 @@ async def _handshake(websocket: WebSocket, services: Services,
         await websocket.close(CLOSE_BAD_TOKEN, "bad token")
         return None
     return found[0], hello, found[1]
+

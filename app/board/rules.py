@@ -7,6 +7,7 @@ refuses raises :class:`app.errors.OpError`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from app.errors import OpError
@@ -183,7 +184,7 @@ def reveal_private_notes(hidden: list[Note], now: float) -> Change | None:
     return Change("notes.reveal", {"notes": revealed}, updates=tuple(updates))
 
 
-def field_view(key: str, row: dict[str, Any]) -> dict[str, Any]:
+def field_view(key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored field as clients see it."""
     return {"key": key, "value": row["value"], "version": row["version"],
             "by": row["updated_by"], "by_name": row["updated_by_name"], "at": row["updated_at"]}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 
 from app.phases.engine import WARNING_SECONDS, PhaseState, Status
 from app.schema import groups, participants, workshops
@@ -32,23 +32,28 @@ def state_columns(state: PhaseState) -> dict[str, Any]:
 
 
 def load_workshop(conn: Connection, workshop_id: int) -> dict[str, Any] | None:
-    row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).first()
-    return None if row is None else dict(row._mapping)
+    query = select(workshops).where(workshops.c.id == workshop_id)
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
+
+
+# Every op runs this, so it is built once (see app.eventlog).
+_FOR_MEMBER = (select(*(workshops.c[c] for c in WORKSHOP_STATE_COLUMNS),
+                      participants.c.group_id.label("member_group"))
+               .select_from(workshops.outerjoin(
+                   participants, (participants.c.id == bindparam("member"))
+                   & (participants.c.workshop_id == workshops.c.id)))
+               .where(workshops.c.id == bindparam("workshop"))
+               .with_for_update(read=True, of=workshops))
 
 
 def load_for_member(conn: Connection, workshop_id: int,
                     member_id: int | None) -> dict[str, Any] | None:
     """The workshop's template and phase state, share-locked (on PostgreSQL) so that no
     transition lands under an op, plus ``member_group``: the member's group now."""
-    query = (select(*(workshops.c[c] for c in WORKSHOP_STATE_COLUMNS),
-                    participants.c.group_id.label("member_group"))
-             .select_from(workshops.outerjoin(
-                 participants, (participants.c.id == (member_id or -1))
-                 & (participants.c.workshop_id == workshops.c.id)))
-             .where(workshops.c.id == workshop_id)
-             .with_for_update(read=True, of=workshops))
-    row = conn.execute(query).first()
-    return None if row is None else dict(row._mapping)
+    params = {"member": member_id or -1, "workshop": workshop_id}
+    row = conn.execute(_FOR_MEMBER, params).mappings().first()
+    return None if row is None else dict(row)
 
 
 def compare_and_set(conn: Connection, workshop_id: int, old: PhaseState,

@@ -9,8 +9,10 @@ CLOSE_TOO_SLOW; its client reconnects and resyncs.
     JOINING --start()--> OPEN --close()--> CLOSED
     JOINING --close()--> CLOSED
 
-Frames queue from the moment the connection joins its rooms; the writer sends them
-once the welcome and the catch-up have gone out (``start``).
+Frames queue from the moment the connection joins its rooms; they go out once the
+welcome and the catch-up have (``start``). A writer task runs only while there is
+something to send: most sockets are idle most of the time, and thousands of parked
+tasks would cost memory for nothing.
 """
 
 from __future__ import annotations
@@ -80,10 +82,10 @@ _Item = str | OutgoingEvent | _Resync
 
 
 class Connection:
-    # One of these lives as long as its socket, for thousands of mostly idle sockets.
+    # One of these lives as long as its socket, for thousands of mostly idle sockets:
+    # slots, and the queues only while in use.
     __slots__ = ("_clock", "_durable", "_ephemeral", "_limit", "_socket", "_state", "_sync",
-                 "_waiter", "_writer", "behind", "editing", "id", "notes", "rooms", "sent",
-                 "who")
+                 "_writer", "behind", "editing", "id", "notes", "rooms", "sent", "who")
 
     def __init__(self, socket: Socket, who: Principal, sync: Sync, *, queue_limit: int,
                  clock: Any) -> None:
@@ -102,9 +104,8 @@ class Connection:
         self._clock = clock
         self._limit = queue_limit
         self._state = ConnectionState.JOINING
-        self._durable: deque[_Item] = deque()
-        self._ephemeral: dict[Any, str] = {}
-        self._waiter: asyncio.Future[None] | None = None
+        self._durable: deque[_Item] | None = None
+        self._ephemeral: dict[Any, str] | None = None
         self._writer: asyncio.Task[None] | None = None
 
     @property
@@ -125,16 +126,14 @@ class Connection:
     def start(self) -> None:
         """The client has its welcome and catch-up: send what queued since, and all after."""
         self._move(ConnectionState.OPEN)
-        self._writer = asyncio.get_running_loop().create_task(self._run_writer())
+        self._wake()
 
     def close(self, code: int | None = None, reason: str = "") -> None:
         """Stop sending; with a code, close the socket with it (None: it is gone already)."""
         if self.closed:
             return
         self._move(ConnectionState.CLOSED)
-        self._durable.clear()
-        self._ephemeral.clear()
-        self._wake()
+        self._durable = self._ephemeral = None
         if code is not None:
             asyncio.get_running_loop().create_task(self._close_socket(code, reason))
 
@@ -164,8 +163,11 @@ class Connection:
         self._push(_Resync(room, None, from_sent=True))
 
     def push_ephemeral(self, key: Any, text: str) -> None:
-        if self.closed or (key not in self._ephemeral
-                           and len(self._ephemeral) >= MAX_EPHEMERAL):
+        if self.closed:
+            return
+        if self._ephemeral is None:
+            self._ephemeral = {}
+        elif key not in self._ephemeral and len(self._ephemeral) >= MAX_EPHEMERAL:
             return
         self._ephemeral[key] = text
         self._wake()
@@ -173,34 +175,33 @@ class Connection:
     def _push(self, item: _Item) -> None:
         if self.closed:
             return
-        if len(self._durable) >= self._limit:
+        if self._durable is None:
+            self._durable = deque()
+        elif len(self._durable) >= self._limit:
             self.close(CLOSE_TOO_SLOW, "too far behind; reconnect to resync")
             return
         self._durable.append(item)
         self._wake()
 
     def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        """Start a writer if the connection is open and none runs."""
+        if self._state is ConnectionState.OPEN and (self._writer is None or self._writer.done()):
+            self._writer = asyncio.get_running_loop().create_task(self._run_writer())
 
     # --- the writer task -----------------------------------------------------------------
 
     async def _run_writer(self) -> None:
+        """Send until nothing is left to send (_wake starts another when there is)."""
         try:
             while not self.closed:
                 if self._durable:
                     texts = await self._next_texts(self._durable.popleft())
                 elif self._ephemeral:
                     texts = list(self._ephemeral.values())
-                    self._ephemeral.clear()
+                    self._ephemeral = None
                 else:
-                    self._waiter = asyncio.get_running_loop().create_future()
-                    try:
-                        await self._waiter
-                    finally:
-                        self._waiter = None
-                    continue
+                    self._durable = None
+                    return
                 for text in texts:
                     if self.closed:
                         return

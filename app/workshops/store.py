@@ -58,27 +58,29 @@ def create_workshop(conn: Connection, template: Template, title: str,
 
 
 def get_workshop(conn: Connection, workshop_id: int) -> dict[str, Any] | None:
-    row = (conn.execute(select(workshops).where(workshops.c.id == workshop_id))).first()
-    return None if row is None else dict(row._mapping)
+    query = select(workshops).where(workshops.c.id == workshop_id)
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
 
 
 def find_workshop(conn: Connection, code: str) -> dict[str, Any] | None:
-    row = (conn.execute(select(workshops).where(workshops.c.code == code))).first()
-    return None if row is None else dict(row._mapping)
+    query = select(workshops).where(workshops.c.code == code)
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
 
 
 def find_participant(conn: Connection, workshop_id: int,
                      token: str) -> dict[str, Any] | None:
     query = select(participants).where(participants.c.token_hash == hash_token(token),
                                        participants.c.workshop_id == workshop_id)
-    row = (conn.execute(query)).first()
-    return None if row is None else dict(row._mapping)
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
 
 
 def list_groups(conn: Connection, workshop_id: int) -> list[dict[str, Any]]:
     query = (select(groups).where(groups.c.workshop_id == workshop_id)
              .order_by(groups.c.position))
-    return [dict(r._mapping) for r in (conn.execute(query)).all()]
+    return [dict(r) for r in conn.execute(query).mappings().all()]
 
 
 def roster(conn: Connection, workshop_id: int) -> dict[str, Any]:
