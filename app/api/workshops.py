@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep
 from app.principal import participant_id
-from app.protocol.client import ExtendSeconds, Spotlight
+from app.protocol.client import NO_NUL, ExtendSeconds, Spotlight
 from app.protocol.limits import MAX_NAME, MAX_PHASE_MINUTES, MAX_TITLE, PhaseAction
 from app.workshops import export
 from app.workshops.qr import qr_svg
@@ -18,8 +18,8 @@ from app.workshops.qr import qr_svg
 router = APIRouter(prefix="/api/workshops", tags=["workshops"])
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                        max_length=MAX_NAME)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE)]
+                                        max_length=MAX_NAME), NO_NUL]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE), NO_NUL]
 Minutes = dict[Annotated[str, StringConstraints(max_length=40)],
                Annotated[int, Field(ge=1, le=MAX_PHASE_MINUTES)]]
 # The upper bound is the max_groups setting, checked by the workshop service.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -30,15 +31,25 @@ from app.protocol.limits import (
     MAX_TEXT,
 )
 
+
+def _no_nul(text: str) -> str:
+    # PostgreSQL cannot store NUL in text, so no database may get one.
+    if "\x00" in text:
+        raise ValueError("text may not contain NUL characters")
+    return text
+
+
+# For text that people type: no NUL, whichever database stores it.
+NO_NUL = AfterValidator(_no_nul)
 RoomName = Annotated[str, StringConstraints(pattern=r"^(workshop|group):[0-9]{1,12}$")]
 OpId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 NoteId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{8,36}$")]
 SectionKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 FieldKey = Annotated[str, StringConstraints(
     pattern=r"^[a-z][a-z0-9_-]{0,39}\.[a-z][a-z0-9_-]{0,39}$")]
-NoteText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+NoteText = Annotated[str, StringConstraints(max_length=MAX_TEXT), NO_NUL]
 Actor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                         max_length=MAX_ACTOR)]
+                                         max_length=MAX_ACTOR), NO_NUL]
 Actors = Annotated[list[Actor], Field(max_length=MAX_ACTORS)]
 Coord = Annotated[float, Field(ge=0, le=max(BOARD_WIDTH, BOARD_HEIGHT), allow_inf_nan=False)]
 Colour = Literal["yellow", "pink", "blue", "green", "orange", "purple"]
@@ -122,7 +133,7 @@ class NoteReorder(Frame):
 
 class FieldSet(Frame):
     key: FieldKey
-    value: Annotated[str, StringConstraints(max_length=MAX_FIELD_TEXT)]
+    value: Annotated[str, StringConstraints(max_length=MAX_FIELD_TEXT), NO_NUL]
     # The field version the client edited; a newer one on the server is a conflict.
     base: int | None = None
 

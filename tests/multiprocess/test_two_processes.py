@@ -17,10 +17,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import conftest
 import httpx
 import pytest
 import redis
-import conftest
 from conftest import Client, create_workshop, free_port, join, missing_service, serve_arguments
 
 ROOT = Path(__file__).resolve().parents[2]

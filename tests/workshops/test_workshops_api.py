@@ -110,9 +110,11 @@ async def test_bad_input_gets_a_clear_error_and_writes_nothing(http: httpx.Async
     r = await http.post("/api/workshops", content=b"x" * 70_000,
                         headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and r.json()["code"] == "too_large"
+    r = await http.post("/api/workshops", json={"template": "activity-2", "title": "T\x00"})
+    assert r.status_code == 422 and "title" in r.json()["message"]
 
     workshop = await create_workshop(http)
-    for name in ("", "   ", "x" * 41):
+    for name in ("", "   ", "x" * 41, "B\x00b"):
         r = await http.post(f"/api/workshops/{workshop.code}/participants", json={"name": name})
         assert r.status_code == 422 and "name" in r.json()["message"]
     r = await http.post(f"/api/workshops/{workshop.code}/participants",
