@@ -55,6 +55,7 @@ _ROOM_SEQ = select(_seq_of(bindparam("room")))
 _FIND_OP = (select(events.c.seq)
             .where(events.c.room == bindparam("room"), events.c.op_id == bindparam("op_id"))
             .limit(1))
+_SEQ_AND_OP = select(_seq_of(bindparam("room")), _FIND_OP.scalar_subquery())
 _APPEND = insert(events)
 
 
@@ -81,6 +82,13 @@ def lock_room_row(conn: Connection, room: str) -> int | None:
 
 def room_seq(conn: Connection, room: str) -> int:
     return int(conn.execute(_ROOM_SEQ, {"room": room}).scalar_one())
+
+
+def seq_and_op(conn: Connection, room: str, op_id: str) -> tuple[int, int | None]:
+    """The room's seq, and the seq ``op_id`` was applied at there if it was: one statement
+    (after lock_room_row, so that on PostgreSQL it sees the last writer's commit)."""
+    seq, applied = conn.execute(_SEQ_AND_OP, {"room": room, "op_id": op_id}).one()
+    return int(seq), None if applied is None else int(applied)
 
 
 def room_seqs(conn: Connection, names: list[str]) -> dict[str, int]:

@@ -1,11 +1,11 @@
 """SQLite's one writer: a thread that runs write transactions, a batch at a time.
 
 SQLite lets one connection write at a time. Writes queue for one thread, which takes
-whatever has queued up (at most ``MAX_BATCH``) and runs it as one transaction: each
-write in a savepoint of its own, so a failing one is rolled back alone, then one
-commit. No write is answered before the commit that makes it durable. Waiting for the
-write lock, commits and WAL checkpoints all happen on this thread, so a slow disk or
-another process holding the lock never stalls the event loop.
+whatever has queued up (at most ``MAX_BATCH``) and runs it as one transaction with one
+commit; a write that fails is answered alone and the rest run again without it. No
+write is answered before the commit that makes it durable. Waiting for the write lock,
+commits and WAL checkpoints all happen on this thread, so a slow disk or another
+process holding the lock never stalls the event loop.
 
 A write whose caller stopped waiting before its batch ran is skipped.
 """
@@ -110,52 +110,56 @@ class SqliteWriter:
         return batch, True
 
     def _commit(self, conn: Connection, batch: list[_Job]) -> None:
-        outcomes: list[tuple[bool, Any]] = []
-        try:
-            with conn.begin():
-                for work, _ in batch:
-                    outcomes.append(self._attempt(conn, work, alone=len(batch) == 1))
-                if len(batch) == 1 and not outcomes[0][0]:
-                    raise _RolledBack
-        except _RolledBack:
-            pass
-        except BaseException as exc:
-            log.warning("SQLite commit of %d writes failed: %r", len(batch), exc)
-            for (_, future), (succeeded, _) in zip(batch, outcomes, strict=False):
-                future.set_exception(BatchFailed("The write's transaction did not commit.")
-                                     if succeeded else exc)
-            for _, future in batch[len(outcomes):]:
-                future.set_exception(exc)
-            # A failed COMMIT (a deferred constraint, a full disk) can leave SQLite's own
-            # transaction open, and every later BEGIN would fail: start a clean connection.
-            driver = conn.connection.driver_connection
-            if driver is not None and driver.in_transaction:
-                conn.invalidate()
-            # Not re-raised, even if not an Exception (a job's KeyboardInterrupt, say): it
-            # would only end this thread, and every later write would wait for it forever.
-            return
-        for (_, future), (succeeded, result) in zip(batch, outcomes, strict=True):
-            if succeeded:
-                future.set_result(result)
-            else:
-                future.set_exception(result)
+        """Run the batch as one transaction and answer each write once it commits.
+
+        A write that fails rolls the transaction back; it is answered with its error,
+        and the others run again without it. Failures are rare (most refusals happen
+        before a write changes anything), so a batch costs no savepoints.
+        """
+        pending = batch
+        while pending:
+            results: list[Any] = []
+            failed: tuple[int, Exception] | None = None
+            try:
+                with conn.begin() as transaction:
+                    for index, (work, _) in enumerate(pending):
+                        try:
+                            results.append(work(conn))
+                        except Exception as exc:
+                            failed = (index, exc)
+                            transaction.rollback()
+                            break
+            except BaseException as exc:
+                self._fail(conn, pending, len(results), exc)
+                return
+            if failed is None:
+                for (_, future), result in zip(pending, results, strict=True):
+                    future.set_result(result)
+                return
+            index, error = failed
+            pending[index][1].set_exception(_deliverable(error))
+            pending = pending[:index] + pending[index + 1:]
 
     @staticmethod
-    def _attempt(conn: Connection, work: Work[Any], *, alone: bool) -> tuple[bool, Any]:
-        """Run one write; in a batch, inside a savepoint that a failure rolls back."""
-        if alone:
-            try:
-                return True, work(conn)
-            except Exception as exc:
-                return False, _deliverable(exc)
-        savepoint = conn.begin_nested()
-        try:
-            result = work(conn)
-        except Exception as exc:
-            savepoint.rollback()
-            return False, _deliverable(exc)
-        savepoint.commit()
-        return True, result
+    def _fail(conn: Connection, pending: list[_Job], ran: int, exc: BaseException) -> None:
+        """The commit failed (or a write raised a BaseException): nothing was kept."""
+        log.warning("SQLite commit of %d writes failed: %r", len(pending), exc)
+        for position, (_, future) in enumerate(pending):
+            if position < ran:
+                failed = BatchFailed("The write's transaction did not commit.")
+                failed.__cause__ = exc
+                future.set_exception(failed)
+            elif position == ran:  # the write that raised it
+                future.set_exception(exc)
+            else:
+                future.set_exception(WriterClosed(f"Not made: a write before it raised {exc!r}."))
+        # A failed COMMIT (a deferred constraint, a full disk) can leave SQLite's own
+        # transaction open, and every later BEGIN would fail: start a clean connection.
+        driver = conn.connection.driver_connection
+        if driver is not None and driver.in_transaction:
+            conn.invalidate()
+        # Not re-raised, even if not an Exception (a job's KeyboardInterrupt, say): it
+        # would only end this thread, and every later write would wait for it forever.
 
 
 def _deliverable(exc: Exception) -> Exception:
@@ -167,7 +171,3 @@ def _deliverable(exc: Exception) -> Exception:
     failed = RuntimeError(f"The write raised {exc!r}")
     failed.__cause__ = exc
     return failed
-
-
-class _RolledBack(Exception):
-    """A lone write failed: its transaction is rolled back, with nothing else in it."""

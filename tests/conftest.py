@@ -68,20 +68,27 @@ def postgres_admin() -> Iterator[Any]:
     admin.dispose()
 
 
+@contextlib.contextmanager
+def new_postgres_database(admin: Any) -> Iterator[str]:
+    """A new database on ``admin``'s server (an AUTOCOMMIT engine), dropped afterwards."""
+    name = f"flipchart_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture
 def postgres_url(postgres_admin: Any) -> Iterator[str | None]:
     """A fresh PostgreSQL database for this test alone, dropped afterwards."""
     if postgres_admin is None:
         yield None
         return
-    name = f"flipchart_{uuid.uuid4().hex[:12]}"
-    with postgres_admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield postgres_admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with postgres_admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with new_postgres_database(postgres_admin) as url:
+        yield url
 
 
 @pytest.fixture

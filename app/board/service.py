@@ -52,7 +52,7 @@ class BoardService:
         if who.group_id is not None and op.room != group_room(who.group_id):
             raise OpError("forbidden", "You can only change your own group's board.")
         if not op.room.startswith("group:"):
-            raise OpError("forbidden", "Board changes go to a group room.")
+            raise OpError("invalid", "Board changes go to a group room.")
         now = self._clock()
         result = await self._db.write(lambda conn: self._apply(conn, who, op, now))
         if isinstance(result, int):
@@ -87,8 +87,7 @@ class BoardService:
                           "reconnect to see its board.")
         if eventlog.lock_room_row(conn, op.room) != who.workshop_id:
             raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
-        seq = eventlog.room_seq(conn, op.room)
-        applied = eventlog.find_op(conn, op.room, op.op_id)
+        seq, applied = eventlog.seq_and_op(conn, op.room, op.op_id)
         if applied is not None:
             return applied
         change = self._decide(conn, who, op, self._context(workshop), now)

@@ -256,6 +256,3 @@ def _union_tags() -> frozenset[str]:
 
 
 _TAGS = _union_tags()
-# Every op kind, and whether it goes to a group room (a board op) or the workshop's.
-BOARD_OP_KINDS = frozenset(tag for model in get_args(BoardOp)
-                           for tag in get_args(model.model_fields["kind"].annotation))

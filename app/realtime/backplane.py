@@ -7,19 +7,17 @@ receiver that sees a gap in seq reads the missing events from the database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from app.protocol.server import EventFrame
 
-class EventMessage(BaseModel):
+
+class EventMessage(EventFrame):
+    """A logged event, with who alone may see it (recipients are filtered on arrival)."""
+
     t: Literal["event"] = "event"
-    room: str
-    seq: int
-    kind: str
-    data: dict[str, Any]
-    op_id: str | None
-    by: str
     private_to: str | None
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from app.eventlog import StoredEvent
 from app.principal import Principal
 from app.protocol.events import OutgoingEvent
 from app.realtime.backplane import MemoryBackplane
-from app.realtime.connection import CLOSE_TOO_SLOW, Connection
+from app.realtime.connection import CLOSE_TOO_SLOW, Connection, ConnectionState
 from app.realtime.hub import Hub
 
 
@@ -120,3 +122,29 @@ async def test_events_already_sent_are_skipped_and_the_writer_keeps_going() -> N
     assert socket.closed_with is None
     conn.close()
     await conn.stopped()
+
+
+async def test_a_connection_moves_joining_open_closed_and_never_back() -> None:
+    socket = FastSocket()
+    conn = Connection(socket, Principal("p1", "participant", "Ann", 1, 1), NoSync(),
+                      queue_limit=50, clock=time.time)
+    assert conn.state is ConnectionState.JOINING
+    conn.push_frame('{"type":"pong","id":1}')
+    await asyncio.sleep(0.01)
+    assert socket.sent == [], "nothing goes out before the catch-up is done"
+    conn.start()
+    assert conn.state is ConnectionState.OPEN
+    for _ in range(100):
+        if socket.sent:
+            break
+        await asyncio.sleep(0.01)
+    assert socket.sent == ['{"type":"pong","id":1}']
+    conn.close(CLOSE_TOO_SLOW, "bye")
+    conn.close(CLOSE_TOO_SLOW, "again")  # closing twice is harmless
+    assert conn.state is ConnectionState.CLOSED
+    with pytest.raises(RuntimeError, match="closed to open"):
+        conn.start()
+    conn.push_frame('{"type":"pong","id":2}')
+    await conn.stopped()
+    await asyncio.sleep(0.01)
+    assert socket.sent == ['{"type":"pong","id":1}'] and socket.closed_with == CLOSE_TOO_SLOW

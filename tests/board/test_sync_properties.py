@@ -57,7 +57,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import websockets
-from conftest import Client, RunningServer, create_workshop, join, running_server
+from conftest import (
+    Client,
+    RunningServer,
+    create_workshop,
+    join,
+    new_postgres_database,
+    running_server,
+)
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -68,7 +75,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 PEOPLE = ("Ann", "Bob", "Cy")
@@ -117,15 +124,9 @@ def fresh_database() -> Iterator[str]:
         return
     admin = create_engine(make_url(server).set(drivername="postgresql+psycopg"),
                           isolation_level="AUTOCOMMIT")
-    name = f"flipchart_{uuid.uuid4().hex[:12]}"
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield admin.url.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with new_postgres_database(admin) as url:
+            yield url
     finally:
         admin.dispose()
 
