@@ -104,6 +104,9 @@ async def _open(websocket: WebSocket, services: Services, code: str) -> Connecti
         if isinstance(exc, WebSocketDisconnect):
             return None
         raise
+    if conn.closed:  # closed while catching up (told to rejoin, say): its close code stands
+        await services.hub.leave(conn)
+        return None
     conn.start()
     return conn
 
