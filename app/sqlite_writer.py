@@ -2,7 +2,7 @@
 
 SQLite lets one connection write at a time. Writes queue for one thread, which takes
 whatever has queued up (at most ``MAX_BATCH``) and runs it as one transaction with one
-commit; a write that fails is answered alone and the rest run again without it. No
+commit; a write that fails is answered alone and the others run again without it. No
 write is answered before the commit that makes it durable. Waiting for the write lock,
 commits and WAL checkpoints all happen on this thread, so a slow disk or another
 process holding the lock never stalls the event loop.
@@ -112,12 +112,14 @@ class SqliteWriter:
     def _commit(self, conn: Connection, batch: list[_Job]) -> None:
         """Run the batch as one transaction and answer each write once it commits.
 
-        A write that fails rolls the transaction back; it is answered with its error,
-        and the others run again without it. Failures are rare (most refusals happen
-        before a write changes anything), so a batch costs no savepoints.
+        A write that fails (most refusals are raised from inside a write) rolls the
+        transaction back and is answered with its error; the writes before it run again
+        as a batch of their own, then those after it. So a batch costs no savepoints,
+        and each refusal costs one rerun of what came before it.
         """
-        pending = batch
-        while pending:
+        segments = [batch]
+        while segments:
+            pending = segments.pop(0)
             results: list[Any] = []
             failed: tuple[int, Exception] | None = None
             try:
@@ -131,14 +133,16 @@ class SqliteWriter:
                             break
             except BaseException as exc:
                 self._fail(conn, pending, len(results), exc)
+                for rest in segments:
+                    self._fail(conn, rest, 0, WriterClosed("Not made: the batch failed."))
                 return
             if failed is None:
                 for (_, future), result in zip(pending, results, strict=True):
                     future.set_result(result)
-                return
+                continue
             index, error = failed
             pending[index][1].set_exception(_deliverable(error))
-            pending = pending[:index] + pending[index + 1:]
+            segments[0:0] = [part for part in (pending[:index], pending[index + 1:]) if part]
 
     @staticmethod
     def _fail(conn: Connection, pending: list[_Job], ran: int, exc: BaseException) -> None:

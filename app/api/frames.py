@@ -6,12 +6,14 @@ a stream of bad ones) closes it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from typing import Any
 
 from pydantic import ValidationError
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.api.ops import run_op
 from app.errors import ErrorCode, OpError
@@ -45,6 +47,8 @@ RESYNC_BURST = 30.0
 # Each error costs a token; a client that keeps sending garbage runs out and is closed.
 ERROR_RATE = 20.0
 ERROR_BURST = 300.0
+# How long a socket the server closed is read for its client's close.
+DRAIN_SECONDS = 5.0
 
 
 def _op_id_of(text: str) -> str | None:
@@ -84,7 +88,7 @@ class FrameReader:
             if len(text) > self._max_bytes // 4 and \
                     len(text.encode("utf-8")) > self._max_bytes:
                 conn.close(CLOSE_TOO_BIG, f"frames are limited to {self._max_bytes} bytes")
-                return
+                break
             try:
                 frame = client_frames.validate_json(text)
             except ValidationError as exc:
@@ -94,6 +98,16 @@ class FrameReader:
                     self._fail(validation_code(exc), validation_message(exc), _op_id_of(text))
                 continue
             await self._handle(frame)
+        await self._drain()
+
+    async def _drain(self) -> None:
+        """The server closed the socket: read, and drop, what the client still sends until
+        its close arrives. Some ASGI servers (Hypercorn) finish the closing handshake only
+        while the app reads."""
+        with contextlib.suppress(TimeoutError, WebSocketDisconnect, RuntimeError):
+            async with asyncio.timeout(DRAIN_SECONDS):
+                while (await self._websocket.receive())["type"] != "websocket.disconnect":
+                    pass
 
     def _fail(self, code: ErrorCode, message: str, op_id: str | None = None,
               current: dict[str, Any] | None = None) -> None:

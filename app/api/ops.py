@@ -24,6 +24,8 @@ async def board_op(services: Services, who: Principal, op: client.BoardOp) -> in
 
 
 def _check_facilitator(who: Principal, room: str) -> None:
+    if who.role == "screen":
+        raise OpError("forbidden", "The screen is read-only.")
     if who.role != "facilitator":
         raise OpError("forbidden", "Only the facilitator runs the phases.")
     if room != workshop_room(who.workshop_id):

@@ -20,6 +20,7 @@ from app.realtime.connection import (
     CLOSE_BAD_TOKEN,
     CLOSE_HELLO_TIMEOUT,
     CLOSE_POLICY,
+    CLOSE_REJOIN,
     CLOSE_SERVER_ERROR,
     Connection,
 )
@@ -87,21 +88,17 @@ async def _open(websocket: WebSocket, services: Services, code: str) -> Connecti
     # Joined first, so nothing published from here on is missed; it queues until start().
     await services.hub.join(conn, rooms)
     try:
-        await websocket.send_text(WelcomeFrame(
-            you=principal.as_dict(), server_now=services.clock(), rooms=rooms,
-            workshop={"id": workshop["id"], "code": workshop["code"],
-                      "title": workshop["title"], "template": workshop["template"]},
-        ).text())
-        for room in rooms:
-            texts, seq = await services.catch_up.catch_up(principal, room,
-                                                          hello.since.get(room))
-            for text in texts:
-                await websocket.send_text(text)
-            conn.sent[room] = seq
+        if await _moved_meanwhile(services, workshop["code"], hello, principal):
+            # A move published before the join reached nobody: the client comes back
+            # and finds its new group.
+            conn.close(CLOSE_REJOIN, "your groups changed; reconnect")
+        else:
+            await _welcome_and_catch_up(websocket, services, conn, rooms, hello, workshop)
     except BaseException as exc:
+        told_to_leave = conn.closed  # a rejoin closed it meanwhile: that is no fault
         conn.close()
         await services.hub.leave(conn)
-        if isinstance(exc, WebSocketDisconnect):
+        if told_to_leave or isinstance(exc, WebSocketDisconnect):
             return None
         raise
     if conn.closed:  # closed while catching up (told to rejoin, say): its close code stands
@@ -109,6 +106,31 @@ async def _open(websocket: WebSocket, services: Services, code: str) -> Connecti
         return None
     conn.start()
     return conn
+
+
+async def _moved_meanwhile(services: Services, code: str, hello: Hello,
+                           principal: Principal) -> bool:
+    """Whether the participant changed groups between authenticating and joining rooms."""
+    if principal.role != "participant":
+        return False
+    now = await services.auth.socket_principal(code, hello.token, hello.role)
+    return now is None or now[0].group_id != principal.group_id
+
+
+async def _welcome_and_catch_up(websocket: WebSocket, services: Services, conn: Connection,
+                                rooms: list[str], hello: Hello,
+                                workshop: dict[str, Any]) -> None:
+    principal = conn.who
+    await websocket.send_text(WelcomeFrame(
+        you=principal.as_dict(), server_now=services.clock(), rooms=rooms,
+        workshop={"id": workshop["id"], "code": workshop["code"],
+                  "title": workshop["title"], "template": workshop["template"]},
+    ).text())
+    for room in rooms:
+        texts, seq = await services.catch_up.catch_up(principal, room, hello.since.get(room))
+        for text in texts:
+            await websocket.send_text(text)
+        conn.sent[room] = seq
 
 
 async def _handshake(websocket: WebSocket, services: Services,

@@ -102,15 +102,19 @@ class PhaseService:
         now = self._clock()
 
         def shine(conn: Connection) -> StoredEvent | int:
+            room = workshop_room(workshop_id)
+            # An op sent again changes nothing: a later spotlight may have replaced it.
+            applied = None if op_id is None else eventlog.find_op(conn, room, op_id)
+            if applied is not None:
+                return applied
             if group_id is not None and group_id not in store.group_ids(conn, workshop_id):
                 raise OpError("not_found", f"This workshop has no group {group_id}.")
             # The workshop row first, then the room: the lock order of phase transitions.
             store.set_spotlight(conn, workshop_id, group_id)
-            room = workshop_room(workshop_id)
             seq = eventlog.lock_room(conn, room)
             if op_id is not None:
                 applied = eventlog.find_op(conn, room, op_id)
-                if applied is not None:
+                if applied is not None:  # the same op, applied by a race just now
                     return applied
             return eventlog.append_event(conn, room, seq + 1, "spotlight",
                                          {"group_id": group_id}, op_id=op_id,

@@ -217,7 +217,8 @@ class PhaseExtendOp(OpFrame):
 
 class SpotlightOp(OpFrame):
     kind: Literal["plenary.spotlight"]
-    data: Spotlight
+    # No data: no group in the spotlight.
+    data: Spotlight = Spotlight()
 
 
 BoardOp = NoteCreateOp | NoteUpdateOp | NoteMoveOp | NoteDeleteOp | NoteReorderOp | FieldSetOp \
@@ -240,6 +241,8 @@ def validation_code(exc: ValidationError) -> ErrorCode:
 def validation_message(exc: ValidationError) -> str:
     """The first problem, located by field: ``data.x: Input should be ...``."""
     err = exc.errors()[0]
+    if err["type"] == "union_tag_invalid" and err.get("ctx", {}).get("discriminator") == "'kind'":
+        return f"Unknown op kind {err['ctx']['tag']!r}."
     loc = list(err["loc"])
     # Drop the union tags pydantic puts in front ("op", "note.move"): the client sent them.
     while loc and isinstance(loc[0], str) and (loc[0] in _TAGS):

@@ -94,5 +94,9 @@ class DragFrame(ServerFrame):
 
 class PongFrame(ServerFrame):
     type: Literal["pong"] = "pong"
+    # The ping's id, null included.
     id: int | None = None
     server_now: float
+
+    def text(self) -> str:
+        return self.model_dump_json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -233,3 +234,17 @@ async def test_a_server_fault_while_opening_a_socket_closes_it_with_1011(
             await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
     assert "board socket failed" in caplog.text
+
+
+async def test_a_stream_of_garbage_closes_the_socket_with_1008_on_every_server(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http)
+    async with websockets.connect(server.ws_url(people.workshop.code), max_queue=None) as ws:
+        await ws.send(json.dumps({"type": "hello", "token": people.ann["token"]}))
+        for _ in range(340):
+            await ws.send("{not json")
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await asyncio.wait_for(ws.recv(), 10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008

@@ -105,10 +105,30 @@ async def test_a_failing_write_in_a_batch_is_rolled_back_alone(
         raise ValueError("changed its mind")
 
     results = await one_batch(db, [insert(1), half_done_then_fails, insert(3)])
-    assert len(commits) == 2  # the holding write's, then the three's as one transaction
+    # The holding write's commit, then the writes before the failure, then those after.
+    assert len(commits) == 3
     assert results[0] == 1 and results[2] == 3
     assert isinstance(results[1], ValueError)
     assert await stored(db) == [1, 3]
+
+
+async def test_refused_writes_in_a_batch_cost_at_most_one_rerun_each_of_the_others(
+        db: Database) -> None:
+    runs: list[int] = []
+
+    def counted(n: int) -> Any:
+        def work(conn: Connection) -> int:
+            runs.append(n)
+            if n % 2:
+                raise ValueError(f"write {n} refused")
+            return int(insert(n)(conn))
+        return work
+
+    count = 40
+    results = await one_batch(db, [counted(n) for n in range(count)])
+    assert [isinstance(r, ValueError) for r in results] == [n % 2 == 1 for n in range(count)]
+    assert await stored(db) == list(range(0, count, 2))
+    assert len(runs) <= 2 * count
 
 
 async def test_when_the_commit_fails_every_write_in_the_batch_fails_and_none_is_kept(
