@@ -43,10 +43,12 @@ class Hub:
     async def join(self, conn: Connection, rooms: Iterable[str]) -> None:
         for room in rooms:
             members = self._rooms.setdefault(room, set())
-            if not members:
-                await self.backplane.subscribe(room)
+            first = not members
+            # A member before the await: a leave meanwhile must not drop the room's set.
             members.add(conn)
             conn.rooms.append(room)
+            if first:
+                await self.backplane.subscribe(room)
         for room in conn.rooms:
             await self.publish_presence(room)
 
