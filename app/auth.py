@@ -47,6 +47,14 @@ class Authenticator:
 
         return await self._db.read(find)
 
+    async def moved(self, who: Principal) -> bool:
+        """Whether a participant is no longer in the group they authenticated in."""
+        member = who.member_id
+        if member is None:
+            return False
+        group = await self._db.read(lambda conn: store.participant_group(conn, member))
+        return group != who.group_id
+
     async def rooms_for(self, who: Principal) -> list[str]:
         """A participant's: the workshop's and their group's; anyone else's: every room."""
         if who.group_id is not None:

@@ -133,8 +133,9 @@ class SqliteWriter:
                             break
             except BaseException as exc:
                 self._fail(conn, pending, len(results), exc)
-                for rest in segments:
-                    self._fail(conn, rest, 0, WriterClosed("Not made: the batch failed."))
+                for _, future in (job for rest in segments for job in rest):
+                    future.set_exception(WriterClosed(f"Not made: a write before it raised "
+                                                      f"{exc!r}."))
                 return
             if failed is None:
                 for (_, future), result in zip(pending, results, strict=True):

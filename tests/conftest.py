@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import os
 import socket
@@ -111,6 +112,7 @@ default_server_kind = "uvicorn"
 
 # The tests that run once per server kind: the protocol's, and several processes'.
 PER_SERVER_KIND = ("board", "multiprocess")
+SERVER_FIXTURES = frozenset({"database_url", "processes"})
 
 
 def serve_arguments(kind: str) -> list[str]:
@@ -121,8 +123,11 @@ def serve_arguments(kind: str) -> list[str]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "server_kind" in metafunc.fixturenames \
-            and metafunc.definition.path.parent.name in PER_SERVER_KIND:
+    # Only tests that start a server: those given a database or processes (whose
+    # fixtures start them), and those that ask for the kind themselves.
+    starts_a_server = not SERVER_FIXTURES.isdisjoint(metafunc.fixturenames) \
+        or "server_kind" in inspect.signature(metafunc.function).parameters
+    if starts_a_server and metafunc.definition.path.parent.name in PER_SERVER_KIND:
         metafunc.parametrize("server_kind", SERVER_KINDS)
 
 

@@ -88,7 +88,7 @@ async def _open(websocket: WebSocket, services: Services, code: str) -> Connecti
     # Joined first, so nothing published from here on is missed; it queues until start().
     await services.hub.join(conn, rooms)
     try:
-        if await _moved_meanwhile(services, workshop["code"], hello, principal):
+        if await services.auth.moved(principal):
             # A move published before the join reached nobody: the client comes back
             # and finds its new group.
             conn.close(CLOSE_REJOIN, "your groups changed; reconnect")
@@ -106,15 +106,6 @@ async def _open(websocket: WebSocket, services: Services, code: str) -> Connecti
         return None
     conn.start()
     return conn
-
-
-async def _moved_meanwhile(services: Services, code: str, hello: Hello,
-                           principal: Principal) -> bool:
-    """Whether the participant changed groups between authenticating and joining rooms."""
-    if principal.role != "participant":
-        return False
-    now = await services.auth.socket_principal(code, hello.token, hello.role)
-    return now is None or now[0].group_id != principal.group_id
 
 
 async def _welcome_and_catch_up(websocket: WebSocket, services: Services, conn: Connection,

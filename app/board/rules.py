@@ -65,15 +65,19 @@ def writable_section(ctx: BoardContext, key: str, kinds: tuple[str, ...]) -> Sec
     return section
 
 
-def lane_of_new_note(ctx: BoardContext, who: Principal, section_key: str) -> str:
-    """The lane a new note in this section goes to: its author's while it is private."""
+def steps_lane(ctx: BoardContext, who: Principal, section_key: str) -> str | None:
+    """The lane whose steps a new note in this section continues (its author's while it
+    is private), or None if the section does not number its notes."""
     section = writable_section(ctx, section_key, tuple(NOTE_KINDS))
+    if section.kind != "steps":
+        return None
     return who.id if _is_private(ctx, who, section) else ""
 
 
 def create_note(who: Principal, data: NoteCreate, ctx: BoardContext, *, note_id: str,
                 note_count: int, id_taken: bool, lane_size: int, now: float) -> Change:
-    """A new note; ``lane_size``: how many step notes its lane holds already."""
+    """A new note; ``lane_size``: how many step notes its lane holds already (see
+    steps_lane)."""
     section = writable_section(ctx, data.section, tuple(NOTE_KINDS))
     if note_count >= ctx.max_notes:
         raise OpError("too_large", f"This board is full: it holds at most {ctx.max_notes} notes.")

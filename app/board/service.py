@@ -103,12 +103,14 @@ class BoardService:
         room = op.room
         if isinstance(op, NoteCreateOp):
             data = op.data
-            lane_name = rules.lane_of_new_note(ctx, who, data.section)
+            numbered = rules.steps_lane(ctx, who, data.section)
             return rules.create_note(
                 who, data, ctx, note_id=data.id or str(uuid.uuid4()),
                 note_count=store.count_notes(conn, room),
                 id_taken=data.id is not None and store.note_exists(conn, data.id),
-                lane_size=store.count_lane(conn, room, data.section, lane_name), now=now)
+                lane_size=0 if numbered is None
+                else store.count_lane(conn, room, data.section, numbered),
+                now=now)
         if isinstance(op, FieldSetOp | PickSetOp):
             current = store.get_field(conn, room, op.data.key)
             if isinstance(op, FieldSetOp):

@@ -6,7 +6,6 @@ from typing import Any
 
 from app.phases.engine import PhaseState, allowed_actions, writable_sections
 from app.phases.templates import Template
-from app.protocol.limits import MAX_EXTEND_SECONDS
 
 
 def phase_view(state: PhaseState, template: Template, minutes: dict[str, int],
@@ -26,7 +25,6 @@ def phase_view(state: PhaseState, template: Template, minutes: dict[str, int],
         "auto_advance": auto_advance,
         "writable": sorted(writable_sections(state, template)),
         "actions": allowed_actions(state),
-        "max_extend_seconds": MAX_EXTEND_SECONDS,
         "timeline": [
             {"key": p.key, "title": p.title, "mode": p.mode,
              "minutes": template.phase_minutes(i, minutes)}

@@ -77,6 +77,13 @@ def find_participant(conn: Connection, workshop_id: int,
     return None if row is None else dict(row)
 
 
+def participant_group(conn: Connection, participant: int) -> int | None:
+    """The participant's group now; None if there is no such participant."""
+    query = select(participants.c.group_id).where(participants.c.id == participant)
+    group = conn.execute(query).scalar_one_or_none()
+    return None if group is None else int(group)
+
+
 def list_groups(conn: Connection, workshop_id: int) -> list[dict[str, Any]]:
     query = (select(groups).where(groups.c.workshop_id == workshop_id)
              .order_by(groups.c.position))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 
@@ -38,6 +39,21 @@ class StuckSocket(FastSocket):
         await asyncio.Event().wait()
 
 
+ANN = Principal("p1", "participant", "Ann", 1, 1)
+
+
+def connection(socket: FastSocket, who: Principal = ANN) -> Connection:
+    return Connection(socket, who, NoSync(), queue_limit=50, clock=time.time)
+
+
+async def until(done: Any) -> None:
+    """Wait up to a second for ``done()``."""
+    for _ in range(100):
+        if done():
+            return
+        await asyncio.sleep(0.01)
+
+
 class NoSync:
     async def catch_up(self, who: Principal, room: str,
                        since: int | None) -> tuple[list[str], int]:
@@ -51,8 +67,7 @@ async def test_a_stuck_socket_is_closed_to_resync_while_the_rest_of_the_room_get
     room = "group:1"
     who = Principal("p1", "participant", "Ann", 1, 1)
     fast_socket, stuck_socket = FastSocket(), StuckSocket()
-    fast = Connection(fast_socket, who, NoSync(), queue_limit=50, clock=time.time)
-    stuck = Connection(stuck_socket, who, NoSync(), queue_limit=50, clock=time.time)
+    fast, stuck = connection(fast_socket, who), connection(stuck_socket, who)
     for conn in (fast, stuck):
         conn.sent[room] = 0
         await hub.join(conn, [room])
@@ -77,10 +92,8 @@ async def test_drags_are_coalesced_per_note_and_dropped_before_durable_frames() 
     await hub.start()
     room = "group:1"
     socket = FastSocket()
-    viewer = Connection(socket, Principal("p1", "participant", "Ann", 1, 1), NoSync(),
-                        queue_limit=50, clock=time.time)
-    dragger = Connection(FastSocket(), Principal("p2", "participant", "Bob", 1, 1), NoSync(),
-                         queue_limit=50, clock=time.time)
+    viewer = connection(socket)
+    dragger = connection(FastSocket(), Principal("p2", "participant", "Bob", 1, 1))
     viewer.sent[room] = 0
     await hub.join(viewer, [room])
     await hub.join(dragger, [room])
@@ -102,8 +115,7 @@ async def test_events_already_sent_are_skipped_and_the_writer_keeps_going() -> N
     # After a catch-up, the live copies of the events it covered still arrive: they
     # produce no frame, and what follows them is still sent.
     socket = FastSocket()
-    conn = Connection(socket, Principal("p1", "participant", "Ann", 1, 1), NoSync(),
-                      queue_limit=50, clock=time.time)
+    conn = connection(socket)
     room = "group:1"
     conn.sent[room] = 5
     conn.start()
@@ -112,10 +124,7 @@ async def test_events_already_sent_are_skipped_and_the_writer_keeps_going() -> N
     await asyncio.sleep(0.01)
     conn.push_frame('{"type":"pong","id":1}')
     conn.push_event(OutgoingEvent(StoredEvent(room, 6, "note.move", {"n": 6}, None, "p2", None)))
-    for _ in range(100):
-        if len(socket.sent) == 2:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: len(socket.sent) == 2)
     assert not conn.closed, "the writer stopped"
     assert socket.sent[0] == '{"type":"pong","id":1}'
     assert '"seq":6' in socket.sent[1]
@@ -126,18 +135,14 @@ async def test_events_already_sent_are_skipped_and_the_writer_keeps_going() -> N
 
 async def test_a_connection_moves_joining_open_closed_and_never_back() -> None:
     socket = FastSocket()
-    conn = Connection(socket, Principal("p1", "participant", "Ann", 1, 1), NoSync(),
-                      queue_limit=50, clock=time.time)
+    conn = connection(socket)
     assert conn.state is ConnectionState.JOINING
     conn.push_frame('{"type":"pong","id":1}')
     await asyncio.sleep(0.01)
     assert socket.sent == [], "nothing goes out before the catch-up is done"
     conn.start()
     assert conn.state is ConnectionState.OPEN
-    for _ in range(100):
-        if socket.sent:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: socket.sent)
     assert socket.sent == ['{"type":"pong","id":1}']
     conn.close(CLOSE_TOO_SLOW, "bye")
     conn.close(CLOSE_TOO_SLOW, "again")  # closing twice is harmless

@@ -11,6 +11,7 @@ from app.phases.engine import (
     WARNING_SECONDS,
     PhaseError,
     PhaseState,
+    allowed_actions,
     apply_action,
     expire,
     next_deadline,
@@ -294,3 +295,29 @@ def test_activity_3_reading_phase_has_nothing_to_write(a3: Template) -> None:
     state = started(a3)
     assert writable_sections(state, a3) == frozenset()
     assert writable_sections(act(state, "next", a3, T0), a3) == {"features"}
+
+
+def test_the_actions_offered_are_exactly_those_that_apply_in_every_reachable_state(
+    a2: Template,
+) -> None:
+    states = [PhaseState()]
+    seen: set[PhaseState] = set()
+    while states:
+        state = states.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        for action in ("start", "pause", "resume", "extend", "next", "previous"):
+            try:
+                after = act(state, action, a2, T0 + 30, seconds=60)
+            except PhaseError:
+                assert action not in allowed_actions(state), (state, action)
+                continue
+            assert action in allowed_actions(state), (state, action)
+            if after.version < 12:
+                states.append(replace(after, ends_at=after.ends_at and T0 + 600))
+        if state.status == "running":
+            states.append(expire(state, a2, NO_OVERRIDES, auto_advance=False))
+    assert {s.status for s in seen} == {"lobby", "running", "paused", "timeup", "plenary",
+                                         "closed"}
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from conftest import create_workshop, join
+from conftest import FakeClock, create_workshop, join, running_server
 
 from app.workshops.codes import ALPHABET
 
@@ -139,3 +139,24 @@ async def test_pages_are_served_with_a_strict_content_security_policy(
         assert "script-src 'self'" in r.headers["content-security-policy"]
     qr = await http.get(f"/api/workshops/{workshop.code}/qr.svg")
     assert qr.headers["content-type"].startswith("image/svg+xml") and b"<svg" in qr.content
+
+
+async def test_limits_and_the_phase_view_tell_clients_what_the_server_enforces(
+    database_url: str, clock: FakeClock,
+) -> None:
+    async with running_server(database_url, clock, max_groups=4) as server, \
+            server.http() as http:
+        limits = (await http.get("/api/limits")).json()
+        assert limits["max_groups"] == 4 and limits["max_text"] == 500
+        assert limits["phase_actions"] == ["start", "pause", "resume", "extend", "next",
+                                           "previous"]
+        r = await http.post("/api/workshops", json={"template": "activity-2", "groups": 5})
+        assert r.status_code == 422 and "4 groups" in r.json()["message"]
+        workshop = await create_workshop(http, groups=4)
+        info = (await http.get(f"/api/workshops/{workshop.code}")).json()
+        assert info["server_now"] == clock.now
+        assert info["phase"]["actions"] == ["start"]
+        started = (await http.post(f"/api/workshops/{workshop.code}/phase",
+                                   json={"action": "start"}, headers=workshop.auth)).json()
+        assert started["actions"] == ["pause", "extend", "next"]
+

@@ -66,8 +66,8 @@ function renderPhase() {
   // The server says which actions apply now; an extension beyond its limit is not offered.
   const actions = new Set(p.actions || []);
   for (const b of $("controls").querySelectorAll("button")) {
-    const tooLong = b.dataset.action === "extend" && p.max_extend_seconds != null
-      && Math.abs(Number(b.dataset.seconds)) > p.max_extend_seconds;
+    const tooLong = b.dataset.action === "extend"
+      && Math.abs(Number(b.dataset.seconds)) > limits.value("max_extend_seconds", Infinity);
     b.classList.toggle("hidden", !actions.has(b.dataset.action) || tooLong);
   }
   $("controls").querySelector("[data-action=next]").textContent = p.status === "plenary" ? "Close workshop" : "Next ▶";
