@@ -124,8 +124,14 @@ class Pages:
         self.contexts: list[Any] = []
         self.errors: list[str] = []
 
-    def new(self, width: int = 1280, height: int = 900) -> Any:
-        context = self.browser.new_context(viewport={"width": width, "height": height})
+    def new(self, width: int = 1280, height: int = 900, *, phone: bool = False,
+            **options: Any) -> Any:
+        """A page in a context of its own; ``phone``: a touch screen that emulates a
+        mobile browser (use it with 390×844)."""
+        if phone:
+            options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
+        context = self.browser.new_context(viewport={"width": width, "height": height},
+                                           **options)
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = context.new_page()
