@@ -25,8 +25,15 @@ from app.protocol.client import (
 from app.protocol.limits import BOARD_HEIGHT, BOARD_WIDTH
 
 NOTE_KINDS = {"steps": "step", "cards": "card", "pairs": "pair"}
-LANE_WIDTH = 290
-NOTE_HEIGHT = 130
+# A note's size on the board (the page draws every note this size, long text clamped),
+# and the gap the reveal leaves between notes.
+NOTE_WIDTH = 260
+NOTE_HEIGHT = 150
+NOTE_GAP = 30
+LANE_WIDTH = NOTE_WIDTH + NOTE_GAP
+ROW_HEIGHT = NOTE_HEIGHT + NOTE_GAP
+REVEAL_LEFT = 30
+REVEAL_TOP = 50
 Note = dict[str, Any]
 
 
@@ -98,7 +105,10 @@ def create_note(who: Principal, data: NoteCreate, ctx: BoardContext, *, note_id:
 def update_note(who: Principal, data: NoteUpdate, ctx: BoardContext, note: Note | None,
                 now: float) -> Change:
     found = _visible_note(data.id, who, ctx, note)
-    changes = {k: v for k, v in data.model_dump(exclude_unset=True, exclude={"id"}).items()
+    if data.base is not None and found["version"] != data.base:
+        raise OpError("conflict", "Someone changed this note in the meantime; here is their "
+                      "version.", current=dict(found))
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True, exclude={"id", "base"}).items()
                if v is not None}
     if "actors" in changes:
         changes["actors"] = _unique(changes["actors"])
@@ -168,19 +178,30 @@ def set_pick(who: Principal, data: PickSet, ctx: BoardContext,
 
 
 def reveal_private_notes(hidden: list[Note], now: float) -> Change | None:
-    """Make these private notes shared, laid out in one lane per author (None: none)."""
+    """Make these private notes shared, laid out in one lane per author (None: none).
+
+    Each section gets its own layout: the authors' lanes side by side from the left, each
+    lane one note under another in step order, a note's height and a gap apart, so no two
+    revealed notes overlap while the lanes fit the board (past its bounds they are capped
+    at the edge).
+    """
     if not hidden:
         return None
-    lanes: dict[str, int] = {}
+    lanes: dict[str, dict[str, list[Note]]] = {}
     for note in hidden:
-        lanes.setdefault(note["author"], len(lanes))
-    longest = max((n["step"] or 1) for n in hidden)
-    spacing = min(NOTE_HEIGHT + 20, (BOARD_HEIGHT - NOTE_HEIGHT - 60) / max(1, longest - 1))
+        lanes.setdefault(note["section"], {}).setdefault(note["author"], []).append(note)
+    places: dict[str, tuple[int, int]] = {}
+    for authors in lanes.values():
+        for column, lane in enumerate(authors.values()):
+            lane.sort(key=lambda n: (n["step"] is None, n["step"] or 0, n["created_at"]))
+            x = min(REVEAL_LEFT + column * LANE_WIDTH, BOARD_WIDTH - NOTE_WIDTH)
+            for row, note in enumerate(lane):
+                places[note["id"]] = (x, min(REVEAL_TOP + row * ROW_HEIGHT,
+                                             BOARD_HEIGHT - NOTE_HEIGHT))
     revealed = []
     updates = []
     for note in hidden:
-        x = min(30 + lanes[note["author"]] * LANE_WIDTH, BOARD_WIDTH - LANE_WIDTH)
-        y = 50 + ((note["step"] or 1) - 1) * spacing
+        x, y = places[note["id"]]
         changes = {"private": False, "x": x, "y": y, "version": note["version"] + 1,
                    "updated_at": now}
         updates.append((note["id"], changes))

@@ -53,6 +53,8 @@ Actor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Actors = Annotated[list[Actor], Field(max_length=MAX_ACTORS)]
 Coord = Annotated[float, Field(ge=0, le=max(BOARD_WIDTH, BOARD_HEIGHT), allow_inf_nan=False)]
 Colour = Literal["yellow", "pink", "blue", "green", "orange", "purple"]
+# A note's or field's version as the client last saw it.
+Version = Annotated[int, Field(ge=0, le=2**53)]
 
 
 class Frame(BaseModel):
@@ -114,6 +116,8 @@ class NoteUpdate(Frame):
     answer: NoteText | None = None
     actors: Actors | None = None
     colour: Colour | None = None
+    # The note version the editor started from; a newer one on the server is a conflict.
+    base: Version | None = None
 
 
 class NoteMove(Frame):
@@ -135,14 +139,14 @@ class FieldSet(Frame):
     key: FieldKey
     value: Annotated[str, StringConstraints(max_length=MAX_FIELD_TEXT), NO_NUL]
     # The field version the client edited; a newer one on the server is a conflict.
-    base: int | None = None
+    base: Version | None = None
 
 
 class PickSet(Frame):
     key: SectionKey
     value: Annotated[list[Annotated[str, StringConstraints(max_length=80)]],
                      Field(max_length=MAX_PICKS)]
-    base: int | None = None
+    base: Version | None = None
 
 
 ExtendSeconds = Annotated[int, Field(ge=-MAX_EXTEND_SECONDS, le=MAX_EXTEND_SECONDS)]

@@ -7,6 +7,7 @@ import { loadMessages, t, translatePage } from "./i18n.js";
 import { statusLabel, showCountdown, createAnnouncer } from "./phase.js";
 import { createBoardContext } from "./board/context.js";
 import { notePanel } from "./board/canvas.js";
+import { noteListPanel, loadView, bindViewSwitch } from "./board/list.js";
 import { pickPanel, formPanel } from "./board/fields.js";
 import { createEditor } from "./board/editor.js";
 import { createReader } from "./board/reader.js";
@@ -21,6 +22,7 @@ const $ = (id) => document.getElementById(id);
 const panels = new Map();       // section key -> panel controller
 let ctx = null;
 let reader = null;
+let editor = null;
 let announce = () => {};
 
 async function start() {
@@ -33,6 +35,7 @@ async function start() {
     template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
     await ready;
     translatePage();
+    showView();
   } catch (err) {
     $("phase-title").textContent = err.status === 404 ? t("board.no_workshop") : err.message;
     return;
@@ -40,7 +43,7 @@ async function start() {
   const client = new SyncClient({ code, token });
   window.flipchartClient = client; // for debugging and browser tests
   ctx = createBoardContext({ client, template });
-  createEditor(ctx);
+  editor = createEditor(ctx);
   reader = createReader(ctx);
   announce = createAnnouncer($("announcer"));
   connectionBadge($("conn"), client);
@@ -60,18 +63,19 @@ async function start() {
 }
 
 function onError(err) {
-  if (err.code === "conflict" && err.current && err.current.key) {
-    ctx.group().fields[err.current.key] = err.current;
-    renderAll();
-    toast(t("field.conflict", { name: err.current.by_name || t("people.someone") }));
-    return;
+  if (err.code === "conflict" && err.current) {
+    const handled = err.current.key
+      ? [...panels.values()].some((p) => p.conflict && p.conflict(err.current))
+      : editor.conflict(err);
+    if (handled) return;
   }
   ctx.localPos.clear();
   renderAll();
   toast(err.message);
 }
 
-function onChange({ room, kind, data }) {
+function onChange({ room, kind, data, op_id: opId }) {
+  if (opId) editor.settled(opId);
   if (room === ctx.workshopRoom) {
     if (kind === "phase" || kind === "phase.warning" || kind === "snapshot") renderPhase();
     if (kind === "roster" || kind === "snapshot") renderGroupName();
@@ -158,12 +162,23 @@ function onRemoteDrag(msg) {
 }
 
 // --- sections --------------------------------------------------------------------------
+// Board or list: this device's choice, switchable at any time (the panels are rebuilt).
+let view = loadView();
+let viewBound = false;
+function showView() {
+  document.body.dataset.view = view;
+  const help = $("board-help");
+  help.dataset.i18n = view === "list" ? "list.help" : "board.help";
+  help.textContent = t(help.dataset.i18n);
+  if (!viewBound) { viewBound = true; bindViewSwitch($("view-switch"), view, (v) => { view = v; showView(); if (ctx) buildPanels(); }); }
+}
+
 let builtFor = "";
 function buildPanels() {
   if (!ctx.groupRoom) return;
   const p = ctx.phase();
   const w = (p && p.writable) || [];
-  const signature = `${ctx.groupRoom}|${w.join(",")}|${p ? p.status : ""}`;
+  const signature = `${ctx.groupRoom}|${w.join(",")}|${p ? p.status : ""}|${view}`;
   if (signature === builtFor) { renderAll(); return; }
   builtFor = signature;
   const root = clear($("sections"));
@@ -173,7 +188,7 @@ function buildPanels() {
   // Sections open for writing come first.
   const sections = [...ctx.template.sections].sort((a, b) => (w.includes(b.key) ? 1 : 0) - (w.includes(a.key) ? 1 : 0));
   for (const s of sections) {
-    const make = NOTE_KINDS.has(s.kind) ? notePanel : s.kind === "pick" ? pickPanel : s.kind === "form" ? formPanel : null;
+    const make = NOTE_KINDS.has(s.kind) ? (view === "list" ? noteListPanel : notePanel) : s.kind === "pick" ? pickPanel : s.kind === "form" ? formPanel : null;
     if (!make) continue;
     const ctl = make(ctx, s, () => {});
     panels.set(s.key, ctl);

@@ -7,12 +7,20 @@ import { t } from "../i18n.js";
 
 const COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple"];
 
+// What a person edits in a note, as one comparable value.
+function content(note) {
+  return JSON.stringify([note.text || "", note.answer || "", note.actors || [], note.colour || "yellow"]);
+}
+
 export function createEditor(ctx) {
   const $ = (id) => document.getElementById(id);
-  const state = { section: null, note: null, pos: null, actors: [], colour: "yellow" };
+  const state = { section: null, note: null, pos: null, actors: [], colour: "yellow", base: null };
+  // op_id -> what a save sent and what the editor started from, until the server answers.
+  const saves = new Map();
 
-  function open(s, note, pos) {
+  function open(s, note, pos, theirs = null) {
     state.section = s; state.note = note; state.pos = pos;
+    state.base = note ? note.version : null;
     state.actors = note ? [...(note.actors || [])] : [];
     state.colour = note ? note.colour || "yellow" : "yellow";
     $("editor-title").textContent = note ? (note.step ? t("editor.title_step", { step: note.step }) : t("editor.title_edit")) : t("editor.title_new");
@@ -26,6 +34,8 @@ export function createEditor(ctx) {
     $("editor-actor-input").value = "";
     $("editor-delete").classList.toggle("hidden", !note);
     $("editor-error").textContent = "";
+    $("editor-merge").classList.toggle("hidden", !theirs);
+    if (theirs) $("editor-merge-theirs").textContent = [theirs.text, theirs.answer].filter(Boolean).join(" / ") || t("note.empty");
     renderActors();
     renderColours();
     $("editor").showModal();
@@ -80,9 +90,9 @@ export function createEditor(ctx) {
     const text = $("editor-text").value.trim();
     const answer = $("editor-answer").value.trim();
     if (state.note) {
-      const data = { id: state.note.id, text, actors: state.actors, colour: state.colour };
+      const data = { id: state.note.id, text, actors: state.actors, colour: state.colour, base: state.base };
       if (s.kind === "pairs") data.answer = answer;
-      ctx.op("note.update", data);
+      saves.set(ctx.op("note.update", data), { section: s, data, start: content(state.note) });
     } else {
       if (!text && !answer) { $("editor-error").textContent = t("editor.empty"); return; }
       const data = { id: uuid(), section: s.key, text, actors: state.actors, x: state.pos.x, y: state.pos.y, colour: state.colour };
@@ -107,6 +117,40 @@ export function createEditor(ctx) {
   });
   $("editor-form").addEventListener("submit", (ev) => { ev.preventDefault(); save(); });
 
-  ctx.openEditor = open;
-  return { open, close };
+  // The server refused a save because the note changed since the editor opened. If only
+  // its place or step changed, the save goes again on the new version; if its content
+  // changed, the editor opens again with this person's text and the other one beside it.
+  function conflict(err) {
+    const saved = saves.get(err.op_id);
+    saves.delete(err.op_id);
+    if (!saved || !err.current) return false;
+    const current = err.current;
+    if (content(current) === saved.start) {
+      const data = { ...saved.data, base: current.version };
+      saves.set(ctx.op("note.update", data), { ...saved, data, start: content(current) });
+      return true;
+    }
+    open(saved.section, current, null, current);
+    $("editor-text").value = saved.data.text;
+    if (saved.data.answer !== undefined) $("editor-answer").value = saved.data.answer;
+    state.actors = [...saved.data.actors];
+    state.colour = saved.data.colour;
+    renderActors();
+    renderColours();
+    return true;
+  }
+
+  function settled(opId) { saves.delete(opId); }
+
+  $("editor-use-theirs").addEventListener("click", () => {
+    if (!state.note) return;
+    $("editor-text").value = state.note.text || "";
+    $("editor-answer").value = state.note.answer || "";
+    state.actors = [...(state.note.actors || [])];
+    renderActors();
+    $("editor-merge").classList.add("hidden");
+  });
+
+  ctx.openEditor = (s, note, pos) => open(s, note, pos);
+  return { open, close, conflict, settled };
 }

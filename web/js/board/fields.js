@@ -55,7 +55,15 @@ export function pickPanel(ctx, s, onToggle) {
     count.textContent = t("pick.count", { count: chosen.length, limit });
     changed.textContent = f && f.by_name ? t("field.changed_by", { name: f.by_name }) : "";
   }
-  return { node, render };
+  // A pick that lost a race: show the group's picks as they are now.
+  function conflict(current) {
+    if (current.key !== s.key) return false;
+    ctx.group().fields[s.key] = current;
+    render();
+    msg.textContent = t("pick.conflict", { name: current.by_name || t("people.someone") });
+    return true;
+  }
+  return { node, render, conflict };
 }
 
 export function formPanel(ctx, s, onToggle) {
@@ -71,8 +79,13 @@ export function formPanel(ctx, s, onToggle) {
     const suggest = el("div", { class: "chips" });
     const changed = el("div", { class: "changed-by" });
     node.append(el("div", { class: "field" }, el("label", { for: id, text: f.label }), input, suggest, changed));
-    const state = { key, input, suggest, changed, def: f, dirty: false, timer: null };
+    const merge = el("div", { class: "merge hidden", role: "alert" });
+    node.lastChild.append(merge);
+    // base: the version this edit started from, fixed at the first keystroke, so a write
+    // that lands while we type is a conflict rather than silently replaced.
+    const state = { key, input, suggest, changed, merge, def: f, dirty: false, timer: null, base: null, theirs: null };
     input.addEventListener("input", () => {
+      if (state.base === null) state.base = version(state.key);
       state.dirty = true;
       clearTimeout(state.timer);
       state.timer = setTimeout(() => send(state), 800);
@@ -81,13 +94,47 @@ export function formPanel(ctx, s, onToggle) {
     inputs.push(state);
   }
 
+  function version(key) {
+    const f = ctx.group().fields[key];
+    return f ? f.version : 0;
+  }
+
   function send(state) {
-    if (!state.dirty || !ctx.isWritable(s.key)) return;
+    if (!state.dirty || !ctx.isWritable(s.key) || state.theirs) return;
     state.dirty = false;
     const f = ctx.group().fields[state.key];
     const value = state.input.value;
-    if (f && f.value === value) return;
-    ctx.op("field.set", { key: state.key, value, base: f ? f.version : 0 });
+    const base = state.base ?? version(state.key);
+    if (f && f.value === value) { state.base = null; return; }
+    ctx.op("field.set", { key: state.key, value, base });
+    // Our own write will be version base + 1: typing on before its echo builds on it.
+    state.base = base + 1;
+  }
+
+  // Someone else's write landed first: keep what this person typed, show theirs beside
+  // it, and let them choose or combine.
+  function conflict(current) {
+    const st = inputs.find((x) => x.key === current.key);
+    if (!st) return false;
+    st.theirs = current;
+    st.base = current.version;
+    clear(st.merge).classList.remove("hidden");
+    st.merge.append(
+      el("p", { text: t("field.merge_intro", { name: current.by_name || t("people.someone") }) }),
+      el("blockquote", { class: "theirs", text: current.value || t("field.merge_empty") }),
+      el("div", { class: "row" },
+        el("button", { type: "button", class: "primary", onclick: () => resolve(st, st.input.value) }, t("field.merge_keep_mine")),
+        el("button", { type: "button", onclick: () => resolve(st, current.value) }, t("field.merge_use_theirs"))));
+    return true;
+  }
+
+  function resolve(st, value) {
+    st.input.value = value;
+    st.theirs = null;
+    st.merge.classList.add("hidden");
+    st.dirty = true;
+    send(st);
+    render();
   }
 
   function suggestions(def) {
@@ -107,7 +154,9 @@ export function formPanel(ctx, s, onToggle) {
       const f = ctx.group().fields[st.key];
       st.input.disabled = !can;
       const focused = document.activeElement === st.input;
-      if (!(focused && st.dirty)) st.input.value = f ? f.value : "";
+      if (!(focused && st.dirty) && !st.theirs) st.input.value = f ? f.value : "";
+      // Once the board holds our last write, the next edit starts from what it shows.
+      if (!st.dirty && !st.theirs && st.base !== null && (f ? f.version : 0) >= st.base) st.base = null;
       st.changed.textContent = f && f.by_name ? t("field.changed_by", { name: f.by_name }) : "";
       clear(st.suggest);
       if (can) {
@@ -118,5 +167,5 @@ export function formPanel(ctx, s, onToggle) {
       }
     }
   }
-  return { node, render };
+  return { node, render, conflict };
 }
