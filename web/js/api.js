@@ -1,4 +1,5 @@
 // Small fetch helpers: JSON in, JSON out, readable error messages.
+import { t } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(message, status) { super(message); this.status = status; }
@@ -77,13 +78,15 @@ export function saveToken(code, role, token) {
 }
 
 // A connection indicator bound to a SyncClient.
+// It repeats only what the client reports; the client is what keeps the state true.
 export function connectionBadge(node, client) {
+  const STATES = new Set(["connecting", "connected", "reconnecting", "offline"]);
   const show = ({ state, waiting }) => {
     node.dataset.state = state;
-    let text = state === "connected" ? "Connected" : state === "offline" ? "Offline" : state === "reconnecting" ? "Reconnecting…" : "Connecting…";
-    if (waiting && state !== "connected") text += ` · ${waiting} change${waiting === 1 ? "" : "s"} waiting`;
-    else if (waiting) text += " · saving…";
-    node.textContent = text;
+    const label = t(`conn.${STATES.has(state) ? state : "connecting"}`);
+    // Connected with writes in flight is normal for a moment; anything else means they wait.
+    const detail = !waiting ? "" : state === "connected" ? t("conn.saving") : t("conn.waiting", { count: waiting });
+    node.textContent = detail ? t("conn.detail", { state: label, detail }) : label;
   };
   client.on("status", show);
   show({ state: client.state, waiting: client.waiting });
