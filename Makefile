@@ -25,7 +25,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/flipchart migrate
-	@echo "Flipchart: open http://$(HOST):$(PORT) (Ctrl+C to stop)"
+	@echo "Flipchart: Ctrl+C stops it"
 	$(BIN)/flipchart serve --host $(HOST) --port $(PORT)
 
 # Browser tests run in their own pytest process: sync Playwright and asyncio tests

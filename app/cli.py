@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from app.config import get_settings
 from app.db import Database, normalise_url
+from app.network import is_loopback_url, lan_addresses
 
 SERVERS = ("uvicorn", "hypercorn")
 UVICORN_WS = ("websockets-sansio", "websockets", "wsproto")
@@ -31,6 +32,28 @@ def serve_problem(workers: int, database_url: str, redis_url: str | None) -> str
         return ("Several workers need the Redis backplane: set FLIPCHART_REDIS_URL "
                 "(redis://host:6379/0).")
     return None
+
+
+def announce(host: str, port: int, public_url: str | None) -> None:
+    """Say where people open Flipchart: phones need an address of this machine on the
+    room's network, never 127.0.0.1 (on a phone that is the phone itself)."""
+    if public_url:
+        print(f"Flipchart is starting: open {public_url}", flush=True)
+        return
+    if host in ("0.0.0.0", "::", ""):
+        addresses = lan_addresses()
+        print(f"Flipchart is starting on port {port}. On this computer: "
+              f"http://127.0.0.1:{port}", flush=True)
+        for address in addresses:
+            print(f"  phones and laptops in the room: http://{address}:{port}", flush=True)
+        if not addresses:
+            print("  (no network address found: is this computer on the room's Wi-Fi?)",
+                  flush=True)
+        return
+    print(f"Flipchart is starting: open http://{host}:{port}", flush=True)
+    if is_loopback_url(f"http://{host}"):
+        print("  Only this computer can open it. To let phones in the room join, run "
+              "`make run HOST=0.0.0.0` (see the README, \"Run it for a room\").", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem is not None:
         print(f"flipchart: {problem}", file=sys.stderr)
         return 2
-    print(f"Flipchart is starting on http://{args.host}:{args.port}", flush=True)
+    announce(args.host, args.port, settings.public_url)
     if args.server == "hypercorn":
         if args.workers > 1 or args.reload:
             print("flipchart: with --server hypercorn, run one process per port "

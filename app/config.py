@@ -16,7 +16,9 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{DATA_DIR / 'flipchart.db'}"
     redis_url: str | None = None
-    public_url: str = "http://127.0.0.1:8000"
+    # The address people open (behind a proxy, its public https URL). Unset, links and
+    # QR codes use the address the facilitator's own request came in on.
+    public_url: str | None = None
     # Origins allowed to open a WebSocket; the public URL's origin is always allowed.
     allowed_origins: list[str] = Field(default_factory=list)
 

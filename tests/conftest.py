@@ -181,8 +181,8 @@ async def start_server(database_url: str, clock: Any = None, port: int | None = 
     on ``kind`` (default: the test's server kind)."""
     kind = kind or default_server_kind
     port = port or free_port()
-    settings = Settings(database_url=database_url, public_url=f"http://127.0.0.1:{port}",
-                        **overrides)
+    settings = Settings(**{"database_url": database_url,
+                           "public_url": f"http://127.0.0.1:{port}", **overrides})
     kwargs: dict[str, Any] = {"run_scheduler": run_scheduler}
     if clock is not None:
         kwargs["clock"] = clock

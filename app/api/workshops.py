@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep
+from app.api.links import WorkshopUrls, public_base, workshop_urls
 from app.principal import participant_id
 from app.protocol.client import NO_NUL, ExtendSeconds, Spotlight
 from app.protocol.limits import MAX_NAME, MAX_PHASE_MINUTES, MAX_TITLE, PhaseAction
 from app.workshops import export
-from app.workshops.qr import qr_svg
 
 router = APIRouter(prefix="/api/workshops", tags=["workshops"])
 
@@ -36,12 +36,6 @@ class CreateWorkshop(_Body):
     groups: GroupCount = 3
     minutes: Minutes = {}
     auto_advance: bool = True
-
-
-class WorkshopUrls(BaseModel):
-    join: str
-    facilitate: str
-    screen: str
 
 
 class CreatedWorkshop(BaseModel):
@@ -85,18 +79,14 @@ class MoveParticipant(_Body):
     group_id: int
 
 
-def _urls(base: str, code: str) -> WorkshopUrls:
-    base = base.rstrip("/")
-    return WorkshopUrls(join=f"{base}/j/{code}", facilitate=f"{base}/w/{code}/facilitate",
-                        screen=f"{base}/w/{code}/screen")
-
-
 @router.post("", status_code=201, response_model=CreatedWorkshop)
-async def create_workshop(body: CreateWorkshop, services: ServicesDep) -> CreatedWorkshop:
+async def create_workshop(body: CreateWorkshop, request: Request,
+                          services: ServicesDep) -> CreatedWorkshop:
     row, token = await services.workshops.create(body.template, body.title or "", body.groups,
                                                  body.minutes, body.auto_advance)
     return CreatedWorkshop(id=row["id"], code=row["code"], facilitator_token=token,
-                           urls=_urls(services.settings.public_url, row["code"]))
+                           urls=workshop_urls(public_base(request, services.settings),
+                                             row["code"]))
 
 
 @router.get("/{code}")
@@ -160,14 +150,6 @@ async def spotlight(body: Spotlight, workshop: FacilitatorDep,
                     services: ServicesDep) -> dict[str, Any]:
     await services.phases.spotlight(workshop["id"], body.group_id)
     return {"group_id": body.group_id}
-
-
-@router.get("/{code}/qr.svg", response_class=Response)
-async def join_qr(workshop: WorkshopDep, services: ServicesDep) -> Response:
-    """The join link as a QR code; the code is public, so no token is needed."""
-    url = _urls(services.settings.public_url, workshop["code"]).join
-    return Response(qr_svg(url), media_type="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=3600"})
 
 
 EXPORT_TYPES = {

@@ -33,12 +33,13 @@ PATH = "/ws/workshops/{code}"
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: list[str],
-                   public_url: str) -> bool:
+                   public_url: str | None) -> bool:
     """Browsers always send Origin; it must be this site, the public URL or a listed one."""
     if origin is None:
         return True  # not a browser: tokens still guard everything
     origin = origin.rstrip("/")
-    if origin in {o.rstrip("/") for o in allowed} or origin == public_url.rstrip("/"):
+    if origin in {o.rstrip("/") for o in allowed} \
+            or (public_url is not None and origin == public_url.rstrip("/")):
         return True
     return host is not None and origin.split("://", 1)[-1] == host
 
