@@ -142,6 +142,14 @@ function tick() {
   const p = ctx.phase();
   const left = showCountdown($("countdown"), p, ctx.client);
   announce(p, left);
+  const closing = !!p && p.status === "running" && left != null && left <= 60 && (p.writable || []).length > 0;
+  $("phase-warning").classList.toggle("hidden", !closing);
+  $("editor-closing").classList.toggle("hidden", !closing);
+  // What is open when the phase locks would be refused: save it while it still counts.
+  if (closing && left <= 3) {
+    editor.flush();
+    panels.forEach((panel) => panel.flush && panel.flush());
+  }
 }
 
 // --- presence --------------------------------------------------------------------------

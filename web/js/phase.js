@@ -30,7 +30,7 @@ export function createAnnouncer(region) {
       return;
     }
     const key = `${phase.index}`;
-    if (phase.status === "running" && left != null && left <= 60 && left > 55 && warned !== key) {
+    if (phase.status === "running" && left != null && left <= 60 && left > 0 && warned !== key) {
       warned = key;
       region.textContent = t("phase.one_minute", { title: phase.title || "" });
     }

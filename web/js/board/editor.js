@@ -142,6 +142,19 @@ export function createEditor(ctx) {
 
   function settled(opId) { saves.delete(opId); }
 
+  // Saves what is open, if it changed and its section still takes writes.
+  function flush() {
+    const s = state.section;
+    if (!s || !$("editor").open || !ctx.isWritable(s.key)) return;
+    const note = state.note;
+    const text = $("editor-text").value.trim();
+    const unchanged = note ? text === (note.text || "").trim() && $("editor-answer").value.trim() === (note.answer || "").trim()
+      && JSON.stringify(state.actors) === JSON.stringify(note.actors || []) && state.colour === (note.colour || "yellow")
+      : !text && !$("editor-answer").value.trim();
+    if (unchanged) return;
+    save();
+  }
+
   $("editor-use-theirs").addEventListener("click", () => {
     if (!state.note) return;
     $("editor-text").value = state.note.text || "";
@@ -152,5 +165,5 @@ export function createEditor(ctx) {
   });
 
   ctx.openEditor = (s, note, pos) => open(s, note, pos);
-  return { open, close, conflict, settled };
+  return { open, close, conflict, settled, flush };
 }

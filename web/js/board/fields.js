@@ -167,5 +167,8 @@ export function formPanel(ctx, s, onToggle) {
       }
     }
   }
-  return { node, render, conflict };
+  function flush() {
+    for (const st of inputs) { clearTimeout(st.timer); send(st); }
+  }
+  return { node, render, conflict, flush };
 }
