@@ -2,6 +2,8 @@
 import { SyncClient, secondsLeft, formatClock } from "./sync.js";
 import { get, patch, put, el, clear, codeFromPath, loadToken, connectionBadge, toast } from "./api.js";
 import { limits, applyLimits } from "./limits.js";
+import { loadMessages, t } from "./i18n.js";
+import { createAnnouncer } from "./phase.js";
 
 const code = codeFromPath();
 const token = loadToken(code, "facilitator");
@@ -9,11 +11,14 @@ const $ = (id) => document.getElementById(id);
 let template = null;
 let client = null;
 let workshopRoom = null;
+// Phase changes, one minute left and time up, said once each in a polite live region.
+const announce = createAnnouncer($("announcer"));
 
 function fatal(message) {
   $("fatal").textContent = message;
   $("fatal").classList.remove("hidden");
-  $("main").classList.add("hidden");
+  for (const id of ["side", "desk", "groups-area"]) $(id).classList.add("hidden");
+  $("main").classList.add("single");
 }
 
 async function start() {
@@ -24,7 +29,8 @@ async function start() {
   $("qr").src = `/api/workshops/${encodeURIComponent(code)}/qr.svg`;
   $("screen-link").href = `/w/${encodeURIComponent(code)}/screen`;
   if (!token) { fatal(`This browser does not hold the facilitator key for workshop ${code}. Open it from the browser that created it.`); return; }
-  const limitsLoaded = applyLimits();
+  // The catalogue is optional here: without it, t() shows its keys and the page still works.
+  const limitsLoaded = Promise.all([applyLimits(), loadMessages().catch(() => {})]);
   try {
     const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
     $("workshop-title").textContent = info.title || info.template_title;
@@ -83,7 +89,7 @@ function renderTimeline(p) {
   const editable = p.status === "lobby";
   (p.timeline || []).forEach((t, i) => {
     const state = i === p.index && p.status !== "closed" ? "current" : i < p.index ? "done" : "";
-    const li = el("li", { class: state }, el("span", { class: "t-title", text: t.title }));
+    const li = el("li", { class: state, "aria-current": state === "current" ? "step" : null }, el("span", { class: "t-title", text: t.title }));
     if (t.mode === "plenary" && !t.minutes) li.append(el("span", { class: "muted small", text: "open" }));
     else if (editable) {
       const maxMinutes = limits.value("max_phase_minutes", 120);
@@ -110,6 +116,7 @@ function tick() {
   node.textContent = left == null ? "" : formatClock(left);
   node.classList.toggle("warn", left != null && left <= 60 && left > 0);
   node.classList.toggle("over", left === 0);
+  announce(p, left);
 }
 
 $("controls").addEventListener("click", (ev) => {
@@ -151,8 +158,9 @@ function renderGroups() {
   if (!workshopRoom) return;
   const roster = client.room(workshopRoom).roster;
   if (!roster) return;
-  // Not while renaming a group or dragging a name: rebuilding the cards would cancel it.
-  if (document.activeElement && document.activeElement.classList.contains("gname")) return;
+  // Not while renaming a group, choosing where to move someone or dragging a name:
+  // rebuilding the cards would cancel it (their blur renders again).
+  if (document.activeElement && document.activeElement.matches(".gname, .move-to")) return;
   if (dragging) { scheduleGroups(); return; }
   const box = clear($("groups"));
   const p = phase();
@@ -175,7 +183,10 @@ function renderGroups() {
     const members = el("ul", { class: "people members" });
     if (!g.members.length) members.append(el("li", { class: "muted small", text: "Nobody yet" }));
     for (const m of g.members) {
-      const li = el("li", { draggable: "true", "data-pid": m.id }, el("span", { class: `dot${online.has(m.id) ? " on" : ""}`, title: online.has(m.id) ? "online" : "offline" }), el("span", { text: m.name }));
+      const on = online.has(m.id);
+      const li = el("li", { draggable: "true", "data-pid": m.id }, el("span", { class: `dot${on ? " on" : ""}`, title: on ? "online" : "offline" }),
+        el("span", { text: m.name }), el("span", { class: "visually-hidden", text: ` (${t(on ? "a11y.online" : "a11y.offline")})` }),
+        moveSelect(m, g, roster.groups));
       li.addEventListener("dragstart", (ev) => { dragging = { pid: m.id, from: g.id }; ev.dataTransfer.setData("text/plain", m.id); ev.dataTransfer.effectAllowed = "move"; });
       li.addEventListener("dragend", () => { dragging = null; scheduleGroups(); });
       members.append(li);
@@ -188,9 +199,7 @@ function renderGroups() {
       card.classList.remove("drop-target");
       const pid = dragging ? dragging.pid : ev.dataTransfer.getData("text/plain");
       dragging = null;
-      if (!pid) return;
-      try { await patch(`/api/workshops/${encodeURIComponent(code)}/participants/${encodeURIComponent(pid)}`, { group_id: g.id }, { token }); }
-      catch (err) { toast(err.message); }
+      if (pid) await moveTo(pid, g.id);
     });
     const counts = el("div", { class: "counts" });
     for (const s of template.sections) {
@@ -214,6 +223,35 @@ function renderGroups() {
     }
     box.append(card);
   }
+  if (refocus) {
+    const moved = box.querySelector(`.group[data-group="${CSS.escape(refocus.group)}"] li[data-pid="${CSS.escape(refocus.pid)}"] .move-to`);
+    if (moved) { refocus = null; moved.focus(); }
+  }
+}
+
+let refocus = null;
+
+async function moveTo(pid, groupId) {
+  try { await patch(`/api/workshops/${encodeURIComponent(code)}/participants/${encodeURIComponent(pid)}`, { group_id: groupId }, { token }); return true; }
+  catch (err) { toast(err.message); return false; }
+}
+
+// Moving someone without dragging: a list of the other groups next to each name.
+function moveSelect(m, g, groups) {
+  const others = groups.filter((x) => x.id !== g.id);
+  if (!others.length) return null;
+  const select = el("select", { class: "move-to", "aria-label": t("a11y.move_person", { name: m.name }) },
+    el("option", { value: "", text: t("a11y.move_to") }),
+    others.map((x) => el("option", { value: String(x.id), text: x.name })));
+  select.addEventListener("change", async () => {
+    const to = others.find((x) => String(x.id) === select.value);
+    if (!to || !await moveTo(m.id, to.id)) { select.value = ""; return; }
+    // Focus follows the person to their new group once the roster shows them there.
+    refocus = { pid: String(m.id), group: String(to.id) };
+    select.blur();
+  });
+  select.addEventListener("blur", scheduleGroups);
+  return select;
 }
 
 start();

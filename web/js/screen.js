@@ -1,6 +1,8 @@
 // The projector: read-only, large type.
 import { SyncClient, secondsLeft, formatClock } from "./sync.js";
 import { get, el, clear, codeFromPath, loadToken, connectionBadge } from "./api.js";
+import { loadMessages, t } from "./i18n.js";
+import { createAnnouncer } from "./phase.js";
 
 const code = codeFromPath();
 const token = loadToken(code, "facilitator");
@@ -9,15 +11,20 @@ let template = null;
 let client = null;
 let workshopRoom = null;
 let countdownNode = null;
+// Phase changes, one minute left and time up, said once each in a polite live region.
+const announce = createAnnouncer($("announcer"));
 
 async function start() {
   if (!token) {
     clear($("view")).append(el("p", { class: "screen-title", text: "Open this screen from the facilitator's browser." }));
     return;
   }
+  // The catalogue is optional here: without it, t() shows its keys and the page still works.
+  const messages = loadMessages().catch(() => {});
   const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
   $("workshop-title").textContent = info.title || info.template_title;
   template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
+  await messages;
   client = new SyncClient({ code, token, role: "screen" });
   connectionBadge($("conn"), client);
   client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; });
@@ -47,7 +54,7 @@ function lobby(view, roster) {
   const names = roster.groups.flatMap((g) => g.members.map((m) => m.name));
   view.append(el("div", { class: "screen-lobby" },
     el("div", {},
-      el("div", { class: "screen-title", text: template.title }),
+      el("h2", { class: "screen-title", text: template.title }),
       el("div", { class: "muted screen-url", text: `Go to ${location.host} and enter` }),
       el("div", { class: "screen-code", text: code }),
       el("div", { class: "screen-names" }, names.length ? names.map((n) => el("span", { text: n })) : el("span", { class: "muted", text: "Waiting for people to join…" }))),
@@ -61,7 +68,7 @@ function working(view, roster, p) {
   countdownNode = el("div", { class: "screen-countdown" });
   const status = p.status === "paused" ? "Paused" : p.status === "timeup" ? "Time is up" : "";
   view.append(el("div", { class: "screen-phase" },
-    el("div", {}, el("div", { class: "screen-title", text: p.title }), el("p", { class: "screen-instructions", text: (tp && tp.instructions) || "" })),
+    el("div", {}, el("h2", { class: "screen-title", text: p.title }), el("p", { class: "screen-instructions", text: (tp && tp.instructions) || "" })),
     el("div", {}, countdownNode, el("div", { class: "screen-title muted", text: status }))));
   const writable = p.writable || [];
   const shown = template.sections.filter((s) => writable.includes(s.key));
@@ -108,7 +115,7 @@ function sectionBlock(s, room) {
 }
 
 function plenary(view, roster, p) {
-  view.append(el("div", { class: "screen-title", text: p.status === "closed" ? "Thank you!" : p.title }));
+  view.append(el("h2", { class: "screen-title", text: p.status === "closed" ? "Thank you!" : p.title }));
   const spot = client.room(workshopRoom).spotlight;
   const g = roster.groups.find((x) => x.id === spot);
   if (g) {
@@ -120,7 +127,8 @@ function plenary(view, roster, p) {
     view.append(el("div", { class: "spotlight" }, col));
     return;
   }
-  const grid = el("div", { class: "plenary-grid" });
+  // It scrolls sideways when the groups do not fit: focusable, so the keyboard scrolls it too.
+  const grid = el("div", { class: "plenary-grid", tabindex: "0", role: "region", "aria-label": t("a11y.plenary_groups") });
   for (const group of roster.groups) {
     const room = client.room(group.room);
     const col = el("div", { class: "plenary-col" }, el("h3", { text: group.name }));
@@ -152,7 +160,8 @@ function overview(roster) {
       for (const n of notes.filter((x) => x.step === step)) {
         cell.append(el("div", { text: n.text || "" }));
         const tags = el("div");
-        for (const actor of n.actors || []) tags.append(el("span", { class: shared.has(actor) ? "actor shared" : "actor", text: actor }));
+        // Shared tags carry a mark as well as their colour, so colour is not the only cue.
+        for (const actor of n.actors || []) tags.append(el("span", { class: shared.has(actor) ? "actor shared" : "actor", text: shared.has(actor) ? `✓ ${actor}` : actor }));
         cell.append(tags);
       }
       return cell;
@@ -161,14 +170,16 @@ function overview(roster) {
   }
   return el("section", { class: "overview" },
     el("h3", { text: `${section.title}: all groups step by step` }),
-    el("p", { class: "muted", text: "Green tags: actors every group involves. Yellow: actors only some groups involve." }),
+    el("p", { class: "muted", text: t("a11y.overview_legend") }),
     el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)));
 }
 
 function tick() {
   const p = phase();
-  if (!p || !countdownNode) return;
+  if (!p) return;
   const left = secondsLeft(p, client);
+  announce(p, left);
+  if (!countdownNode) return;
   countdownNode.textContent = left == null ? "" : formatClock(left);
   countdownNode.classList.toggle("warn", left != null && left <= 60 && left > 0);
   countdownNode.classList.toggle("over", left === 0);

@@ -1,0 +1,249 @@
+"""Accessibility: axe-core (tests/e2e/vendor/axe.min.js) on every page and state, at a laptop
+and a phone viewport.
+
+A case fails on any WCAG 2.1 A/AA violation of impact "critical" or "serious", and on the
+structural rules every page keeps (one h1, a main landmark, all content in landmarks).
+Moderate and minor findings are printed (run with -s to see them on passing cases).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import Pages, Server
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Best-practice rules run too, so that the structure is checked and moderate findings shown,
+# and axe's experimental rules, among them label-content-name-mismatch (WCAG 2.5.3).
+TAGS = [*WCAG_TAGS, "best-practice", "experimental"]
+BLOCKING_IMPACTS = {"critical", "serious"}
+STRUCTURE = {"page-has-heading-one", "landmark-one-main", "region", "landmark-unique",
+             "landmark-no-duplicate-main", "landmark-main-is-top-level"}
+
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "laptop": {"viewport": {"width": 1366, "height": 768}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+              "device_scale_factor": 2},
+}
+
+STATES = ["join", "create",
+          "facilitate-lobby", "facilitate-running", "facilitate-plenary",
+          "screen-lobby", "screen-running", "screen-plenary",
+          "board-lobby", "board-individual", "board-group", "board-plenary"]
+
+COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple"]
+BOARD_TITLES = {"board-lobby": "Waiting for the facilitator to start",
+                "board-individual": "Individual work", "board-group": "Work in small groups",
+                "board-plenary": "Plenary"}
+
+
+# --- the workshop, brought to each state over the API -----------------------------------
+
+class Workshop:
+    def __init__(self, server: Server, groups: int = 2) -> None:
+        self.server = server
+        made = server.api("POST", "/api/workshops",
+                          {"template": "activity-2", "groups": groups, "title": "Axe workshop"})
+        self.code: str = made["code"]
+        self.token: str = made["facilitator_token"]
+        self.people = [{**server.api("POST", f"/api/workshops/{self.code}/participants",
+                                     {"name": name}), "name": name} for name in ("Ana", "Ben")]
+
+    def phase(self, *actions: str) -> None:
+        for action in actions:
+            self.server.api("POST", f"/api/workshops/{self.code}/phase", {"action": action},
+                            self.token)
+
+    def notes(self, person: dict[str, Any], notes: list[dict[str, Any]]) -> None:
+        """Create notes over the websocket protocol, as a participant's browser would."""
+        from websockets.sync.client import connect
+
+        room = f"group:{person['group_id']}"
+        url = self.server.base_url.replace("http://", "ws://") + f"/ws/workshops/{self.code}"
+        with connect(url, open_timeout=10) as ws:
+            ws.send(json.dumps({"type": "hello", "token": person["token"]}))
+            deadline = time.monotonic() + 10
+
+            def recv() -> dict[str, Any]:
+                msg: dict[str, Any] = json.loads(
+                    ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+                assert msg.get("type") != "error", msg
+                return msg
+
+            while recv().get("type") != "welcome":
+                pass
+            for data in notes:
+                op_id = str(uuid.uuid4())
+                ws.send(json.dumps({"type": "op", "op_id": op_id, "room": room,
+                                    "kind": "note.create", "data": data}))
+                while (msg := recv()).get("op_id") != op_id or msg.get("type") != "ack":
+                    pass
+
+    def procedure(self, person: dict[str, Any], tags: list[str]) -> None:
+        """One step note in every colour, with tags, spread over the canvas."""
+        self.notes(person, [
+            {"section": "procedure", "colour": colour, "actors": tags,
+             "text": f"{person['name']}: step in {colour}", "x": 40 + 280 * (i % 5),
+             "y": 40 + 200 * (i // 5)}
+            for i, colour in enumerate(COLOURS)])
+
+
+def _prepare(server: Server, state: str) -> tuple[Workshop | None, str, str | None]:
+    """The workshop in `state`, the path to open and whose key it needs."""
+    if state == "join":
+        return None, "/", None
+    if state == "create":
+        return None, "/create", None
+    page, _, stage = state.partition("-")
+    w = Workshop(server)
+    ana, ben = w.people
+    if stage == "running":
+        w.phase("start")
+        w.procedure(ana, ["class tutor"])
+    elif stage == "individual":
+        w.phase("start")
+        w.procedure(ana, ["class tutor", "family"])
+    elif stage in ("group", "plenary"):
+        w.phase("start", "next")
+        for person, tags in ((ana, ["class tutor", "family"]), (ben, ["class tutor"])):
+            w.procedure(person, tags)
+            w.notes(person, [{"section": "challenges", "colour": c,
+                              "text": f"Challenge in {c}"} for c in COLOURS[:3]])
+        if stage == "plenary":
+            w.phase("next", "next", "next")
+    role = {"facilitate": "facilitator", "screen": "facilitator", "board": "participant"}[page]
+    path = {"facilitate": f"/w/{w.code}/facilitate", "screen": f"/w/{w.code}/screen",
+            "board": f"/w/{w.code}"}[page]
+    return w, path, role
+
+
+def _wait_until_ready(page: Any, state: str) -> None:
+    from playwright.sync_api import expect
+
+    if state == "join":
+        expect(page.locator("#join-button")).to_be_visible()
+    elif state == "create":
+        expect(page.locator("input[name=template]").first).to_be_attached()
+    else:
+        expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
+    if state.startswith("facilitate-"):
+        expect(page.locator("#phase-title")).not_to_have_text("Loading…")
+        expect(page.locator(".group")).to_have_count(2)
+    elif state == "screen-lobby":
+        expect(page.locator(".screen-code")).to_be_visible()
+    elif state == "screen-running":
+        expect(page.locator(".screen-countdown")).to_have_text(re.compile(r"^\d+:\d{2}$"))
+    elif state == "screen-plenary":
+        expect(page.locator(".plenary-col .mini-note").first).to_be_visible()
+    elif state.startswith("board-"):
+        expect(page.locator("#phase-title")).to_have_text(BOARD_TITLES[state])
+        if state in ("board-individual", "board-group"):  # the notes, as a canvas or a list
+            expect(page.get_by_text("Ana: step in purple").first).to_be_attached()
+    page.wait_for_timeout(400)  # let the last render and the countdown's tick settle
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        """async (tags) => {
+          const r = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                             resultTypes: ["violations"]});
+          return r.violations.map((v) => ({
+            id: v.id, impact: v.impact, tags: v.tags, help: v.help,
+            nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html.slice(0, 160),
+                                         summary: n.failureSummary}))}));
+        }""", TAGS)
+    return found
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} nodes)")
+        for n in v["nodes"][:4]:
+            summary = " ".join((n["summary"] or "").split())[:220]
+            lines.append(f"      {n['target']}  {n['html'][:100]!r}\n        {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("state", STATES)
+def test_axe_finds_no_serious_violations(app_server: Server, pages: Pages, shots: Path,
+                                         state: str, viewport: str) -> None:
+    workshop, path, role = _prepare(app_server, state)
+    # The pages send a strict Content-Security-Policy; axe is injected as an inline script.
+    context = pages.browser.new_context(bypass_csp=True, **VIEWPORTS[viewport])
+    context.set_default_timeout(10_000)
+    pages.contexts.append(context)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    if workshop is not None and role is not None:
+        key = workshop.token if role == "facilitator" else workshop.people[0]["token"]
+        page.goto(app_server.base_url + "/")  # same origin first, to hand over the key
+        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
+                      [f"flipchart:{workshop.code}:{role}", key])
+    page.goto(app_server.base_url + path)
+    _wait_until_ready(page, state)
+    page.screenshot(path=str(shots / f"a11y-{state}-{viewport}.png"), full_page=True)
+
+    violations = _axe(page)
+    blocking = [v for v in violations
+                if (v["impact"] in BLOCKING_IMPACTS and set(v["tags"]) & set(WCAG_TAGS))
+                or v["id"] in STRUCTURE]
+    others = [v for v in violations if v not in blocking]
+    if others:
+        print(f"\n{state} @ {viewport}: other findings\n{_describe(others)}")
+    assert not blocking, f"{state} @ {viewport}:\n{_describe(blocking)}"
+    assert not errors, errors
+
+
+def test_phase_changes_and_the_last_minute_are_announced(app_server: Server,
+                                                         pages: Pages) -> None:
+    """The facilitator page and the screen say a phase change and one minute left in a
+    polite live region, once each, and not the countdown's every second."""
+    from playwright.sync_api import expect
+
+    w = Workshop(app_server, groups=1)
+    app_server.api("PATCH", f"/api/workshops/{w.code}", {"minutes": {"individual": 1}}, w.token)
+    opened = []
+    for path, lobby in ((f"/w/{w.code}/facilitate", "#controls [data-action=start]"),
+                        (f"/w/{w.code}/screen", ".screen-code")):
+        page = pages.new(1366, 768)
+        page.goto(app_server.base_url + "/")
+        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
+                      [f"flipchart:{w.code}:facilitator", w.token])
+        page.goto(app_server.base_url + path)
+        expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
+        expect(page.locator(lobby)).to_be_visible()
+        page.wait_for_timeout(300)  # a tick of the countdown has seen the lobby
+        region = page.locator("#announcer")
+        expect(region).to_have_attribute("aria-live", "polite")
+        expect(region).to_have_text("")  # nothing said on opening
+        page.evaluate("""() => { window.said = [];
+          const region = document.getElementById("announcer");
+          new MutationObserver(() => window.said.push(region.textContent))
+            .observe(region, {childList: true, characterData: true, subtree: true}); }""")
+        opened.append((page, region))
+    w.phase("start")
+    for _page, region in opened:
+        # The phase starts with 1:00 left: its change, then the last minute, are said.
+        expect(region).to_have_text("One minute left in Individual work.")
+    w.phase("next")
+    for page, region in opened:
+        expect(region).to_have_text("Work in small groups: Running")
+        page.wait_for_timeout(1500)  # the countdown ticks on, silently
+        assert page.evaluate("window.said") == [
+            "Individual work: Running", "One minute left in Individual work.",
+            "Work in small groups: Running"], page.url
+    assert not pages.errors, pages.errors
