@@ -1,8 +1,10 @@
-"""Who a token is: the facilitator (or the screen it opens), or a participant; and which
-rooms that principal's socket joins. Tokens are compared hashed, in constant time."""
+"""Who a token is: the facilitator (or the screen it opens), a participant, or a paired
+screen; and which rooms that principal's socket joins. Tokens are compared hashed, in
+constant time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection
@@ -14,20 +16,23 @@ from app.principal import (
     Role,
     group_room,
     participant_id,
+    screen_principal_id,
     workshop_room,
 )
-from app.workshops import store
+from app.workshops import screens, store
 from app.workshops.tokens import token_matches
 
 
 class Authenticator:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float]) -> None:
         self._db = db
+        self._clock = clock
 
     async def socket_principal(self, code: str, token: str, role: str | None
                                ) -> tuple[Principal, dict[str, Any]] | None:
         """The principal this token opens workshop ``code`` as, and the workshop; None if
-        it opens nothing. A facilitator's token asking for ``screen`` is the read-only screen.
+        it opens nothing. A facilitator's token asking for ``screen`` is the read-only screen;
+        a screen's own token opens the workshop it is paired with, read-only, whatever the role.
         """
         def find(conn: Connection) -> tuple[Principal, dict[str, Any]] | None:
             workshop = store.find_workshop(conn, code)
@@ -40,15 +45,29 @@ class Authenticator:
                                      workshop["id"]), workshop
                 return Principal(FACILITATOR_ID, kind, "Facilitator", workshop["id"]), workshop
             person = store.find_participant(conn, workshop["id"], token)
-            if person is None:
+            if person is not None:
+                return Principal(participant_id(person["id"]), "participant", person["name"],
+                                 workshop["id"], person["group_id"]), workshop
+            screen = screens.find_by_token(conn, token)
+            if screen is None or screen["workshop_id"] != workshop["id"]:
                 return None
-            return Principal(participant_id(person["id"]), "participant", person["name"],
-                             workshop["id"], person["group_id"]), workshop
+            return Principal(screen_principal_id(screen["id"]), "screen", "Screen",
+                             workshop["id"]), workshop
 
-        return await self._db.read(find)
+        found = await self._db.read(find)
+        screen_id = None if found is None else found[0].screen_id
+        if screen_id is not None:
+            now = self._clock()
+            await self._db.write(lambda conn: screens.touch(conn, screen_id, now))
+        return found
 
     async def moved(self, who: Principal) -> bool:
-        """Whether a participant is no longer in the group they authenticated in."""
+        """Whether a participant is no longer in the group they authenticated in, or a
+        screen no longer paired with the workshop it opened."""
+        screen = who.screen_id
+        if screen is not None:
+            paired = await self._db.read(lambda conn: screens.paired_workshop(conn, screen))
+            return paired != who.workshop_id
         member = who.member_id
         if member is None:
             return False

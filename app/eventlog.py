@@ -39,6 +39,11 @@ class Publisher(Protocol):
         """Ask these principals' sockets in ``room`` (None: all) to reconnect."""
         ...
 
+    async def revoke(self, room: str, who: list[str], reason: str) -> None:
+        """Close these principals' sockets in ``room`` at once: their credential no longer
+        opens it (``reason`` is the close reason, under 120 bytes)."""
+        ...
+
 
 def _seq_of(room: ColumnElement[Any] | str) -> ColumnElement[Any]:
     # ORDER BY ... LIMIT 1, not max(): SQLite seeks the (room, seq) index for a bare

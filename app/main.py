@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, WebSocketRoute
 
 from app import eventlog
-from app.api import links, pages, toolkit, workshops, ws
+from app.api import links, pages, screens, toolkit, workshops, ws
 from app.api import templates as templates_api
 from app.api.pages import WEB_DIR
 from app.config import Settings, get_settings
@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
 
     api.include_router(workshops.router)
     api.include_router(links.router)
+    api.include_router(screens.router)
     api.include_router(templates_api.router)
     api.include_router(toolkit.router)
     api.include_router(pages.router)

@@ -31,6 +31,13 @@ class Principal:
         return int(self.id.removeprefix("p")) if self.role == "participant" else None
 
     @property
+    def screen_id(self) -> int | None:
+        """A paired screen's row id; None for anyone else (the facilitator's own screen too)."""
+        number = self.id.removeprefix("s")
+        return int(number) if self.role == "screen" and self.id.startswith("s") \
+            and number.isascii() and number.isdigit() else None
+
+    @property
     def sees_private(self) -> bool:
         return self.role == "facilitator"
 
@@ -44,3 +51,8 @@ class Principal:
 
 def participant_id(row_id: int) -> str:
     return f"p{row_id}"
+
+
+def screen_principal_id(row_id: int) -> str:
+    """A paired screen's principal id (the facilitator's own screen is ``screen-<workshop>``)."""
+    return f"s{row_id}"

@@ -49,6 +49,22 @@ class Participant(SQLModel, table=True):
     created_at: float
 
 
+class Screen(SQLModel, table=True):
+    """A projector with its own read-only token, paired with at most one workshop.
+
+    Waiting: no workshop, a pairing code until ``expires_at``. Paired: a workshop, no code,
+    no expiry. Unpaired again: no workshop, no code; dropped after ``expires_at``.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    pairing_code: str | None = Field(default=None, max_length=12, unique=True, index=True)
+    expires_at: float | None = None
+    workshop_id: int | None = Field(default=None, foreign_key="workshop.id", index=True)
+    created_at: float
+    paired_at: float | None = None
+    last_seen: float | None = None
+
 
 class Room(SQLModel, table=True):
     """A sequenced stream of events: ``workshop:<id>`` or ``group:<id>``. Its seq is the
@@ -118,6 +134,7 @@ def table(model: type[SQLModel]) -> Table:
 workshops = table(Workshop)
 groups = table(Group)
 participants = table(Participant)
+screens = table(Screen)
 rooms = table(Room)
 notes = table(Note)
 fields = table(BoardField)

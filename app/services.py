@@ -13,6 +13,7 @@ from app.phases.service import PhaseService
 from app.phases.templates import Template
 from app.realtime.hub import Hub
 from app.workshops.catch_up import CatchUp
+from app.workshops.screens import ScreenService
 from app.workshops.service import WorkshopService
 
 
@@ -28,6 +29,7 @@ class Services:
     phases: PhaseService
     workshops: WorkshopService
     catch_up: CatchUp
+    screens: ScreenService
 
 
 def build_services(settings: Settings, clock: Callable[[], float],
@@ -36,6 +38,7 @@ def build_services(settings: Settings, clock: Callable[[], float],
     phases = PhaseService(db, hub, templates, clock, reveal=board.reveal)
     return Services(
         settings=settings, clock=clock, templates=templates, db=db, hub=hub,
-        auth=Authenticator(db), board=board, phases=phases,
+        auth=Authenticator(db, clock), board=board, phases=phases,
         workshops=WorkshopService(db, hub, templates, phases, clock, settings.max_groups),
-        catch_up=CatchUp(db, phases, clock, settings.replay_limit))
+        catch_up=CatchUp(db, phases, clock, settings.replay_limit),
+        screens=ScreenService(db, hub, clock))

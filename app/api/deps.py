@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, HTTPException, Request
 
 from app.auth import is_facilitator
+from app.errors import OpError
 from app.services import Services
 from app.workshops.codes import normalise_code
 
@@ -46,6 +47,10 @@ async def require_facilitator(workshop: WorkshopDep, services: ServicesDep,
         return workshop
     if await services.workshops.find_participant(workshop, token) is not None:
         raise HTTPException(403, detail="Only the facilitator may do this.")
+    if await services.screens.find(token) is not None:
+        # A valid credential without the right: 403, never 401.
+        raise OpError("forbidden", "A screen's token is read-only: it cannot do what the "
+                      "facilitator does.")
     raise HTTPException(401, detail="This token is not valid for this workshop.",
                         headers={"WWW-Authenticate": "Bearer"})
 

@@ -52,6 +52,8 @@ class RejoinMessage(BaseModel):
     room: str
     # The principals whose sockets must reconnect; None: everyone's.
     who: list[str] | None
+    # Set when their credential was revoked: the sockets close for good, with this reason.
+    revoked: str | None = None
 
 
 Message = Annotated[EventMessage | DragMessage | PresenceMessage | RejoinMessage,

@@ -22,7 +22,7 @@ from app.realtime.backplane import (
     PresenceMessage,
     RejoinMessage,
 )
-from app.realtime.connection import CLOSE_REJOIN, Connection
+from app.realtime.connection import CLOSE_BAD_TOKEN, CLOSE_REJOIN, Connection
 
 
 class Hub:
@@ -73,6 +73,9 @@ class Hub:
     async def rejoin(self, room: str, who: list[str] | None) -> None:
         await self.backplane.publish(room, RejoinMessage(room=room, who=who))
 
+    async def revoke(self, room: str, who: list[str], reason: str) -> None:
+        await self.backplane.publish(room, RejoinMessage(room=room, who=who, revoked=reason))
+
     async def publish_drag(self, conn: Connection, room: str, note_id: str, x: float,
                            y: float) -> None:
         await self.backplane.publish(room, DragMessage(room=room, id=note_id, x=x, y=y,
@@ -104,9 +107,11 @@ class Hub:
                 if conn.id != message.origin:
                     conn.push_ephemeral(key, text)
         elif isinstance(message, RejoinMessage):
+            code, reason = (CLOSE_REJOIN, "your groups changed; reconnect") \
+                if message.revoked is None else (CLOSE_BAD_TOKEN, message.revoked)
             for conn in list(conns):
                 if message.who is None or conn.who.id in message.who:
-                    conn.close(CLOSE_REJOIN, "your groups changed; reconnect")
+                    conn.close(code, reason)
         else:
             text = PresenceFrame(room=room, members=[m.model_dump() for m in
                                                      self.members(room)]).text()

@@ -21,6 +21,7 @@ import conftest
 import httpx
 import pytest
 import redis
+import websockets
 from conftest import Client, create_workshop, free_port, join, missing_service, serve_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -256,3 +257,25 @@ async def test_a_killed_process_leaves_its_clients_to_resync_on_the_other_and_ti
     ends = [f for f in on_b.frames if f["type"] == "event" and f["kind"] == "phase"]
     assert len(ends) == 1
     await on_b.close()
+
+
+async def test_unpairing_a_screen_on_one_process_closes_its_socket_on_the_other(
+    processes: list[Process], http: httpx.AsyncClient,
+) -> None:
+    a, b = processes
+    http.base_url = httpx.URL(a.base_url)
+    workshop = await create_workshop(http, groups=1)
+    screen = (await http.post("/api/screens")).json()
+    response = await http.post(f"/api/workshops/{workshop.code}/screens",
+                               json={"pairing_code": screen["pairing_code"]},
+                               headers=workshop.auth)
+    assert response.status_code == 204
+    on_b = await connect(b, workshop.code, screen["token"])
+    await on_b.synced()
+    response = await http.delete(f"/api/workshops/{workshop.code}/screens/{screen['id']}",
+                                 headers=workshop.auth)
+    assert response.status_code == 204
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        while True:
+            await on_b.recv(timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
