@@ -44,3 +44,9 @@ async def facilitate(code: str) -> FileResponse:
 @router.get("/w/{code}/screen")
 async def screen(code: str) -> FileResponse:
     return _page("screen.html")
+
+
+@router.get("/w/{code}/handout")
+async def handout(code: str) -> FileResponse:
+    """The printable handout (facilitator: it reads the report with the key in this browser)."""
+    return _page("handout.html")

@@ -163,18 +163,21 @@ EXPORT_TYPES = {
 @router.get("/{code}/export", response_class=Response)
 async def export_report(workshop: FacilitatorDep, services: ServicesDep,
                         format: Literal["md", "json", "csv", "docx"] = "md",
-                        names: bool = True) -> Response:
-    """The workshop report for the facilitator: md, json (full board state), csv or docx."""
+                        names: bool = True,
+                        table: Literal["notes", "timing"] = "notes") -> Response:
+    """The workshop report for the facilitator: md, json (full board state), csv or docx.
+    Every format holds the timing record; as CSV it is a table of its own: ``table=timing``."""
     report = await services.workshops.report(workshop, names)
     body: str | bytes
     if format == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2)
     elif format == "csv":
-        body = export.to_csv(report)
+        body = export.timing_csv(report) if table == "timing" else export.to_csv(report)
     elif format == "docx":
         body = export.to_docx(report)
     else:
         body = export.to_markdown(report)
-    filename = f"flipchart-{workshop['code']}.{format}"
+    part = "-timing" if format == "csv" and table == "timing" else ""
+    filename = f"flipchart-{workshop['code']}{part}.{format}"
     return Response(body, media_type=EXPORT_TYPES[format],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from app.phases.engine import WARNING_SECONDS, PhaseState, Status
-from app.schema import groups, participants, workshops
+from app.phases.timing import PhaseEvent
+from app.principal import workshop_room
+from app.schema import events, groups, participants, workshops
 
 # Only what an op needs of its workshop: the phase state, and no JSON column to decode.
 WORKSHOP_STATE_COLUMNS = ("id", "template", "status", "phase_index", "ends_at", "remaining",
@@ -93,3 +95,11 @@ def running_states(conn: Connection) -> list[PhaseState]:
              .where(workshops.c.status == "running"))
     return [PhaseState("running", 0, r.ends_at, None, 0, r.warned)
             for r in conn.execute(query).all()]
+
+
+def phase_events(conn: Connection, workshop_id: int) -> list[PhaseEvent]:
+    """The workshop room's ``phase`` events in order: what the timing record is made of."""
+    query = (select(events.c.data, events.c.by, events.c.at)
+             .where(events.c.room == workshop_room(workshop_id), events.c.kind == "phase")
+             .order_by(events.c.seq))
+    return [PhaseEvent(row.data, row.by, row.at) for row in conn.execute(query).all()]

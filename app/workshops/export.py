@@ -1,4 +1,5 @@
-"""The workshop report: every group's board as data, rendered as Markdown, CSV or DOCX."""
+"""The workshop report: every group's board and the timing record as data, rendered as
+Markdown, CSV (the notes; ``timing_csv`` the timing record) or DOCX."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.phases.templates import Template
+from app.workshops import timing_export
 
 
 def build_report(workshop: dict[str, Any], template: Template, roster: dict[str, Any],
-                 boards: dict[str, dict[str, Any]], *, names: bool = True) -> dict[str, Any]:
-    """The full report as plain data (the JSON export); ``names=False`` anonymises people."""
+                 boards: dict[str, dict[str, Any]], timing: list[dict[str, Any]], *,
+                 names: bool = True) -> dict[str, Any]:
+    """The full report as plain data (the JSON export); ``names=False`` anonymises people.
+
+    ``timing`` is the facilitator's timing record (app.phases.timing.timing_record)."""
     aliases: dict[str, str] = {}
     for group in roster["groups"]:
         for member in group["members"]:
@@ -55,6 +60,7 @@ def build_report(workshop: dict[str, Any], template: Template, roster: dict[str,
                      "status": workshop["status"]},
         "phases": [{"key": p.key, "title": p.title, "minutes": p.minutes}
                    for p in template.phases],
+        "timing": timing,
         "groups": groups,
     }
 
@@ -75,6 +81,7 @@ def to_markdown(report: dict[str, Any]) -> str:
     w = report["workshop"]
     out = [f"# {w['title']}", "", f"- Activity: {w['activity']}", f"- Date: {w['date']}",
            f"- Code: {w['code']}", f"- Source: {w['source']}", ""]
+    out += timing_export.markdown(report["timing"])
     for group in report["groups"]:
         out += [f"## {group['name']}", "", "Members: " + (", ".join(group["members"]) or "—"),
                 ""]
@@ -111,7 +118,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def timing_csv(report: dict[str, Any]) -> str:
+    """The timing record as a CSV of its own: one row per phase run."""
+    return timing_export.to_csv(report["timing"])
+
+
 def to_csv(report: dict[str, Any]) -> str:
+    """Every note, pick and field, one per row (the timing record is ``timing_csv``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["group", "section", "kind", "author", "step", "text", "answer", "actors"])
@@ -140,6 +153,9 @@ def to_docx(report: dict[str, Any]) -> bytes:
     doc.add_heading(w["title"], level=0)
     doc.add_paragraph(f"{w['activity']} — {w['date']} — code {w['code']}")
     doc.add_paragraph(w["source"])
+    doc.add_heading("Timing", level=1)
+    doc.add_paragraph("Times are UTC; actual time leaves pauses out.")
+    _table(doc, timing_export.HEADER, timing_export.rows(report["timing"]))
     for group in report["groups"]:
         doc.add_heading(group["name"], level=1)
         doc.add_paragraph("Members: " + (", ".join(group["members"]) or "—"))

@@ -16,8 +16,10 @@ from app.board import store as board_store
 from app.db import Database
 from app.errors import OpError
 from app.eventlog import Publisher, StoredEvent
+from app.phases import store as phase_store
 from app.phases.service import PhaseService
 from app.phases.templates import Template
+from app.phases.timing import PhaseEvent, timing_record
 from app.principal import FACILITATOR_ID, participant_id, workshop_room
 from app.workshops import store
 from app.workshops.export import build_report
@@ -127,16 +129,17 @@ class WorkshopService:
 
     async def report(self, workshop: dict[str, Any], names: bool) -> dict[str, Any]:
         """Everything every group wrote, as the facilitator sees it."""
-        def read(conn: Connection) -> tuple[dict[str, Any], dict[str, Any]]:
+        def read(conn: Connection) -> tuple[dict[str, Any], dict[str, Any], list[PhaseEvent]]:
             people = store.roster(conn, workshop["id"])
             boards = {g["room"]: {"notes": board_store.room_notes(conn, g["room"]),
                                   "fields": board_store.room_fields(conn, g["room"])}
                       for g in people["groups"]}
-            return people, boards
+            return people, boards, phase_store.phase_events(conn, workshop["id"])
 
-        people, boards = await self._db.read(read)
-        return build_report(workshop, self._templates[workshop["template"]], people, boards,
-                            names=names)
+        people, boards, phase_events = await self._db.read(read)
+        template = self._templates[workshop["template"]]
+        timing = timing_record(phase_events, template, workshop["minutes"], self._clock())
+        return build_report(workshop, template, people, boards, timing, names=names)
 
     def _check_group_count(self, count: int) -> None:
         if not 1 <= count <= self.max_groups:
