@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-BOARD_WIDTH = 1600
-BOARD_HEIGHT = 1000
+# The board's logical coordinate space: a note's top-left corner lies inside it. Big
+# enough for every note a board may hold, laid out side by side (the page sizes its
+# canvas to the notes, not to these bounds).
+BOARD_WIDTH = 6000
+BOARD_HEIGHT = 6000
 MAX_TEXT = 500
 MAX_ACTORS = 10
 MAX_ACTOR = 40
