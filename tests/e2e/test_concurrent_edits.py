@@ -86,7 +86,7 @@ def test_a_note_saved_by_someone_else_while_open_is_merged_not_replaced(
 
     # Both open the note; Ben saves first.
     for page in (ana, ben):
-        page.locator(f'.note[data-id="{note_id}"]').focus()
+        page.locator(f'.note[data-id="{note_id}"] .note-card').focus()
         page.keyboard.press("Enter")
         expect(page.locator("#editor")).to_be_visible()
     ben.fill("#editor-text", "Both phone the parents")

@@ -142,28 +142,29 @@ export function notePanel(ctx, s, onToggle) {
     elm.className = `note c-${n.colour || "yellow"}${n.private ? " private" : ""}${n.pending ? " pending" : ""}`
       + `${elm.classList.contains("dragging") ? " dragging" : ""}${elm.classList.contains("remote-drag") ? " remote-drag" : ""}`
       + `${writable ? (steps ? " has-tools has-steps" : " has-tools") : ""}`;
-    const label = noteLabel(n, client.you);
     const card = clear(elm.card);
-    card.setAttribute("aria-label", label);
-    card.title = label;
+    // The card's name comes from what it shows (WCAG 2.5.3), with a few hidden words that
+    // say what the badge and chips are; the title holds the whole text of a clamped note.
+    card.title = noteLabel(n, client.you);
     // The tools sit over the card's top-right corner at a fixed screen size; this space
     // keeps the first lines of text clear of them.
     const space = writable ? el("span", { class: "tool-space", "aria-hidden": "true" }) : null;
-    // The step, column names, tags and author are in the card's name already (noteLabel),
-    // so only the text is read from the content: its name then contains what it shows.
-    if (steps) card.append(el("span", { class: "badge", "aria-hidden": "true", text: String(n.step) }));
+    if (steps) card.append(el("span", { class: "badge" }, el("span", { class: "visually-hidden", text: t("note.step_prefix") }), String(n.step)));
     // The text's first lines flow around the tools; long text ends in an ellipsis.
     if (s.kind === "pairs") {
       const cols = s.columns || ["", ""];
       card.append(el("div", { class: `text${n.text ? "" : " empty"}` },
-        el("div", {}, space, el("div", { class: "col-label", "aria-hidden": "true", text: cols[0] || "" }), n.text || t("note.empty"))));
+        el("div", {}, space, el("div", { class: "col-label", text: cols[0] || "" }), n.text || t("note.empty"))));
       card.append(el("div", { class: `answer${n.answer ? "" : " empty"}` },
-        el("div", {}, el("div", { class: "col-label", "aria-hidden": "true", text: cols[1] || "" }), n.answer || el("span", { "aria-hidden": "true", text: "—" }))));
+        el("div", {}, el("div", { class: "col-label", text: cols[1] || "" }), n.answer || el("span", { "aria-hidden": "true", text: "—" }))));
     } else {
       card.append(el("div", { class: `text${n.text ? "" : " empty"}` }, el("div", {}, space, n.text || t("note.empty"))));
     }
-    const meta = el("div", { class: "meta", "aria-hidden": "true" });
-    if (n.actors && n.actors.length) meta.append(el("div", { class: "chips" }, n.actors.map((a) => el("span", { class: "chip", text: a }))));
+    const meta = el("div", { class: "meta" });
+    if (n.actors && n.actors.length) {
+      meta.append(el("div", { class: "chips" }, el("span", { class: "visually-hidden", text: t("note.tags_prefix") }),
+        n.actors.map((a) => el("span", { class: "chip", text: a }))));
+    }
     if (n.private) meta.append(el("span", { text: t("note.private") }));
     else if (n.author_name) meta.append(el("span", { class: "author", text: t("note.by", { name: n.author_name }) }));
     if (editors.length) meta.append(el("span", { class: "editing-by", text: t("note.editing", { names: editors.join(", ") }) }));
