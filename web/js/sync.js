@@ -487,7 +487,8 @@ export class SyncClient {
     const cur = r.notes.get(d.id);
     switch (frame.kind) {
       case "note.create":
-        if (cur) return false;
+        // Without an id the server names the note, so there is nothing to show it under yet.
+        if (cur || !d.id) return false;
         this.undos.set(frame.op_id, { id: d.id, note: null });
         r.notes.set(d.id, { text: "", answer: "", actors: [], colour: "yellow", step: null, private: false,
                             author: this.you?.id, author_name: this.you?.name, version: 0, ...d, pending: true });

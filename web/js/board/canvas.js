@@ -100,6 +100,8 @@ export function notePanel(ctx, s, onToggle) {
   function render() {
     const list = ctx.notesOf(s.key);
     empty.classList.toggle("hidden", list.length > 0);
+    // An empty section needs no tall window: it grows once it has notes.
+    vp.node.classList.toggle("is-empty", list.length === 0);
     count.textContent = list.length ? t("canvas.count", { count: list.length }) : "";
     const seen = new Set();
     let fresh = null;
