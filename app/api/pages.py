@@ -46,6 +46,18 @@ async def screen(code: str) -> FileResponse:
     return _page("screen.html")
 
 
+@router.get("/screen")
+async def any_screen() -> FileResponse:
+    """The projector on any browser: it shows a pairing code until the facilitator pairs it."""
+    return _page("screen.html")
+
+
+@router.get("/pair")
+async def pair_screen() -> FileResponse:
+    """The facilitator's side of a pairing link (/pair?code=…), opened from the screen's QR."""
+    return _page("pair.html")
+
+
 @router.get("/w/{code}/handout")
 async def handout(code: str) -> FileResponse:
     """The printable handout (facilitator: it reads the report with the key in this browser)."""

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.api.deps import FacilitatorDep, ServicesDep
+from app.api.links import public_base
+from app.errors import OpError
 from app.principal import screen_principal_id, workshop_room
+from app.workshops.codes import normalise_code
+from app.workshops.qr import qr_svg
 
 router = APIRouter(tags=["screens"])
 
@@ -112,6 +116,20 @@ async def my_screen(token: Annotated[str, Depends(screen_token)],
                         paired_at=screen["paired_at"],
                         pairing_code=screen["pairing_code"] if waiting else None,
                         expires_at=screen["expires_at"] if waiting else None, server_now=now)
+
+
+@router.get("/api/screens/pair-qr.svg", response_class=Response, responses=_errors(422))
+async def pair_qr(request: Request, services: ServicesDep,
+                  code: Annotated[str, Query(min_length=1, max_length=20)]) -> Response:
+    """The link that pairs a screen (``<public base>/pair?code=…``) as a QR code, for the
+    screen to show beside its code. The code is not a credential (the facilitator's key does
+    the pairing), so no token is needed; nothing is looked up, only the code's form checked."""
+    pairing_code = normalise_code(code)
+    if pairing_code is None:
+        raise OpError("invalid", "A pairing code is six letters and digits.")
+    url = f"{public_base(request, services.settings)}/pair?code={pairing_code}"
+    return Response(qr_svg(url, title="Pair this screen"), media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=300", "Vary": "Host"})
 
 
 @router.post("/api/workshops/{code}/screens", status_code=204, response_class=Response,

@@ -39,7 +39,8 @@ VIEWPORTS: dict[str, dict[str, Any]] = {
 STATES = ["join", "create",
           "facilitate-lobby", "facilitate-running", "facilitate-plenary",
           "screen-lobby", "screen-running", "screen-plenary",
-          "board-lobby", "board-individual", "board-group", "board-plenary"]
+          "board-lobby", "board-individual", "board-group", "board-plenary",
+          "screen-pairing", "pair-no-key", "pair-choose", "pair-done"]
 
 COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple"]
 BOARD_TITLES = {"board-lobby": "Waiting for the facilitator to start",
@@ -104,6 +105,13 @@ def _prepare(server: Server, state: str) -> tuple[Workshop | None, str, str | No
         return None, "/", None
     if state == "create":
         return None, "/create", None
+    if state == "screen-pairing":  # a projector without the facilitator's key
+        return None, "/screen", None
+    if state.startswith("pair-"):  # the link a screen's QR code opens
+        pairing = server.api("POST", "/api/screens")["pairing_code"]
+        if state == "pair-no-key":
+            return None, f"/pair?code={pairing}", None
+        return Workshop(server), f"/pair?code={pairing}", "facilitator"
     page, _, stage = state.partition("-")
     w = Workshop(server)
     ana, ben = w.people
@@ -134,6 +142,13 @@ def _wait_until_ready(page: Any, state: str) -> None:
         expect(page.locator("#join-button")).to_be_visible()
     elif state == "create":
         expect(page.locator("input[name=template]").first).to_be_attached()
+    elif state == "screen-pairing":
+        expect(page.locator(".pair-code")).to_have_text(re.compile(r"^\w{6}$"))
+    elif state.startswith("pair-"):
+        expect(page.locator("#message")).not_to_have_text(re.compile(r"^$|^Looking"))
+        if state == "pair-done":
+            page.locator("#choices button").click()
+            expect(page.locator("#choices a")).to_be_visible()
     else:
         expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
     if state.startswith("facilitate-"):

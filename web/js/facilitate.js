@@ -4,6 +4,7 @@ import { get, patch, put, el, clear, codeFromPath, loadToken, connectionBadge, t
 import { limits, applyLimits } from "./limits.js";
 import { loadMessages, t } from "./i18n.js";
 import { createAnnouncer } from "./phase.js";
+import { mountScreens } from "./facilitate/screens.js";
 
 const code = codeFromPath();
 const token = loadToken(code, "facilitator");
@@ -38,6 +39,7 @@ async function start() {
     template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
   } catch (err) { fatal(err.message); return; }
   await limitsLoaded;
+  mountScreens($("screens-card"), code, token);
 
   client = new SyncClient({ code, token });
   connectionBadge($("conn"), client);

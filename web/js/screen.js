@@ -3,9 +3,14 @@ import { SyncClient, secondsLeft, formatClock } from "./sync.js";
 import { get, el, clear, codeFromPath, loadToken, connectionBadge } from "./api.js";
 import { loadMessages, t } from "./i18n.js";
 import { createAnnouncer } from "./phase.js";
+import { startPairing } from "./screen/pairing.js";
 
-const code = codeFromPath();
-const token = loadToken(code, "facilitator");
+// The workshop shown: the one in the path (/w/{code}/screen), or the one this screen is
+// paired with (/screen, or a browser without the facilitator's key).
+let code = codeFromPath();
+let token = null;
+let pairing = null;
+let opened = 0;     // which opening of a workshop is current (a late one is dropped)
 const $ = (id) => document.getElementById(id);
 let template = null;
 let client = null;
@@ -15,23 +20,51 @@ let countdownNode = null;
 const announce = createAnnouncer($("announcer"));
 
 async function start() {
-  if (!token) {
-    clear($("view")).append(el("p", { class: "screen-title", text: "Open this screen from the facilitator's browser." }));
-    return;
-  }
   // The catalogue is optional here: without it, t() shows its keys and the page still works.
-  const messages = loadMessages().catch(() => {});
-  const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
-  $("workshop-title").textContent = info.title || info.template_title;
-  template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
-  await messages;
-  client = new SyncClient({ code, token, role: "screen" });
-  connectionBadge($("conn"), client);
-  client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; });
-  client.on("change", schedule);
-  client.on("unauthorized", () => clear($("view")).append(el("p", { class: "screen-title", text: "This screen's key is not valid." })));
-  client.connect();
+  await loadMessages().catch(() => {});
   setInterval(tick, 250);
+  // In the facilitator's browser its key opens the projector view; any other browser pairs
+  // with a read-only token of its own, which the facilitator can take away again.
+  const own = code ? loadToken(code, "facilitator") : null;
+  if (own) return open(code, own, "screen");
+  pairing = startPairing({ view: $("view"), conn: $("conn"), heading: $("workshop-title"),
+                           onPaired: (workshopCode, key) => open(workshopCode, key), onUnpaired: shut });
+}
+
+async function open(workshopCode, key, role = null) {
+  const mine = ++opened;
+  code = workshopCode;
+  token = key;
+  const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
+  const loaded = await get(`/api/templates/${encodeURIComponent(info.template)}`);
+  if (mine !== opened) return;
+  $("workshop-title").textContent = info.title || info.template_title;
+  document.title = t("screen.doc_title", { code });
+  template = loaded;
+  const c = new SyncClient({ code, token, role });
+  client = c;
+  connectionBadge($("conn"), c);
+  c.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; });
+  c.on("change", schedule);
+  c.on("unauthorized", () => {
+    if (c !== client) return;
+    if (pairing) pairing.unpaired();
+    else clear($("view")).append(el("p", { class: "screen-title", text: "This screen's key is not valid." }));
+  });
+  c.connect();
+}
+
+// Unpaired: close the workshop; the pairing code takes the view again.
+function shut() {
+  opened += 1;
+  if (client) client.close();
+  client = null;
+  workshopRoom = null;
+  template = null;
+  countdownNode = null;
+  clearTimeout(timer);
+  $("workshop-title").textContent = "";
+  clear($("view"));
 }
 
 let timer = null;
