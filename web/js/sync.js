@@ -12,6 +12,8 @@ export function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+import { emptyRoom, applyEvent, showOptimistic } from "./rooms.js";
+
 // WebSocket.OPEN, written out because node has no WebSocket to read it from.
 const OPEN = 1;
 
@@ -36,11 +38,6 @@ const systemClock = {
   setInterval: (fn, ms) => setInterval(fn, ms),
   clearInterval: (id) => clearInterval(id),
 };
-
-function emptyRoom(name) {
-  return { name, seq: 0, notes: new Map(), fields: {}, phase: null, roster: null,
-           spotlight: null, presence: [], loaded: false };
-}
 
 export class SyncClient {
   // Only code and token are needed in a page; the rest replace browser globals in tests.
@@ -401,7 +398,7 @@ export class SyncClient {
         r.seq = msg.seq;
         r.loaded = true;
         if (msg.server_now) this._clock(msg.server_now);
-        this._apply(r, msg);
+        applyEvent(r, msg);
         if (msg.op_id && this.pending.has(msg.op_id)) {
           this.pending.delete(msg.op_id);
           this.undos.delete(msg.op_id);
@@ -441,72 +438,14 @@ export class SyncClient {
     }
   }
 
-  _apply(r, msg) {
-    const d = msg.data || {};
-    switch (msg.kind) {
-      case "note.create":
-      case "note.update":
-      case "note.move":
-      case "note.reorder": {
-        const { renumbered, ...note } = d;
-        r.notes.set(note.id, note);
-        this._renumber(r, renumbered);
-        break;
-      }
-      case "note.delete":
-        r.notes.delete(d.id);
-        this._renumber(r, d.renumbered);
-        break;
-      case "notes.reveal":
-        for (const n of d.notes || []) r.notes.set(n.id, n);
-        break;
-      case "field.set":
-      case "pick.set":
-        r.fields[d.key] = d;
-        break;
-      case "phase":
-      case "phase.warning":
-        r.phase = d;
-        break;
-      case "roster":
-        r.roster = d;
-        break;
-      case "spotlight":
-        r.spotlight = d.group_id ?? null;
-        break;
-      default:
-        break; // "hidden" and unknown kinds only advance seq
-    }
-  }
-
   // Note changes show at once, before the server confirms them; the server's event
   // (whole note) or a snapshot replaces them, and an error undoes them.
   _optimistic(frame) {
-    const r = this.room(frame.room);
-    const d = frame.data || {};
-    const cur = r.notes.get(d.id);
-    switch (frame.kind) {
-      case "note.create":
-        // Without an id the server names the note, so there is nothing to show it under yet.
-        if (cur || !d.id) return false;
-        this.undos.set(frame.op_id, { id: d.id, note: null });
-        r.notes.set(d.id, { text: "", answer: "", actors: [], colour: "yellow", step: null, private: false,
-                            author: this.you?.id, author_name: this.you?.name, version: 0, ...d, pending: true });
-        return true;
-      case "note.update":
-      case "note.move":
-        if (!cur) return false;
-        if (!this.undos.has(frame.op_id)) this.undos.set(frame.op_id, { id: d.id, note: cur });
-        r.notes.set(d.id, { ...cur, ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && v !== null)) });
-        return true;
-      case "note.delete":
-        if (!cur) return false;
-        if (!this.undos.has(frame.op_id)) this.undos.set(frame.op_id, { id: d.id, note: cur });
-        r.notes.delete(d.id);
-        return true;
-      default:
-        return false;
-    }
+    const undo = showOptimistic(this.room(frame.room), frame, this.you);
+    if (!undo) return false;
+    // A resent op keeps the note as it was before its first showing.
+    if (!this.undos.has(frame.op_id)) this.undos.set(frame.op_id, undo);
+    return true;
   }
 
   _undo(frame) {
@@ -517,14 +456,6 @@ export class SyncClient {
     if (undo.note) r.notes.set(undo.id, undo.note);
     else r.notes.delete(undo.id);
     this.emit("change", { room: frame.room, kind: "undo", data: undo.note || { id: undo.id } });
-  }
-
-  _renumber(r, renumbered) {
-    if (!renumbered) return;
-    for (const [id, step] of Object.entries(renumbered)) {
-      const n = r.notes.get(id);
-      if (n) r.notes.set(id, { ...n, step });
-    }
   }
 }
 

@@ -100,8 +100,9 @@ export function notePanel(ctx, s, onToggle) {
   function render() {
     const list = ctx.notesOf(s.key);
     empty.classList.toggle("hidden", list.length > 0);
-    // An empty section needs no tall window: it grows once it has notes.
-    vp.node.classList.toggle("is-empty", list.length === 0);
+    // An empty section nobody can write to needs no tall window; one open for writing
+    // keeps its size, so the first note does not move the page under the writer.
+    vp.node.classList.toggle("is-empty", list.length === 0 && !ctx.isWritable(s.key));
     count.textContent = list.length ? t("canvas.count", { count: list.length }) : "";
     const seen = new Set();
     let fresh = null;
