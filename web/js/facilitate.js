@@ -2,9 +2,12 @@
 import { SyncClient, secondsLeft, formatClock } from "./sync.js";
 import { get, patch, put, el, clear, codeFromPath, loadToken, connectionBadge, toast } from "./api.js";
 import { limits, applyLimits } from "./limits.js";
-import { loadMessages, t } from "./i18n.js";
+import { loadMessages, t, translatePage } from "./i18n.js";
 import { createAnnouncer } from "./phase.js";
 import { mountScreens } from "./facilitate/screens.js";
+import { showJoinLink, keyForm } from "./facilitate/join.js";
+import { mountReports } from "./facilitate/exports.js";
+import { createWall } from "./facilitate/wall.js";
 
 const code = codeFromPath();
 const token = loadToken(code, "facilitator");
@@ -12,26 +15,31 @@ const $ = (id) => document.getElementById(id);
 let template = null;
 let client = null;
 let workshopRoom = null;
+let wall = null;
 // Phase changes, one minute left and time up, said once each in a polite live region.
 const announce = createAnnouncer($("announcer"));
 
-function fatal(message) {
+// `askKey`: this browser has no valid key, so offer to paste one (never from a URL).
+function fatal(message, { askKey = false } = {}) {
   $("fatal").textContent = message;
   $("fatal").classList.remove("hidden");
-  for (const id of ["side", "desk", "groups-area"]) $(id).classList.add("hidden");
+  for (const id of ["side", "desk", "wall-area", "groups-area"]) $(id).classList.add("hidden");
+  if ($("board-dialog").open) $("board-dialog").close();
   $("main").classList.add("single");
+  if (askKey && !$("key-form")) $("fatal").after(keyForm(code));
 }
 
 async function start() {
   $("join-code").textContent = code;
-  const joinUrl = `${location.origin}/j/${code}`;
-  $("join-link").href = joinUrl;
-  $("join-link").textContent = joinUrl;
-  $("qr").src = `/api/workshops/${encodeURIComponent(code)}/qr.svg`;
   $("screen-link").href = `/w/${encodeURIComponent(code)}/screen`;
-  if (!token) { fatal(`This browser does not hold the facilitator key for workshop ${code}. Open it from the browser that created it.`); return; }
   // The catalogue is optional here: without it, t() shows its keys and the page still works.
-  const limitsLoaded = Promise.all([applyLimits(), loadMessages().catch(() => {})]);
+  const messages = loadMessages().catch(() => {});
+  const limitsLoaded = Promise.all([applyLimits(), messages]);
+  await messages;
+  translatePage();
+  // The link and the QR code both come from the server, so they always agree.
+  showJoinLink({ code, token, link: $("join-link"), qr: $("qr"), warning: $("loopback-warning") });
+  if (!token) { fatal(`This browser does not hold the facilitator key for workshop ${code}. Open it from the browser that created it, or paste the key below.`, { askKey: true }); return; }
   try {
     const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
     $("workshop-title").textContent = info.title || info.template_title;
@@ -40,16 +48,19 @@ async function start() {
   } catch (err) { fatal(err.message); return; }
   await limitsLoaded;
   mountScreens($("screens-card"), code, token);
+  mountReports($("reports"), { code, token });
 
   client = new SyncClient({ code, token });
   connectionBadge($("conn"), client);
-  client.on("unauthorized", () => fatal("The facilitator key for this workshop is not valid any more."));
-  client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; renderGroups(); });
+  // Every group room reaches this socket: the wall draws them from it.
+  wall = createWall({ root: $("wall"), dialog: $("board-dialog"), client, template, workshopRoom: () => workshopRoom });
+  client.on("unauthorized", () => fatal("The facilitator key for this workshop is not valid any more.", { askKey: true }));
+  client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; renderGroups(); wall.render(); });
   client.on("change", ({ room, kind }) => {
     if (room === workshopRoom) {
       if (kind === "phase" || kind === "phase.warning" || kind === "snapshot") renderPhase();
-      if (kind === "roster" || kind === "snapshot" || kind === "spotlight") renderGroups();
-    } else scheduleGroups();
+      if (kind === "roster" || kind === "snapshot" || kind === "spotlight") { renderGroups(); wall.render(); }
+    } else wall.changed(room);
   });
   client.on("presence", scheduleGroups);
   client.on("error", (err) => toast(err.message));
@@ -83,6 +94,7 @@ function renderPhase() {
   $("group-count-card").classList.toggle("hidden", p.status !== "lobby");
   renderTimeline(p);
   renderGroups();
+  wall.render();
   tick();
 }
 
@@ -143,16 +155,6 @@ $("group-count-set").addEventListener("click", async () => {
   catch (err) { toast(err.message); }
 });
 
-$("export").addEventListener("click", async () => {
-  try {
-    const res = await fetch(`/api/workshops/${encodeURIComponent(code)}/export?format=md`, { headers: { Authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(`The report is not available (${res.status}).`);
-    const blob = await res.blob();
-    const a = el("a", { href: URL.createObjectURL(blob), download: `flipchart-${code}.md` });
-    document.body.append(a); a.click(); a.remove();
-  } catch (err) { toast(err.message); }
-});
-
 // --- groups ----------------------------------------------------------------------------
 let dragging = null;
 
@@ -203,21 +205,7 @@ function renderGroups() {
       dragging = null;
       if (pid) await moveTo(pid, g.id);
     });
-    const counts = el("div", { class: "counts" });
-    for (const s of template.sections) {
-      if (["steps", "cards", "pairs"].includes(s.kind)) {
-        const n = [...room.notes.values()].filter((x) => x.section === s.key).length;
-        counts.append(el("div", {}, el("span", { text: s.title.length > 34 ? `${s.title.slice(0, 32)}…` : s.title }), el("strong", { text: String(n) })));
-      } else if (s.kind === "pick") {
-        const f = room.fields[s.key];
-        const labels = f ? (s.options || []).filter((o) => f.value.includes(o.value)).map((o) => o.label) : [];
-        counts.append(el("div", {}, el("span", { text: "Picked" }), el("strong", { text: labels.length ? labels.join("; ") : "—" })));
-      } else if (s.kind === "form") {
-        const filled = (s.fields || []).filter((f) => room.fields[`${s.key}.${f.key}`]?.value).length;
-        counts.append(el("div", {}, el("span", { text: s.title }), el("strong", { text: `${filled}/${(s.fields || []).length}` })));
-      }
-    }
-    card.append(counts);
+    // What the group has written is on the wall of boards (facilitate/wall.js).
     if (p && (p.status === "plenary" || p.status === "closed")) {
       const on = spot === g.id;
       card.append(el("button", { type: "button", class: on ? "primary" : "", onclick: () => client.op(workshopRoom, "plenary.spotlight", { group_id: on ? null : g.id }) },
