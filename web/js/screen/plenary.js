@@ -1,0 +1,111 @@
+// The plenary on the projector: every group's board side by side, or the one group the
+// facilitator put in the spotlight, large; laid out to fit (or paged) by ./wall.js.
+import { el } from "../api.js";
+import { t } from "../i18n.js";
+import { renderWall } from "./wall.js";
+
+const NOTE_KINDS = ["steps", "cards", "pairs"];
+
+function notesOf(room, key) { return [...room.notes.values()].filter((n) => n.section === key && !n.private); }
+
+// Per notes section, the actor tags every group named (only with two groups or more), so
+// that what the groups share stands out; a mark as well as a colour.
+function sharedActors(template, rooms) {
+  const shared = new Map();
+  for (const s of template.sections.filter((x) => NOTE_KINDS.includes(x.kind))) {
+    const sets = rooms.map((room) => new Set(notesOf(room, s.key).flatMap((n) => n.actors || [])));
+    const common = rooms.length < 2 ? [] : [...sets[0]].filter((a) => sets.every((set) => set.has(a)));
+    shared.set(s.key, new Set(common));
+  }
+  return shared;
+}
+
+// A steps section in reading order: the group's own numbering ("" lane) first, then each
+// author's lane (their private steps, revealed) by name, each by step number.
+function stepLanes(notes) {
+  const lanes = new Map();
+  for (const n of notes) {
+    const key = n.lane ?? "";
+    if (!lanes.has(key)) lanes.set(key, []);
+    lanes.get(key).push(n);
+  }
+  const name = (list) => (list[0] && list[0].author_name) || "";
+  return [...lanes.entries()]
+    .sort(([a, la], [b, lb]) => (a === "" ? -1 : b === "" ? 1 : name(la).localeCompare(name(lb)) || a.localeCompare(b)))
+    .map(([key, list]) => ({ key, notes: list.sort((a, b) => (a.step || 0) - (b.step || 0) || a.y - b.y || a.x - b.x) }));
+}
+
+function noteNode(n, { badge = null, shared, pairs }) {
+  const node = el("div", { class: `mini-note c-${n.colour || "yellow"}` });
+  if (badge) node.append(el("span", { class: "step-no", text: badge }));
+  node.append(el("span", { class: "note-text", text: n.text || "" }));
+  if (pairs && n.answer) node.append(el("div", { class: "note-text note-answer", text: `→ ${n.answer}` }));
+  if (n.actors?.length) {
+    // Shared tags carry a mark as well as their colour, so colour is not the only cue.
+    node.append(el("div", { class: "tags" }, n.actors.map((actor) => (shared.has(actor)
+      ? el("span", { class: "actor shared", text: `✓ ${actor}` })
+      : el("span", { class: "actor", text: actor })))));
+  }
+  return node;
+}
+
+// One group's board as a list of items for the wall: each section's heading (kept with its
+// first note) and its notes, picks and form fields.
+function groupItems(template, room, shared) {
+  const items = [];
+  for (const s of template.sections) {
+    const start = items.length;
+    if (s.kind === "pick") {
+      const chosen = room.fields[s.key]?.value || [];
+      for (const o of (s.options || []).filter((x) => chosen.includes(x.value))) {
+        items.push({ node: el("div", { class: "mini-note c-blue" }, el("span", { class: "note-text", text: o.label })) });
+      }
+    } else if (s.kind === "form") {
+      for (const f of s.fields || []) {
+        const v = room.fields[`${s.key}.${f.key}`]?.value;
+        if (v) {
+          items.push({ node: el("div", { class: "mini-note c-green" },
+            el("span", { class: "field-label", text: f.label }), el("span", { class: "note-text", text: v })) });
+        }
+      }
+    } else if (s.kind === "steps") {
+      const lanes = stepLanes(notesOf(room, s.key));
+      for (const lane of lanes) {
+        // Whose steps: the author's name before each number; the group's agreed order
+        // (numbered together) by number alone, unless authors' lanes stand beside it.
+        for (const n of lane.notes) {
+          const badge = lane.key === ""
+            ? (lanes.length > 1 ? t("plenary.step_together", { step: n.step }) : String(n.step))
+            : t("plenary.step_of", { name: n.author_name || t("plenary.someone"), step: n.step });
+          items.push({ node: noteNode(n, { badge, shared: shared.get(s.key), pairs: false }) });
+        }
+      }
+    } else if (NOTE_KINDS.includes(s.kind)) {
+      const notes = notesOf(room, s.key).sort((a, b) => a.y - b.y || a.x - b.x);
+      for (const n of notes) items.push({ node: noteNode(n, { shared: shared.get(s.key), pairs: s.kind === "pairs" }) });
+    }
+    if (items.length > start) items.splice(start, 0, { node: el("h4", { text: s.title }), keep: true });
+  }
+  if (!items.length) items.push({ node: el("p", { class: "muted", text: t("plenary.empty") }) });
+  return items;
+}
+
+// The plenary (status plenary or closed, or a plenary-mode phase): the spotlit group alone
+// if the facilitator chose one, else every group side by side.
+export function plenary(view, { template, client, workshopRoom, roster, phase }) {
+  const title = phase.status === "closed" ? t("plenary.thanks") : phase.title;
+  const rooms = roster.groups.map((g) => client.room(g.room));
+  const shared = sharedActors(template, rooms);
+  const tagged = rooms.some((room) => [...room.notes.values()].some((n) => n.actors?.length));
+  const legend = tagged && rooms.length > 1 ? t("a11y.overview_legend") : null;
+  const spot = client.room(workshopRoom).spotlight;
+  const index = roster.groups.findIndex((x) => x.id === spot);
+  if (index >= 0) {
+    const g = roster.groups[index];
+    renderWall(view, { key: `spotlight:${g.id}`, title, subtitle: g.name, label: g.name, legend, spotlight: true,
+                       groups: [{ name: g.name, items: groupItems(template, rooms[index], shared) }] });
+    return;
+  }
+  renderWall(view, { key: "plenary", title, label: t("a11y.plenary_groups"), legend,
+                     groups: roster.groups.map((g, i) => ({ name: g.name, items: groupItems(template, rooms[i], shared) })) });
+}
