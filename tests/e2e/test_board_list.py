@@ -65,7 +65,7 @@ def _canvas_steps(page: Any) -> dict[str, str]:
     found: dict[str, str] = page.evaluate(
         """(sel) => Object.fromEntries([...document.querySelectorAll(sel + ' .note')]
              .map((n) => [n.querySelector('.text').textContent,
-                          n.querySelector('.badge')?.textContent]))""",
+                          n.querySelector('.badge')?.lastChild?.textContent]))""",
         STEPS)
     return found
 
