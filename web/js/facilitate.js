@@ -1,12 +1,13 @@
 // The facilitator's control room.
-import { SyncClient, secondsLeft, formatClock } from "./sync.js";
+import { SyncClient } from "./sync.js";
 import { get, patch, put, el, clear, codeFromPath, loadToken, connectionBadge, toast } from "./api.js";
 import { limits, applyLimits } from "./limits.js";
 import { loadMessages, t, translatePage } from "./i18n.js";
-import { createAnnouncer } from "./phase.js";
+import { createAnnouncer, showCountdown, statusLabel } from "./phase.js";
 import { mountScreens } from "./facilitate/screens.js";
 import { showJoinLink, keyForm } from "./facilitate/join.js";
 import { mountReports } from "./facilitate/exports.js";
+import { mountDangerZone } from "./facilitate/danger.js";
 import { createWall } from "./facilitate/wall.js";
 
 const code = codeFromPath();
@@ -49,6 +50,7 @@ async function start() {
   await limitsLoaded;
   mountScreens($("screens-card"), code, token);
   mountReports($("reports"), { code, token });
+  mountDangerZone($("danger-card"), { code, token });
 
   client = new SyncClient({ code, token });
   connectionBadge($("conn"), client);
@@ -78,8 +80,7 @@ function renderPhase() {
   const p = phase();
   if (!p) return;
   $("phase-title").textContent = p.status === "lobby" ? "Lobby: waiting to start" : p.title;
-  const labels = { lobby: "Lobby", running: "Running", paused: "Paused", timeup: "Time is up", plenary: "Plenary", closed: "Closed" };
-  $("phase-status").textContent = labels[p.status] || p.status;
+  $("phase-status").textContent = statusLabel(p.status);
   const tp = template.phases.find((x) => x.key === p.key);
   $("phase-instructions").textContent = tp ? tp.instructions || "" : "People join with the code; start when everyone is in.";
   // The server says which actions apply now; an extension beyond its limit is not offered.
@@ -124,13 +125,8 @@ function renderTimeline(p) {
 
 function tick() {
   const p = phase();
-  const node = $("countdown");
   if (!p) return;
-  const left = secondsLeft(p, client);
-  node.textContent = left == null ? "" : formatClock(left);
-  node.classList.toggle("warn", left != null && left <= 60 && left > 0);
-  node.classList.toggle("over", left === 0);
-  announce(p, left);
+  announce(p, showCountdown($("countdown"), p, client));
 }
 
 $("controls").addEventListener("click", (ev) => {

@@ -1,8 +1,8 @@
 // The projector: read-only, large type.
-import { SyncClient, secondsLeft, formatClock } from "./sync.js";
+import { SyncClient, secondsLeft } from "./sync.js";
 import { get, el, clear, codeFromPath, loadToken, connectionBadge } from "./api.js";
 import { loadMessages, t } from "./i18n.js";
-import { createAnnouncer } from "./phase.js";
+import { createAnnouncer, showCountdown } from "./phase.js";
 import { startPairing } from "./screen/pairing.js";
 import { lobby, working } from "./screen/views.js";
 import { plenary } from "./screen/plenary.js";
@@ -92,12 +92,8 @@ addEventListener("resize", () => { if (client) schedule(); });
 function tick() {
   const p = phase();
   if (!p) return;
-  const left = secondsLeft(p, client);
-  announce(p, left);
-  if (!countdownNode) return;
-  countdownNode.textContent = left == null ? "" : formatClock(left);
-  countdownNode.classList.toggle("warn", left != null && left <= 60 && left > 0);
-  countdownNode.classList.toggle("over", left === 0);
+  if (!countdownNode) { announce(p, secondsLeft(p, client)); return; }
+  announce(p, showCountdown(countdownNode, p, client));
 }
 
 start();
