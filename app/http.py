@@ -1,22 +1,26 @@
-"""HTTP plumbing: security headers, the request body limit and JSON error bodies."""
+"""HTTP plumbing: security headers, the request body limit and the one JSON error shape."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import OpError
+from app.errors import ErrorBody, ErrorCode, FieldError, OpError
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
-STATUS_FOR = {"invalid": 422, "not_found": 404, "forbidden": 403, "locked": 409,
-              "conflict": 409, "too_large": 413, "rate_limited": 429}
+STATUS_FOR: dict[ErrorCode, int] = {"invalid": 422, "not_found": 404, "forbidden": 403,
+                                    "locked": 409, "conflict": 409, "too_large": 413,
+                                    "rate_limited": 429}
 
 
 class SecurityHeaders:
@@ -89,25 +93,90 @@ class BodyLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"The request body is larger than {self.limit} bytes.",
-                           "code": "too_large"}).encode()
+        body = json.dumps(ErrorBody(code="too_large", message="The request body is larger "
+                                    f"than {self.limit} bytes.").content()).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
 
+def error_response(code: ErrorCode, message: str, status: int,
+                   fields: list[FieldError] | None = None,
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """The one error shape (app.errors.ErrorBody); a 422 always carries ``fields``."""
+    if status == 422 and fields is None:
+        fields = []
+    return JSONResponse(ErrorBody(code=code, message=message, fields=fields).content(),
+                        status_code=status, headers=headers)
+
+
 async def op_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OpError)
-    content: dict[str, Any] = {"detail": exc.message, "message": exc.message, "code": exc.code}
-    return JSONResponse(content, status_code=STATUS_FOR[exc.code])
+    return error_response(exc.code, exc.message, STATUS_FOR[exc.code])
+
+
+def _field_errors(errors: Sequence[Any]) -> list[FieldError]:
+    return [FieldError(loc=[p for p in e.get("loc", ()) if isinstance(p, str | int)],
+                       message=str(e.get("msg", "is not valid"))) for e in errors]
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    """422 for a body, path or query that does not fit its model; a body that is not JSON
+    at all is one of these too (422 ``invalid``, ``fields`` at ``["body"]``)."""
     assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
-              for e in exc.errors()]
-    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-    where = ".".join(str(p) for p in first["loc"] if p != "body") or "body"
-    return JSONResponse({"detail": errors, "message": f"{where}: {first['msg']}",
-                         "code": "invalid"}, status_code=422)
+    errors = list(exc.errors())
+    if errors and errors[0].get("type") == "json_invalid":
+        reason = (errors[0].get("ctx") or {}).get("error")
+        message = "The request body is not valid JSON" + (f" ({reason})." if reason else ".")
+        return error_response("invalid", message, 422,
+                              [FieldError(loc=["body"], message=message)])
+    fields = _field_errors(errors)
+    if not fields:
+        return error_response("invalid", "The request is not valid.", 422)
+    first = fields[0]
+    where = ".".join(str(p) for p in first.loc if p != "body") or "body"
+    more = f" (and {len(fields) - 1} more)" if len(fields) > 1 else ""
+    return error_response("invalid", _sentence(f"{where}: {first.message}{more}"), 422, fields)
+
+
+# What an HTTPException's status means as an error code (Starlette's own 404 and 405 too).
+CODE_FOR: dict[int, ErrorCode] = {401: "forbidden", 403: "forbidden", 404: "not_found",
+                                  409: "conflict", 413: "too_large", 423: "locked",
+                                  429: "rate_limited"}
+
+
+async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Every HTTPException (the routing's 404 and 405 included) in the one error shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    if status == 400:
+        # FastAPI's answer to a body it cannot even decode (not UTF-8, say): the same
+        # answer as a body that is not JSON.
+        message = "The request body is not valid JSON (it could not be decoded)."
+        return error_response("invalid", message, 422, [FieldError(loc=["body"],
+                                                                   message=message)])
+    message = exc.detail if isinstance(exc.detail, str) else ""
+    if message in ("", _phrase(status)):  # Starlette's bare "Not Found": say it in words
+        message = _default_message(status, request.method)
+    return error_response(CODE_FOR.get(status, "invalid"), _sentence(message), status,
+                          headers=exc.headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _default_message(status: int, method: str) -> str:
+    if status == 404:
+        return "There is nothing at this address."
+    if status == 405:
+        return f"This address does not accept {method} requests."
+    return f"The request could not be handled ({status})."

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from app.api.deps import ServicesDep, WorkshopDep
+from app.api.responses import WORKSHOP_ERRORS
 from app.config import Settings
 from app.network import is_loopback_url, lan_addresses
 from app.workshops.qr import qr_svg
@@ -41,7 +42,7 @@ def workshop_urls(base: str, code: str) -> WorkshopUrls:
                         screen=f"{base}/w/{code}/screen")
 
 
-@router.get("/{code}/join-link")
+@router.get("/{code}/join-link", responses=WORKSHOP_ERRORS)
 async def join_link(request: Request, workshop: WorkshopDep,
                     services: ServicesDep) -> JoinLink:
     """The join link the facilitator shows, the one its QR code encodes."""
@@ -55,7 +56,9 @@ async def join_link(request: Request, workshop: WorkshopDep,
     return JoinLink(url=url, loopback=is_loopback_url(url), lan_urls=lan)
 
 
-@router.get("/{code}/qr.svg", response_class=Response)
+@router.get("/{code}/qr.svg", response_class=Response,
+            responses={**WORKSHOP_ERRORS, 200: {"description": "The join link as a QR code",
+                                                "content": {"image/svg+xml": {}}}})
 async def join_qr(request: Request, workshop: WorkshopDep, services: ServicesDep) -> Response:
     """The join link as a QR code; the code is public, so no token is needed."""
     url = workshop_urls(public_base(request, services.settings), workshop["code"]).join

@@ -6,42 +6,26 @@ The screen page then opens the board socket with its own token (docs/protocol.md
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.api.deps import FacilitatorDep, ServicesDep
 from app.api.links import public_base
+from app.api.responses import (
+    FACILITATOR_ERRORS,
+    FACILITATOR_READ_ERRORS,
+    PUBLIC_ERRORS,
+    SCREEN_ERRORS,
+    errors,
+)
 from app.errors import OpError
 from app.principal import screen_principal_id, workshop_room
 from app.workshops.codes import normalise_code
 from app.workshops.qr import qr_svg
 
 router = APIRouter(tags=["screens"])
-
-
-class ErrorBody(BaseModel):
-    """The app's error body: ``detail`` always; ``code`` and ``message`` with a coded error
-    (``forbidden``, ``not_found``, ``invalid``)."""
-
-    detail: Any
-    code: str | None = None
-    message: str | None = None
-
-
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    described = {
-        401: "No token, or a token that is not valid here",
-        403: "A valid token without the right (a participant's or a screen's): forbidden",
-        404: "No such workshop, screen or waiting pairing code: not_found",
-        422: "The body or a parameter is not valid: invalid",
-    }
-    return {status: {"model": ErrorBody, "description": described[status]}
-            for status in statuses}
-
-
-FACILITATOR_ERRORS = _errors(401, 403, 404, 422)
 
 
 class CreatedScreen(BaseModel):
@@ -93,7 +77,8 @@ def screen_token(authorization: Annotated[str | None, Header()] = None) -> str:
 ScreenId = Annotated[int, Path(ge=1, le=2**53)]
 
 
-@router.post("/api/screens", status_code=201, response_model=CreatedScreen)
+@router.post("/api/screens", status_code=201, response_model=CreatedScreen,
+             responses=errors(409, 429))
 async def create_screen(services: ServicesDep) -> CreatedScreen:
     """A new screen with its own read-only token and a pairing code, bound to no workshop."""
     row, token = await services.screens.create()
@@ -101,7 +86,7 @@ async def create_screen(services: ServicesDep) -> CreatedScreen:
                          expires_at=row["expires_at"], server_now=services.clock())
 
 
-@router.get("/api/screens/me", response_model=ScreenStatus, responses=_errors(401))
+@router.get("/api/screens/me", response_model=ScreenStatus, responses=SCREEN_ERRORS)
 async def my_screen(token: Annotated[str, Depends(screen_token)],
                     services: ServicesDep) -> ScreenStatus:
     """The screen this token belongs to: its workshop once paired (Bearer: the screen token)."""
@@ -118,7 +103,9 @@ async def my_screen(token: Annotated[str, Depends(screen_token)],
                         expires_at=screen["expires_at"] if waiting else None, server_now=now)
 
 
-@router.get("/api/screens/pair-qr.svg", response_class=Response, responses=_errors(422))
+@router.get("/api/screens/pair-qr.svg", response_class=Response,
+            responses={**PUBLIC_ERRORS, 200: {"description": "The pairing link as a QR code",
+                                              "content": {"image/svg+xml": {}}}})
 async def pair_qr(request: Request, services: ServicesDep,
                   code: Annotated[str, Query(min_length=1, max_length=20)]) -> Response:
     """The link that pairs a screen (``<public base>/pair?code=…``) as a QR code, for the
@@ -141,7 +128,7 @@ async def pair_screen(body: PairScreen, workshop: FacilitatorDep,
 
 
 @router.get("/api/workshops/{code}/screens", response_model=list[PairedScreen],
-            responses=FACILITATOR_ERRORS)
+            responses=FACILITATOR_READ_ERRORS)
 async def list_screens(workshop: FacilitatorDep, services: ServicesDep) -> list[PairedScreen]:
     online = {m.id for m in services.hub.members(workshop_room(workshop["id"]))}
     return [PairedScreen(id=s["id"], paired_at=s["paired_at"], last_seen=s["last_seen"],
@@ -150,7 +137,7 @@ async def list_screens(workshop: FacilitatorDep, services: ServicesDep) -> list[
 
 
 @router.delete("/api/workshops/{code}/screens/{screen_id}", status_code=204,
-               response_class=Response, responses=FACILITATOR_ERRORS)
+               response_class=Response, responses=FACILITATOR_READ_ERRORS)
 async def unpair_screen(screen_id: ScreenId, workshop: FacilitatorDep,
                         services: ServicesDep) -> None:
     """Unpair the screen: its token stops opening the workshop and its sockets close (4401)."""

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
+from app.api.responses import PUBLIC_ERRORS, errors
 from app.toolkit import entries
 from app.toolkit.entries import Entry, Intro
 
@@ -26,7 +27,8 @@ class EntryOut(BaseModel):
     entry: Entry
 
 
-@router.get("", response_model=ToolkitOut, summary="List or search the toolkit")
+@router.get("", response_model=ToolkitOut, summary="List or search the toolkit",
+            responses=PUBLIC_ERRORS)
 def list_toolkit(
     q: Annotated[
         str, Query(max_length=200, description="Words that must all appear (case-insensitive).")
@@ -45,7 +47,7 @@ def list_toolkit(
     "/{slug}",
     response_model=EntryOut,
     summary="One toolkit entry",
-    responses={404: {"description": "No entry with that slug"}},
+    responses=errors(404, 422, 429),
 )
 def get_toolkit_entry(slug: str) -> EntryOut:
     entry = entries.get_entry(slug)

@@ -18,7 +18,7 @@ from pydantic import (
     ValidationError,
 )
 
-from app.errors import ErrorCode
+from app.errors import ErrorCode, FieldError
 from app.protocol.limits import (
     BOARD_HEIGHT,
     BOARD_WIDTH,
@@ -26,6 +26,7 @@ from app.protocol.limits import (
     MAX_ACTORS,
     MAX_EXTEND_SECONDS,
     MAX_FIELD_TEXT,
+    MAX_ID,
     MAX_PICKS,
     MAX_STEP,
     MAX_TEXT,
@@ -54,7 +55,12 @@ Actors = Annotated[list[Actor], Field(max_length=MAX_ACTORS)]
 Coord = Annotated[float, Field(ge=0, le=max(BOARD_WIDTH, BOARD_HEIGHT), allow_inf_nan=False)]
 Colour = Literal["yellow", "pink", "blue", "green", "orange", "purple"]
 # A note's or field's version as the client last saw it.
-Version = Annotated[int, Field(ge=0, le=2**53)]
+Version = Annotated[int, Field(ge=0, le=MAX_ID)]
+# A row's id (group, participant, screen): bounded so that no database is asked about an
+# integer it cannot hold (SQLite's is 64-bit), and a browser can hold it exactly.
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A room's seq as the client last saw it.
+Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
 class Frame(BaseModel):
@@ -64,7 +70,7 @@ class Frame(BaseModel):
 class Hello(Frame):
     type: Literal["hello"]
     token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    since: dict[RoomName, Annotated[int, Field(ge=0)]] = {}
+    since: dict[RoomName, Seq] = {}
     # A facilitator's token may open a read-only projector view.
     role: Literal["screen"] | None = None
 
@@ -72,7 +78,7 @@ class Hello(Frame):
 class Resync(Frame):
     type: Literal["resync"]
     room: RoomName
-    since: Annotated[int, Field(ge=0)]
+    since: Seq
 
 
 class Drag(Frame):
@@ -91,7 +97,7 @@ class Presence(Frame):
 
 class Ping(Frame):
     type: Literal["ping"]
-    id: int | None = None
+    id: Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)] | None = None
 
 
 # --- op data ---------------------------------------------------------------------------
@@ -106,7 +112,7 @@ class NoteCreate(Frame):
     y: Coord = 0
     colour: Colour | None = None
     # Accepted and ignored: the server numbers steps and decides privacy.
-    step: int | None = None
+    step: Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)] | None = None
     private: bool | None = None
 
 
@@ -161,7 +167,7 @@ class NoData(Frame):
 
 
 class Spotlight(Frame):
-    group_id: int | None = None
+    group_id: RowId | None = None
 
 
 # --- ops: one model per kind -----------------------------------------------------------
@@ -247,12 +253,22 @@ def validation_message(exc: ValidationError) -> str:
     err = exc.errors()[0]
     if err["type"] == "union_tag_invalid" and err.get("ctx", {}).get("discriminator") == "'kind'":
         return f"Unknown op kind {err['ctx']['tag']!r}."
-    loc = list(err["loc"])
-    # Drop the union tags pydantic puts in front ("op", "note.move"): the client sent them.
-    while loc and isinstance(loc[0], str) and (loc[0] in _TAGS):
-        loc.pop(0)
-    where = ".".join(str(p) for p in loc) or "frame"
+    where = ".".join(str(p) for p in _frame_loc(err["loc"])) or "frame"
     return f"{where}: {err['msg']}"
+
+
+def validation_fields(exc: ValidationError) -> list[FieldError]:
+    """Every problem, located in the frame as the client sent it (``["data", "x"]``)."""
+    return [FieldError(loc=_frame_loc(err["loc"]), message=err["msg"]) for err in exc.errors()]
+
+
+def _frame_loc(loc: tuple[str | int, ...]) -> list[str | int]:
+    """Without the union tags pydantic puts in front ("op", "note.move"): the client sent
+    them."""
+    found = list(loc)
+    while found and isinstance(found[0], str) and (found[0] in _TAGS):
+        found.pop(0)
+    return found
 
 
 def _union_tags() -> frozenset[str]:

@@ -19,6 +19,10 @@ MAX_TITLE = 120
 MAX_STEP = 1000
 MAX_PHASE_MINUTES = 120
 MAX_EXTEND_SECONDS = 3600
+# Every id and seq a client sends (JavaScript's integers are exact up to here).
+MAX_ID = 2**53
+# The most groups a request may name; the max_groups setting is the real limit.
+MAX_GROUP_COUNT = 1000
 COLOURS = ("yellow", "pink", "blue", "green", "orange", "purple")
 
 PhaseAction = Literal["start", "pause", "resume", "extend", "next", "previous"]

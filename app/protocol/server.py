@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from app.errors import ErrorCode
+from app.errors import ErrorCode, FieldError
 
 PROTOCOL_VERSION = 1
 
@@ -22,6 +22,8 @@ class ErrorFrame(ServerFrame):
     op_id: str | None = None
     code: ErrorCode
     message: str
+    # For a frame that fails validation: each problem, located (as in HTTP's 422 body).
+    fields: list[FieldError] | None = None
     # For a conflict: the current state the client should rebase on.
     current: dict[str, Any] | None = None
 
