@@ -62,15 +62,18 @@ class Authenticator:
         return found
 
     async def moved(self, who: Principal) -> bool:
-        """Whether a participant is no longer in the group they authenticated in, or a
-        screen no longer paired with the workshop it opened."""
+        """Whether a participant is no longer in the group they authenticated in, a screen
+        no longer paired with the workshop it opened, or the workshop no longer there."""
         screen = who.screen_id
         if screen is not None:
             paired = await self._db.read(lambda conn: screens.paired_workshop(conn, screen))
             return paired != who.workshop_id
         member = who.member_id
         if member is None:
-            return False
+            # Deleted between the hello and the join: its 4410 went out before this socket
+            # was in the room to hear it.
+            workshop = await self._db.read(lambda conn: store.get_workshop(conn, who.workshop_id))
+            return workshop is None
         group = await self._db.read(lambda conn: store.participant_group(conn, member))
         return group != who.group_id
 

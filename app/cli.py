@@ -1,7 +1,13 @@
-"""The ``flipchart`` command: ``flipchart serve`` and ``flipchart migrate``.
+"""The ``flipchart`` command: ``flipchart serve``, ``flipchart migrate`` and
+``flipchart purge``.
 
 ``serve`` runs the app on uvicorn (its WebSocket implementation chosen with ``--ws``) or
-on Hypercorn: the app is plain ASGI and runs the same on either.
+on Hypercorn: the app is plain ASGI and runs the same on either. Neither writes an access
+log unless ``--access-log`` is given: an access log line carries the client's IP address,
+and Flipchart keeps none (see /privacy).
+
+``purge`` deletes the workshops whose retention has run out (app.workshops.retention), as
+the server does daily by itself.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 
 import uvicorn
 from sqlalchemy.engine import make_url
@@ -16,6 +23,7 @@ from sqlalchemy.engine import make_url
 from app.config import get_settings
 from app.db import Database, normalise_url
 from app.network import is_loopback_url, lan_addresses
+from app.workshops import retention
 
 SERVERS = ("uvicorn", "hypercorn")
 UVICORN_WS = ("websockets-sansio", "websockets", "wsproto")
@@ -65,13 +73,29 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--reload", action="store_true")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--access-log", action="store_true",
+                       help="log every request, with the client's IP address (off by default: "
+                       "Flipchart stores no IP addresses)")
     serve.add_argument("--server", choices=SERVERS, default="uvicorn",
                        help="the ASGI server (hypercorn needs: pip install hypercorn)")
     serve.add_argument("--ws", choices=UVICORN_WS, default="websockets-sansio",
                        help="uvicorn's WebSocket implementation")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    purge = commands.add_parser("purge", help="delete the workshops whose retention has run "
+                                "out (FLIPCHART_RETENTION_DAYS after their last activity)")
+    purge.add_argument("--days", type=int, default=None,
+                       help="days to keep after the last activity (default: the setting)")
     args = parser.parse_args(argv)
     settings = get_settings()
+
+    if args.command == "purge":
+        days = settings.retention_days if args.days is None else args.days
+        if days < 1:
+            print("flipchart: --days must be at least 1.", file=sys.stderr)
+            return 2
+        deleted = asyncio.run(run_purge(settings.database_url, days))
+        print(f"Deleted {deleted} workshop(s) with no activity in the last {days} day(s).")
+        return 0
 
     if args.command == "migrate":
         async def migrate() -> None:
@@ -93,17 +117,30 @@ def main(argv: list[str] | None = None) -> int:
             print("flipchart: with --server hypercorn, run one process per port "
                   "(no --workers or --reload).", file=sys.stderr)
             return 2
-        serve_with_hypercorn(args.host, args.port, settings.max_frame_bytes, args.log_level)
+        serve_with_hypercorn(args.host, args.port, settings.max_frame_bytes, args.log_level,
+                             args.access_log)
         return 0
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, reload=args.reload, log_level=args.log_level,
+                access_log=args.access_log,
                 ws=args.ws, ws_max_size=settings.max_frame_bytes, proxy_headers=True,
                 # Frames are small JSON: compressing each one costs more CPU than it saves.
                 ws_per_message_deflate=False)
     return 0
 
 
-def serve_with_hypercorn(host: str, port: int, max_frame_bytes: int, log_level: str) -> None:
+async def run_purge(database_url: str, days: int) -> int:
+    """Bring the schema up to date, then delete the expired workshops; returns how many."""
+    db = Database(database_url)
+    try:
+        await db.migrate()
+        return len(await retention.purge(db, time.time(), days))
+    finally:
+        await db.close()
+
+
+def serve_with_hypercorn(host: str, port: int, max_frame_bytes: int, log_level: str,
+                         access_log: bool = False) -> None:
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
@@ -113,6 +150,8 @@ def serve_with_hypercorn(host: str, port: int, max_frame_bytes: int, log_level: 
     config.bind = [f"{host}:{port}"]
     config.websocket_max_message_size = max_frame_bytes
     config.loglevel = log_level.upper()
+    if access_log:
+        config.accesslog = "-"
     asyncio.run(serve(create_app(), config))  # type: ignore[arg-type]
 
 

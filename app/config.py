@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     # How far back the event log replays before a snapshot is cheaper.
     replay_limit: int = 1000
     scheduler_rescan_seconds: float = 5.0
+    # Data lifecycle (app.workshops.retention): a workshop is deleted, with everything in
+    # it, this many days after its last activity (for a closed one, its closing).
+    retention_days: int = Field(default=30, ge=1)
+    # How often each process looks for expired workshops (also once at start-up).
+    retention_check_seconds: float = Field(default=24 * 3600, gt=0)
 
 
 @lru_cache

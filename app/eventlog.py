@@ -44,6 +44,10 @@ class Publisher(Protocol):
         opens it (``reason`` is the close reason, under 120 bytes)."""
         ...
 
+    async def shut(self, room: str, reason: str) -> None:
+        """Close every socket in ``room`` for good: its workshop was deleted."""
+        ...
+
 
 def _seq_of(room: ColumnElement[Any] | str) -> ColumnElement[Any]:
     # ORDER BY ... LIMIT 1, not max(): SQLite seeks the (room, seq) index for a bare

@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, WebSocketRoute
 
 from app import eventlog
-from app.api import links, pages, screens, toolkit, workshops, ws
+from app.api import lifecycle, links, pages, screens, toolkit, workshops, ws
 from app.api import templates as templates_api
 from app.api.pages import WEB_DIR
 from app.config import Settings, get_settings
@@ -37,6 +37,7 @@ from app.phases.templates import Template, builtin_templates
 from app.realtime.backplane import Backplane, MemoryBackplane
 from app.realtime.hub import Hub
 from app.services import Services, build_services
+from app.workshops.retention import Sweeper
 
 log = logging.getLogger("flipchart")
 MAX_BODY_BYTES = 64 * 1024
@@ -82,8 +83,11 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
                               settings.scheduler_rescan_seconds)
         services.phases.on_deadline_change = scheduler.kick
         app.state.services = api.state.services = services
+        # Retention (app.workshops.retention): a purge at start-up, then daily.
+        sweeper = Sweeper(services.lifecycle.purge, settings.retention_check_seconds)
         if run_scheduler:
             scheduler.start()
+            sweeper.start()
         reconciler = None
         if settings.redis_url:
             reconciler = asyncio.create_task(_reconcile_forever(services), name="reconcile")
@@ -96,6 +100,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
                 with contextlib.suppress(asyncio.CancelledError):
                     await reconciler
             await scheduler.stop()
+            await sweeper.stop()
             await hub.backplane.close()
             await db.close()
 
@@ -127,6 +132,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
         return JSONResponse({"status": "ready"})
 
     api.include_router(workshops.router)
+    api.include_router(lifecycle.router)
     api.include_router(links.router)
     api.include_router(screens.router)
     api.include_router(templates_api.router)

@@ -30,6 +30,10 @@ class Workshop(SQLModel, table=True):
     phase_version: int = 0
     warned: bool = False
     spotlight: int | None = None
+    # What a participant's "leave and erase me" does to their notes: "keep_anonymous" (the
+    # notes stay, their author shown as a removed participant) or "delete".
+    erase_notes: str = Field(default="keep_anonymous", max_length=16,
+                             sa_column_kwargs={"server_default": "keep_anonymous"})
 
 
 class Group(SQLModel, table=True):

@@ -13,6 +13,7 @@ from app.phases.service import PhaseService
 from app.phases.templates import Template
 from app.realtime.hub import Hub
 from app.workshops.catch_up import CatchUp
+from app.workshops.lifecycle import LifecycleService
 from app.workshops.screens import ScreenService
 from app.workshops.service import WorkshopService
 
@@ -30,6 +31,7 @@ class Services:
     workshops: WorkshopService
     catch_up: CatchUp
     screens: ScreenService
+    lifecycle: LifecycleService
 
 
 def build_services(settings: Settings, clock: Callable[[], float],
@@ -41,4 +43,5 @@ def build_services(settings: Settings, clock: Callable[[], float],
         auth=Authenticator(db, clock), board=board, phases=phases,
         workshops=WorkshopService(db, hub, templates, phases, clock, settings.max_groups),
         catch_up=CatchUp(db, phases, clock, settings.replay_limit),
-        screens=ScreenService(db, hub, clock))
+        screens=ScreenService(db, hub, clock),
+        lifecycle=LifecycleService(db, hub, clock, settings.retention_days))

@@ -62,3 +62,9 @@ async def pair_screen() -> FileResponse:
 async def handout(code: str) -> FileResponse:
     """The printable handout (facilitator: it reads the report with the key in this browser)."""
     return _page("handout.html")
+
+
+@router.get("/privacy")
+async def privacy() -> FileResponse:
+    """What is stored, for how long, who sees it, and how to erase it (linked from every page)."""
+    return _page("privacy.html")

@@ -36,4 +36,6 @@ async def get_limits(services: ServicesDep) -> dict[str, Any]:
     """Every limit the server checks input against, so that forms can say it up front."""
     settings = services.settings
     return {**limits.as_dict(), "max_groups": settings.max_groups,
-            "max_notes_per_board": settings.max_notes_per_board}
+            "max_notes_per_board": settings.max_notes_per_board,
+            # Days a workshop is kept after its last activity (the privacy page says it).
+            "retention_days": settings.retention_days}

@@ -65,6 +65,8 @@ class WorkshopSettings(_Body):
     title: Title | None = None
     minutes: Minutes | None = None
     auto_advance: bool | None = None
+    # What a participant's "leave and erase me" does to their notes (app.workshops.erasure).
+    erase_notes: Literal["keep_anonymous", "delete"] | None = None
 
 
 class RenameGroup(_Body):
@@ -99,7 +101,8 @@ async def workshop_info(workshop: WorkshopDep, services: ServicesDep) -> dict[st
 async def update_workshop(body: WorkshopSettings, workshop: FacilitatorDep,
                           services: ServicesDep) -> dict[str, Any]:
     updated = await services.workshops.update_settings(workshop, body.minutes,
-                                                       body.auto_advance, body.title)
+                                                       body.auto_advance, body.title,
+                                                       erase_notes=body.erase_notes)
     return await services.workshops.info(updated)
 
 

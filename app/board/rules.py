@@ -89,7 +89,9 @@ def create_note(who: Principal, data: NoteCreate, ctx: BoardContext, *, note_id:
     if note_count >= ctx.max_notes:
         raise OpError("too_large", f"This board is full: it holds at most {ctx.max_notes} notes.")
     if id_taken:
-        raise OpError("conflict", "This note id is taken; choose another (or send none).")
+        # Whoever's note has it, here or anywhere (visible to the sender or not): the same
+        # answer as any unusable id, so it reveals nothing about notes the sender cannot see.
+        raise OpError("invalid", "This note id cannot be used; choose another (or send none).")
     private = _is_private(ctx, who, section)
     note = {
         "id": note_id, "section": section.key, "kind": NOTE_KINDS[section.kind],
@@ -124,13 +126,18 @@ def move_note(who: Principal, data: NoteMove, ctx: BoardContext, note: Note | No
 def delete_note(who: Principal, data: NoteDelete, ctx: BoardContext, note: Note | None,
                 lane: list[Note], now: float) -> Change:
     """``lane``: the note's lane in step order, if it is a step note."""
-    found = _visible_note(data.id, who, ctx, note)
-    result = dict(found, deleted=True)
+    return remove_note(_visible_note(data.id, who, ctx, note), lane, now)
+
+
+def remove_note(note: Note, lane: list[Note], now: float) -> Change:
+    """A note's deletion, the rest of its lane renumbered, whatever the phase: what
+    ``note.delete`` does once allowed, and what erasing its author does."""
+    result = dict(note, deleted=True)
     updates: tuple[tuple[str, dict[str, Any]], ...] = ()
-    if found["step"] is not None:
-        rest = [n for n in lane if n["id"] != found["id"]]
+    if note["step"] is not None:
+        rest = [n for n in lane if n["id"] != note["id"]]
         result["renumbered"], updates = _renumber(rest, now)
-    return Change("note.delete", result, _private_to(found), delete=found["id"],
+    return Change("note.delete", result, _private_to(note), delete=note["id"],
                   updates=updates)
 
 

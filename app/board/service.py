@@ -129,14 +129,7 @@ class BoardService:
 
     @staticmethod
     def _store(conn: Connection, room: str, change: Change) -> None:
-        if change.insert is not None:
-            store.insert_note(conn, room, change.insert)
-        if change.delete is not None:
-            store.delete_note(conn, change.delete)
-        for note_id, columns in change.updates:
-            store.update_note(conn, note_id, columns)
-        if change.field is not None:
-            store.put_field(conn, room, *change.field)
+        store.apply_change(conn, room, change)
 
     def _context(self, workshop: dict[str, Any]) -> BoardContext:
         key = (workshop["template"], workshop["status"], workshop["phase_index"])

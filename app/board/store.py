@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from app.board.rules import field_view
+from app.board.rules import Change, field_view
 from app.schema import fields, notes
 
 NOTE_COLUMNS = ("id", "section", "kind", "text", "answer", "actors", "step", "lane", "x", "y",
@@ -76,6 +76,18 @@ def update_note(conn: Connection, note_id: str, changes: dict[str, Any]) -> None
 
 def delete_note(conn: Connection, note_id: str) -> None:
     conn.execute(delete(notes).where(notes.c.id == note_id))
+
+
+def apply_change(conn: Connection, room: str, change: Change) -> None:
+    """Make the writes a rule's change asks for."""
+    if change.insert is not None:
+        insert_note(conn, room, change.insert)
+    if change.delete is not None:
+        delete_note(conn, change.delete)
+    for note_id, columns in change.updates:
+        update_note(conn, note_id, columns)
+    if change.field is not None:
+        put_field(conn, room, *change.field)
 
 
 def get_field(conn: Connection, room: str, key: str) -> dict[str, Any] | None:

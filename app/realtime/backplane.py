@@ -54,6 +54,8 @@ class RejoinMessage(BaseModel):
     who: list[str] | None
     # Set when their credential was revoked: the sockets close for good, with this reason.
     revoked: str | None = None
+    # Set (with ``revoked``) when the workshop itself was deleted: close code 4410.
+    gone: bool = False
 
 
 Message = Annotated[EventMessage | DragMessage | PresenceMessage | RejoinMessage,

@@ -22,7 +22,7 @@ from app.realtime.backplane import (
     PresenceMessage,
     RejoinMessage,
 )
-from app.realtime.connection import CLOSE_BAD_TOKEN, CLOSE_REJOIN, Connection
+from app.realtime.connection import CLOSE_BAD_TOKEN, CLOSE_GONE, CLOSE_REJOIN, Connection
 
 
 class Hub:
@@ -76,6 +76,10 @@ class Hub:
     async def revoke(self, room: str, who: list[str], reason: str) -> None:
         await self.backplane.publish(room, RejoinMessage(room=room, who=who, revoked=reason))
 
+    async def shut(self, room: str, reason: str) -> None:
+        await self.backplane.publish(room, RejoinMessage(room=room, who=None, revoked=reason,
+                                                         gone=True))
+
     async def publish_drag(self, conn: Connection, room: str, note_id: str, x: float,
                            y: float) -> None:
         await self.backplane.publish(room, DragMessage(room=room, id=note_id, x=x, y=y,
@@ -108,7 +112,8 @@ class Hub:
                     conn.push_ephemeral(key, text)
         elif isinstance(message, RejoinMessage):
             code, reason = (CLOSE_REJOIN, "your groups changed; reconnect") \
-                if message.revoked is None else (CLOSE_BAD_TOKEN, message.revoked)
+                if message.revoked is None else \
+                (CLOSE_GONE if message.gone else CLOSE_BAD_TOKEN, message.revoked)
             for conn in list(conns):
                 if message.who is None or conn.who.id in message.who:
                     conn.close(code, reason)

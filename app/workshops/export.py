@@ -67,10 +67,13 @@ def build_report(workshop: dict[str, Any], template: Template, roster: dict[str,
 
 def _lanes(notes: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Step notes grouped by lane (an author's own steps, or the group's), in step order."""
-    lanes: dict[str, list[dict[str, Any]]] = {}
+    # Keyed by the lane (its author's id), not the name: two people who erased themselves
+    # share the name "Removed participant" but keep lanes of their own.
+    lanes: dict[str, tuple[str, list[dict[str, Any]]]] = {}
     for note in sorted(notes, key=lambda n: (n["lane"], n["step"] or 0)):
-        lanes.setdefault(note["author_name"] if note["lane"] else "Group", []).append(note)
-    return list(lanes.items())
+        label = note["author_name"] if note["lane"] else "Group"
+        lanes.setdefault(note["lane"], (label, []))[1].append(note)
+    return list(lanes.values())
 
 
 def _actors(note: dict[str, Any]) -> str:

@@ -70,6 +70,8 @@ class WorkshopService:
             "id": workshop["id"], "code": workshop["code"], "title": workshop["title"],
             "template": template.key, "template_title": template.title,
             "state": workshop["status"], "phase": self._phases.view(workshop),
+            # What "leave and erase me" does to a participant's notes: everyone may know.
+            "erase_notes": workshop["erase_notes"],
             "server_now": self._clock(),
             "groups": [{"id": g["id"], "name": g["name"], "size": len(g["members"])}
                        for g in groups["groups"]],
@@ -110,12 +112,14 @@ class WorkshopService:
         await self._publisher.rejoin(workshop_room(workshop["id"]), None)
 
     async def update_settings(self, workshop: dict[str, Any], minutes: dict[str, int] | None,
-                              auto_advance: bool | None, title: str | None) -> dict[str, Any]:
+                              auto_advance: bool | None, title: str | None, *,
+                              erase_notes: str | None = None) -> dict[str, Any]:
         now = self._clock()
         template = self._templates[workshop["template"]]
 
         def change(conn: Connection) -> tuple[dict[str, Any], StoredEvent]:
-            store.set_settings(conn, workshop, template, minutes, auto_advance, title)
+            store.set_settings(conn, workshop, template, minutes, auto_advance, title,
+                               erase_notes)
             updated = store.get_workshop(conn, workshop["id"])
             assert updated is not None
             return updated, eventlog.append_next(conn, workshop_room(workshop["id"]), "phase",

@@ -45,6 +45,7 @@ def create_workshop(conn: Connection, template: Template, title: str,
             facilitator_token_hash=hash_token(token), created_at=now, minutes=minutes,
             auto_advance=auto_advance, status="lobby", phase_index=-1, ends_at=None,
             remaining=None, phase_version=0, warned=False, spotlight=None,
+            erase_notes="keep_anonymous",
         ))
     except IntegrityError as exc:  # pragma: no cover - lost a race for the same code
         raise OpError("conflict", "Could not reserve a join code; try again.") from exc
@@ -174,7 +175,7 @@ def set_group_count(conn: Connection, workshop: dict[str, Any], count: int,
 
 def set_settings(conn: Connection, workshop: dict[str, Any], template: Template,
                  minutes: dict[str, int] | None, auto_advance: bool | None,
-                 title: str | None) -> None:
+                 title: str | None, erase_notes: str | None = None) -> None:
     changes: dict[str, Any] = {}
     if minutes is not None:
         if workshop["status"] != "lobby":
@@ -188,6 +189,8 @@ def set_settings(conn: Connection, workshop: dict[str, Any], template: Template,
         changes["auto_advance"] = auto_advance
     if title is not None:
         changes["title"] = title
+    if erase_notes is not None:
+        changes["erase_notes"] = erase_notes
     if changes:
         conn.execute(update(workshops).where(workshops.c.id == workshop["id"])
                      .values(**changes))

@@ -84,3 +84,17 @@ async def test_a_room_whose_log_ends_before_its_seq_is_not_migrated(db: Database
         await db.write(migrate("head"))
     rows = await db.read(lambda conn: conn.execute(text("SELECT name, seq FROM room")).all())
     assert [tuple(row) for row in rows] == [("group:1", 2)]  # nothing was dropped
+
+
+async def test_erase_notes_defaults_to_keep_anonymous_for_existing_workshops(
+    db: Database
+) -> None:
+    await db.write(migrate("0004"))
+    await db.write(add_workshop)
+    await db.write(migrate("head"))
+    mode = await db.read(lambda conn: conn.execute(
+        text("SELECT erase_notes FROM workshop WHERE id = 1")).scalar_one())
+    assert mode == "keep_anonymous"
+    await db.write(migrate("0004", down=True))
+    columns = await db.read(lambda conn: conn.execute(text("SELECT * FROM workshop")).keys())
+    assert "erase_notes" not in columns

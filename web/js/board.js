@@ -11,6 +11,7 @@ import { noteListPanel, loadView, bindViewSwitch } from "./board/list.js";
 import { pickPanel, formPanel } from "./board/fields.js";
 import { createEditor } from "./board/editor.js";
 import { createReader } from "./board/reader.js";
+import { mountErase } from "./board/erase.js";
 
 const NOTE_KINDS = new Set(["steps", "cards", "pairs"]);
 
@@ -48,6 +49,7 @@ async function start() {
   announce = createAnnouncer($("announcer"));
   connectionBadge($("conn"), client);
   client.on("unauthorized", () => location.replace(`/j/${encodeURIComponent(code)}`));
+  mountErase($("erase-card"), { code, token, client });
   client.on("welcome", (msg) => {
     ctx.workshopRoom = `workshop:${msg.you.workshop_id}`;
     const room = `group:${msg.you.group_id}`;

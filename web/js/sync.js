@@ -166,6 +166,13 @@ export class SyncClient {
         this.emit("unauthorized", ev);
         return;
       }
+      // 4410: the workshop was deleted (by its facilitator, or its retention ran out).
+      if (ev.code === 4410) {
+        this.closedForGood = true;
+        this._setState("offline");
+        this.emit("deleted", ev);
+        return;
+      }
       // 4412: the server moved us to other rooms and wants us back at once.
       this._lost(ev.code === 4412);
     });
