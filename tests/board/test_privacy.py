@@ -85,3 +85,25 @@ async def test_a_private_note_reaches_the_facilitator_but_only_a_hidden_event_re
     after = await connect(server, people.workshop, people.bob["token"])
     assert {n["id"] for n in welcome_snapshot(after, room)["notes"]} == {note_id, bob_note}
     await shut(ann, cy, facilitator, screen, fresh, replay, mine, after)
+
+
+async def test_a_note_id_in_use_gets_one_answer_whoever_can_see_the_note(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    """note.create with an id in use: the same error whether the note is the sender's own,
+    someone else's private note or a note in another group, so no answer reveals a note."""
+    people = await cast(http, "start")
+    ann, bob, cy = await seat(server, people, "ann", "bob", "cy")
+    anns_secret, _ = await create(ann, people.room, "procedure", SECRET)
+    bobs_own, _ = await create(bob, people.room, "procedure", "Bob's step")
+    elsewhere, _ = await create(cy, people.other_room, "procedure", "Cy's step")
+
+    answers = []
+    for note_id in (anns_secret, bobs_own, elsewhere):
+        op_id = await bob.op(people.room, "note.create",
+                             {"id": note_id, "section": "procedure", "text": "x"})
+        reply = await bob.ack(op_id)
+        answers.append({k: v for k, v in reply.items() if k != "op_id"})
+    assert answers == [{"type": "error", "code": "invalid", "message": "This note id cannot be "
+                        "used; choose another (or send none)."}] * 3
+    await shut(ann, bob, cy)

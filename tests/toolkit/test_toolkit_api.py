@@ -1,12 +1,15 @@
-"""The toolkit endpoints, served by a tiny app with only the toolkit router."""
+"""The toolkit endpoints, served by a tiny app with only the toolkit router (and the app's
+error handler)."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.exceptions import HTTPException
 
 from app.api.toolkit import router
+from app.http import http_error_handler
 
 CREDIT = "Based on Cedefop, VET toolkit for tackling early leaving"
 SOURCE_URL = "https://www.cedefop.europa.eu/en/tools/vet-toolkit-tackling-early-leaving"
@@ -16,6 +19,7 @@ SOURCE_URL = "https://www.cedefop.europa.eu/en/tools/vet-toolkit-tackling-early-
 def client() -> TestClient:
     app = FastAPI()
     app.include_router(router)
+    app.add_exception_handler(HTTPException, http_error_handler)  # the app's error shape
     return TestClient(app)
 
 
@@ -58,7 +62,8 @@ def test_one_entry(client: TestClient) -> None:
 def test_unknown_slug_is_404_with_a_plain_message(client: TestClient) -> None:
     response = client.get("/api/toolkit/no-such-thing")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No toolkit entry called 'no-such-thing'."}
+    assert response.json() == {"code": "not_found",
+                               "message": "No toolkit entry called 'no-such-thing'."}
 
 
 def test_openapi_documents_the_responses(client: TestClient) -> None:
