@@ -123,7 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, reload=args.reload, log_level=args.log_level,
                 access_log=args.access_log,
-                ws=args.ws, ws_max_size=settings.max_frame_bytes, proxy_headers=True,
+                ws=args.ws, ws_max_size=settings.max_frame_bytes,
+                # FLIPCHART_TRUSTED_PROXIES is the one rule for who the client is
+                # (app/client_address.py): uvicorn believes X-Forwarded-For and -Proto from
+                # the same peers and no others (not its default 127.0.0.1), so what it
+                # rewrites the client to is what the app's rule finds too. Empty: nobody.
+                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies,
                 # Frames are small JSON: compressing each one costs more CPU than it saves.
                 ws_per_message_deflate=False)
     return 0

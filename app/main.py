@@ -27,6 +27,7 @@ from app import eventlog
 from app.api import lifecycle, links, pages, screens, toolkit, workshops, ws
 from app.api import templates as templates_api
 from app.api.pages import WEB_DIR
+from app.api.throttling import rate_limited_handler
 from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import OpError
@@ -37,6 +38,7 @@ from app.phases.templates import Template, builtin_templates
 from app.realtime.backplane import Backplane, MemoryBackplane
 from app.realtime.hub import Hub
 from app.services import Services, build_services
+from app.throttle import RateLimited
 from app.workshops.retention import Sweeper
 
 log = logging.getLogger("flipchart")
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
     api.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     api.add_middleware(SecurityHeaders)
     api.add_exception_handler(OpError, op_error_handler)
+    api.add_exception_handler(RateLimited, rate_limited_handler)  # the same, with Retry-After
     api.add_exception_handler(RequestValidationError, validation_error_handler)
 
     @api.get("/healthz", tags=["health"])

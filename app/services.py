@@ -12,6 +12,8 @@ from app.db import Database
 from app.phases.service import PhaseService
 from app.phases.templates import Template
 from app.realtime.hub import Hub
+from app.realtime.limits import PrincipalLimits
+from app.throttle import Throttles, build_throttles
 from app.workshops.catch_up import CatchUp
 from app.workshops.lifecycle import LifecycleService
 from app.workshops.screens import ScreenService
@@ -32,6 +34,9 @@ class Services:
     catch_up: CatchUp
     screens: ScreenService
     lifecycle: LifecycleService
+    # In memory, per process: per-address throttles, and each principal's sockets and ops.
+    throttles: Throttles
+    principals: PrincipalLimits
 
 
 def build_services(settings: Settings, clock: Callable[[], float],
@@ -44,4 +49,7 @@ def build_services(settings: Settings, clock: Callable[[], float],
         workshops=WorkshopService(db, hub, templates, phases, clock, settings.max_groups),
         catch_up=CatchUp(db, phases, clock, settings.replay_limit),
         screens=ScreenService(db, hub, clock),
-        lifecycle=LifecycleService(db, hub, clock, settings.retention_days))
+        lifecycle=LifecycleService(db, hub, clock, settings.retention_days),
+        throttles=build_throttles(settings, clock),
+        principals=PrincipalLimits(settings.ops_per_second, settings.ops_burst,
+                                   settings.sockets_per_participant, clock))

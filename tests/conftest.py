@@ -191,7 +191,8 @@ async def start_server(database_url: str, clock: Any = None, port: int | None = 
         stop_serving, task = _serve_on_hypercorn(app, port, settings.max_frame_bytes)
     else:
         stop_serving, task = _serve_on_uvicorn(app, port, settings.max_frame_bytes,
-                                               _UVICORN_WS[kind], compression)
+                                               _UVICORN_WS[kind], compression,
+                                               settings.trusted_proxies)
     running = RunningServer(app, port, stop_serving, task, kind)
     async with running.http() as http:
         for _ in range(500):
@@ -204,11 +205,13 @@ async def start_server(database_url: str, clock: Any = None, port: int | None = 
     raise RuntimeError(f"{kind} did not start on port {port}")
 
 
-def _serve_on_uvicorn(app: Any, port: int, max_size: int, ws: str,
-                      compression: bool) -> tuple[Any, asyncio.Task[None]]:
+def _serve_on_uvicorn(app: Any, port: int, max_size: int, ws: str, compression: bool,
+                      trusted_proxies: list[str]) -> tuple[Any, asyncio.Task[None]]:
+    # Proxy headers from the trusted proxies only, as `flipchart serve` has it (app/cli.py).
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                             ws=ws, ws_max_size=max_size, lifespan="on",
-                            ws_per_message_deflate=compression)
+                            ws_per_message_deflate=compression,
+                            forwarded_allow_ips=trusted_proxies)
     server = uvicorn.Server(config)
 
     def stop() -> None:

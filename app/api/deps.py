@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request
 
+from app.api.throttling import workshop_or_miss
 from app.auth import is_facilitator
 from app.errors import OpError
 from app.services import Services
@@ -20,9 +21,9 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-async def get_workshop(code: str, services: ServicesDep) -> dict[str, Any]:
-    canonical = normalise_code(code)
-    workshop = None if canonical is None else await services.workshops.find(canonical)
+async def get_workshop(code: str, request: Request, services: ServicesDep) -> dict[str, Any]:
+    # A code that finds nothing costs the address (app.api.throttling): guessing is slow.
+    workshop = await workshop_or_miss(request, services, normalise_code(code))
     if workshop is None:
         raise HTTPException(404, detail=f"There is no workshop with the code {code!r}. "
                             "Check the code and try again.")

@@ -68,7 +68,6 @@ class FrameReader:
         self._conn = conn
         settings = services.settings
         self._max_bytes = settings.max_frame_bytes
-        self._ops = TokenBucket(settings.ops_per_second, settings.ops_burst, time.monotonic)
         self._drags = TokenBucket(DRAGS_PER_SECOND, DRAGS_PER_SECOND, time.monotonic)
         self._presences = TokenBucket(PRESENCE_PER_SECOND, PRESENCE_BURST, time.monotonic)
         self._errors = TokenBucket(ERROR_RATE, ERROR_BURST, time.monotonic)
@@ -148,7 +147,8 @@ class FrameReader:
             self._fail("invalid", "This socket has already said hello.")
 
     async def _op(self, op: OpFrame) -> None:
-        if not self._ops.take():
+        # The rate is the participant's, across all of their sockets (PrincipalLimits).
+        if not self._services.principals.take_op(self._conn.who):
             self._fail("rate_limited", "Too many changes at once; this one was not applied. "
                        "Send it again in a moment.", op.op_id)
             return

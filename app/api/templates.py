@@ -38,4 +38,10 @@ async def get_limits(services: ServicesDep) -> dict[str, Any]:
     return {**limits.as_dict(), "max_groups": settings.max_groups,
             "max_notes_per_board": settings.max_notes_per_board,
             # Days a workshop is kept after its last activity (the privacy page says it).
-            "retention_days": settings.retention_days}
+            "retention_days": settings.retention_days,
+            # Abuse resistance (README "Limits"): the create page asks for the key when needed.
+            "organiser_key_required": settings.organiser_key_required,
+            "workshops_per_address": settings.workshops_per_address,
+            "workshops_window_seconds": settings.workshops_window_seconds,
+            "ops_per_second": settings.ops_per_second, "ops_burst": settings.ops_burst,
+            "sockets_per_participant": settings.sockets_per_participant}

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep
 from app.api.links import WorkshopUrls, public_base, workshop_urls
+from app.api.throttling import CreationAllowed
 from app.principal import participant_id
 from app.protocol.client import NO_NUL, ExtendSeconds, Spotlight
 from app.protocol.limits import MAX_NAME, MAX_PHASE_MINUTES, MAX_TITLE, PhaseAction
@@ -81,9 +82,12 @@ class MoveParticipant(_Body):
     group_id: int
 
 
-@router.post("", status_code=201, response_model=CreatedWorkshop)
+@router.post("", status_code=201, response_model=CreatedWorkshop,
+             dependencies=[CreationAllowed])
 async def create_workshop(body: CreateWorkshop, request: Request,
                           services: ServicesDep) -> CreatedWorkshop:
+    """Limited per client address (429 with Retry-After); when the server has an organiser
+    key, it must come in the X-Organiser-Key header (missing: 401, wrong: 403)."""
     row, token = await services.workshops.create(body.template, body.title or "", body.groups,
                                                  body.minutes, body.auto_advance)
     return CreatedWorkshop(id=row["id"], code=row["code"], facilitator_token=token,

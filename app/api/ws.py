@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.api.frames import FrameReader
+from app.api.throttling import client_key, code_lockout
 from app.principal import Principal
 from app.protocol.client import Hello, hello_frame, validation_message
 from app.protocol.server import ErrorFrame, WelcomeFrame
@@ -24,6 +25,7 @@ from app.realtime.connection import (
     CLOSE_SERVER_ERROR,
     Connection,
 )
+from app.realtime.limits import CLOSE_TOO_MANY, TOO_MANY_SOCKETS
 from app.services import Services
 from app.workshops.codes import normalise_code
 
@@ -52,11 +54,15 @@ async def workshop_socket(websocket: WebSocket) -> None:
         conn = await _open(websocket, services, code)
         if conn is None:
             return
+        # At most sockets_per_participant per principal: a new one pushes out the oldest.
+        for oldest in services.principals.attach(conn):
+            oldest.close(CLOSE_TOO_MANY, TOO_MANY_SOCKETS)
         try:
             await FrameReader(websocket, services, conn).run()
         except WebSocketDisconnect:
             pass
         finally:
+            services.principals.detach(conn)
             conn.close()
             await services.hub.leave(conn)
             await conn.stopped()
@@ -149,6 +155,17 @@ async def _handshake(websocket: WebSocket, services: Services,
     found = None if workshop_code is None else await services.auth.socket_principal(
         workshop_code, hello.token, hello.role)
     if found is None:
+        # A hello that opens nothing is a miss for the address, as a REST look-up of a code
+        # that does not exist is; while locked out, it is told so (a valid token still opens).
+        throttle = services.throttles.code_misses
+        address = client_key(websocket, services)
+        locked = throttle.locked(address)
+        if locked is not None:
+            await websocket.send_text(ErrorFrame(code="rate_limited",
+                                                 message=code_lockout(locked).message).text())
+            await websocket.close(CLOSE_TOO_MANY, "too many wrong codes; wait before retrying")
+            return None
+        throttle.miss(address)
         await websocket.send_text(ErrorFrame(code="forbidden", message="This token does not "
                                              "open this workshop.").text())
         await websocket.close(CLOSE_BAD_TOKEN, "bad token")

@@ -67,7 +67,11 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ,
            "FLIPCHART_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
-           "FLIPCHART_PUBLIC_URL": base}
+           "FLIPCHART_PUBLIC_URL": base,
+           # One server for the whole session, every page from 127.0.0.1: the per-address
+           # throttles (tests/workshops/test_throttling.py) would stop it halfway.
+           "FLIPCHART_WORKSHOPS_PER_ADDRESS": "100000",
+           "FLIPCHART_CODE_MISSES_FREE": "100000"}
     python = ROOT / ".venv" / "bin" / "python"
     log = tmp / "server.log"
     with log.open("wb") as out:

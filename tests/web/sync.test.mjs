@@ -332,6 +332,20 @@ test("4401 stops reconnecting and says unauthorized", () => {
   assert.equal(sockets.length, 1);
 });
 
+test("4429 (pushed out by a newer socket of the same person) does not reconnect", () => {
+  const { client, clock, socket, sockets, events } = setup();
+  let told = 0;
+  client.on("replaced", () => { told += 1; });
+  client.connect();
+  socket().open();
+  socket().drop(4429);
+  assert.equal(told, 1);
+  assert.equal(client.state, "offline");
+  clock.advance(120_000);
+  events.dispatchEvent(new Event("online"));
+  assert.equal(sockets.length, 1);
+});
+
 test("4412 reconnects at once rather than after a backoff", () => {
   const { clock, socket, sockets } = connected();
   socket().drop(4412);

@@ -18,8 +18,9 @@ function describe(body, status) {
 }
 
 // `fetch` may be passed in (tests); the browser's own is the default.
-export async function api(method, path, { body, token, fetch: send = globalThis.fetch } = {}) {
-  const headers = { Accept: "application/json" };
+// `headers`: extra request headers (e.g. X-Organiser-Key on the create page).
+export async function api(method, path, { body, token, headers: extra, fetch: send = globalThis.fetch } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;

@@ -1,6 +1,27 @@
 import { get, post, el, clear, saveToken } from "./api.js";
 import { limits, applyLimits } from "./limits.js";
 
+// With an organiser key on the server (GET /api/limits: organiser_key_required), the page
+// asks for it once and keeps it in this browser; a key the server refuses is asked again.
+const KEY_STORE = "flipchart:organiser-key";
+const keyField = document.getElementById("organiser-key-field");
+const keyInput = document.getElementById("organiser-key");
+
+function storedKey() {
+  try { return localStorage.getItem(KEY_STORE) || ""; } catch { return ""; }
+}
+
+function askForKey(message) {
+  keyField.classList.remove("hidden");
+  keyInput.required = true;
+  if (message) { errorBox.textContent = message; keyInput.focus(); }
+}
+
+async function checkKeyNeeded() {
+  const known = await limits.load();
+  if (known && known.organiser_key_required && !storedKey()) askForKey();
+}
+
 const list = document.getElementById("templates");
 const errorBox = document.getElementById("error");
 const form = document.getElementById("create");
@@ -35,17 +56,29 @@ form.addEventListener("submit", async (ev) => {
     errorBox.textContent = `Choose between 1 and ${maxGroups} groups.`; return;
   }
   const title = document.getElementById("title").value.trim();
+  const asking = !keyField.classList.contains("hidden");
+  const key = asking ? keyInput.value.trim() : storedKey();
+  if (asking && !key) { askForKey("Type the organiser key."); return; }
   const button = document.getElementById("create-button");
   button.disabled = true;
   try {
-    const made = await post("/api/workshops", { template: template.value, title, groups });
+    const headers = key ? { "X-Organiser-Key": key } : {};
+    const made = await post("/api/workshops", { template: template.value, title, groups }, { headers });
+    if (key) { try { localStorage.setItem(KEY_STORE, key); } catch { /* private mode */ } }
     saveToken(made.code, "facilitator", made.facilitator_token);
     location.href = `/w/${encodeURIComponent(made.code)}/facilitate`;
   } catch (err) {
-    errorBox.textContent = err.message;
     button.disabled = false;
+    if (err.status === 401 || err.status === 403) {
+      try { localStorage.removeItem(KEY_STORE); } catch { /* private mode */ }
+      keyInput.value = "";
+      askForKey(err.status === 401 ? "This server needs its organiser key to create a workshop." : err.message);
+      return;
+    }
+    errorBox.textContent = err.message; // 429 says when to try again
   }
 });
 
 applyLimits();
+checkKeyNeeded();
 load();

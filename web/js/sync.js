@@ -173,6 +173,14 @@ export class SyncClient {
         this.emit("deleted", ev);
         return;
       }
+      // 4429: this participant opened more sockets than the server allows and this, the
+      // oldest, was pushed out (or a throttled hello). Reconnecting would push out another.
+      if (ev.code === 4429) {
+        this.closedForGood = true;
+        this._setState("offline");
+        this.emit("replaced", ev);
+        return;
+      }
       // 4412: the server moved us to other rooms and wants us back at once.
       this._lost(ev.code === 4412);
     });
