@@ -49,6 +49,8 @@ async function start() {
   announce = createAnnouncer($("announcer"));
   connectionBadge($("conn"), client);
   client.on("unauthorized", () => location.replace(`/j/${encodeURIComponent(code)}`));
+  client.on("replaced", () => stopped(t("board.replaced"), t("board.use_here")));
+  client.on("deleted", () => stopped(t("board.deleted")));
   mountErase($("erase-card"), { code, token, client });
   client.on("welcome", (msg) => {
     ctx.workshopRoom = `workshop:${msg.you.workshop_id}`;
@@ -62,6 +64,13 @@ async function start() {
   client.connect();
   setInterval(tick, 250);
   new ResizeObserver(() => panels.forEach((p) => p.layout && p.layout())).observe($("sections"));
+}
+
+// The server closed this page's socket for good: say why, and offer what can be done.
+function stopped(message, action = null) {
+  const box = el("div", { class: "stop-banner", role: "alert" }, el("p", { text: message }));
+  if (action) box.append(el("button", { type: "button", class: "primary", onclick: () => location.reload() }, action));
+  $("phasebar").before(box);
 }
 
 function onError(err) {
