@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Mount, WebSocketRoute
 
 from app import eventlog
@@ -32,7 +33,13 @@ from app.config import Settings, get_settings
 from app.db import Database
 from app.errors import OpError
 from app.gc_tuning import tune_collector
-from app.http import BodyLimit, SecurityHeaders, op_error_handler, validation_error_handler
+from app.http import (
+    BodyLimit,
+    SecurityHeaders,
+    http_error_handler,
+    op_error_handler,
+    validation_error_handler,
+)
 from app.phases.scheduler import Scheduler
 from app.phases.templates import Template, builtin_templates
 from app.realtime.backplane import Backplane, MemoryBackplane
@@ -114,12 +121,15 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
     api.add_exception_handler(OpError, op_error_handler)
     api.add_exception_handler(RateLimited, rate_limited_handler)  # the same, with Retry-After
     api.add_exception_handler(RequestValidationError, validation_error_handler)
+    api.add_exception_handler(StarletteHTTPException, http_error_handler)
 
     @api.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @api.get("/readyz", tags=["health"])
+    @api.get("/readyz", tags=["health"], responses={
+        503: {"description": "The database or the backplane does not answer: "
+              '{"status": "unavailable", "failed": {name: error}}'}})
     async def readyz() -> JSONResponse:
         """Ready when the database and the backplane (Redis, if configured) answer."""
         services: Services = api.state.services
@@ -142,5 +152,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
     api.include_router(toolkit.router)
     api.include_router(pages.router)
     api.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    # The outer app answers what the mount cannot match (a path with a line break) itself:
+    # in the same error shape.
     return Starlette(routes=[WebSocketRoute(ws.PATH, ws.workshop_socket), Mount("/", app=api)],
-                     lifespan=lifespan)
+                     lifespan=lifespan,
+                     exception_handlers={StarletteHTTPException: http_error_handler})

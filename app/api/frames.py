@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.api.ops import run_op
-from app.errors import ErrorCode, OpError
+from app.errors import ErrorCode, FieldError, OpError
 from app.json_text import loads
 from app.protocol.client import (
     Drag,
@@ -27,6 +27,7 @@ from app.protocol.client import (
     Resync,
     client_frames,
     validation_code,
+    validation_fields,
     validation_message,
 )
 from app.protocol.server import AckFrame, ErrorFrame, PongFrame
@@ -94,7 +95,8 @@ class FrameReader:
                 if exc.errors()[0]["type"] == "json_invalid":
                     self._fail("invalid", "This frame is not valid JSON.")
                 else:
-                    self._fail(validation_code(exc), validation_message(exc), _op_id_of(text))
+                    self._fail(validation_code(exc), validation_message(exc), _op_id_of(text),
+                               fields=validation_fields(exc))
                 continue
             await self._handle(frame)
         await self._drain()
@@ -109,9 +111,10 @@ class FrameReader:
                     pass
 
     def _fail(self, code: ErrorCode, message: str, op_id: str | None = None,
-              current: dict[str, Any] | None = None) -> None:
+              current: dict[str, Any] | None = None,
+              fields: list[FieldError] | None = None) -> None:
         self._conn.push_frame(ErrorFrame(op_id=op_id, code=code, message=message,
-                                         current=current).text())
+                                         fields=fields, current=current).text())
         if not self._errors.take():
             self._conn.close(CLOSE_POLICY, "too many bad frames")
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from app.api.deps import ServicesDep
+from app.api.responses import errors
 from app.phases.templates import Template
 from app.protocol import limits
 
@@ -18,12 +19,12 @@ def _describe(template: Template) -> dict[str, Any]:
             "minutes_total": sum(p.minutes or 0 for p in template.phases)}
 
 
-@router.get("/templates")
+@router.get("/templates", responses=errors(429))
 async def list_templates(services: ServicesDep) -> list[dict[str, Any]]:
     return [_describe(t) for t in services.templates.values()]
 
 
-@router.get("/templates/{key}")
+@router.get("/templates/{key}", responses=errors(404, 422, 429))
 async def get_template(key: str, services: ServicesDep) -> dict[str, Any]:
     template = services.templates.get(key)
     if template is None:
@@ -31,7 +32,7 @@ async def get_template(key: str, services: ServicesDep) -> dict[str, Any]:
     return _describe(template)
 
 
-@router.get("/limits")
+@router.get("/limits", responses=errors(429))
 async def get_limits(services: ServicesDep) -> dict[str, Any]:
     """Every limit the server checks input against, so that forms can say it up front."""
     settings = services.settings

@@ -5,15 +5,29 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep
 from app.api.links import WorkshopUrls, public_base, workshop_urls
+from app.api.responses import (
+    CREATE_ERRORS,
+    FACILITATOR_ERRORS,
+    FACILITATOR_READ_ERRORS,
+    JOIN_ERRORS,
+    WORKSHOP_ERRORS,
+)
 from app.api.throttling import CreationAllowed
 from app.principal import participant_id
-from app.protocol.client import NO_NUL, ExtendSeconds, Spotlight
-from app.protocol.limits import MAX_NAME, MAX_PHASE_MINUTES, MAX_TITLE, PhaseAction
+from app.protocol.client import NO_NUL, ExtendSeconds, RowId, Spotlight
+from app.protocol.limits import (
+    MAX_GROUP_COUNT,
+    MAX_ID,
+    MAX_NAME,
+    MAX_PHASE_MINUTES,
+    MAX_TITLE,
+    PhaseAction,
+)
 from app.workshops import export
 
 router = APIRouter(prefix="/api/workshops", tags=["workshops"])
@@ -24,7 +38,7 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_T
 Minutes = dict[Annotated[str, StringConstraints(max_length=40)],
                Annotated[int, Field(ge=1, le=MAX_PHASE_MINUTES)]]
 # The upper bound is the max_groups setting, checked by the workshop service.
-GroupCount = Annotated[int, Field(ge=1)]
+GroupCount = Annotated[int, Field(ge=1, le=MAX_GROUP_COUNT)]
 
 
 class _Body(BaseModel):
@@ -32,6 +46,9 @@ class _Body(BaseModel):
 
 
 class CreateWorkshop(_Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"template": "activity-2", "title": "Early leaving, Tuesday", "groups": 3,
+         "minutes": {"individual": 8}}]})
     template: Annotated[str, StringConstraints(max_length=60)]
     title: Title | None = None
     groups: GroupCount = 3
@@ -48,7 +65,7 @@ class CreatedWorkshop(BaseModel):
 
 class Join(_Body):
     name: Name
-    group_id: int | None = None
+    group_id: RowId | None = None
 
 
 class Joined(BaseModel):
@@ -79,10 +96,10 @@ class GroupCountRequest(_Body):
 
 
 class MoveParticipant(_Body):
-    group_id: int
+    group_id: RowId
 
 
-@router.post("", status_code=201, response_model=CreatedWorkshop,
+@router.post("", status_code=201, response_model=CreatedWorkshop, responses=CREATE_ERRORS,
              dependencies=[CreationAllowed])
 async def create_workshop(body: CreateWorkshop, request: Request,
                           services: ServicesDep) -> CreatedWorkshop:
@@ -95,13 +112,13 @@ async def create_workshop(body: CreateWorkshop, request: Request,
                                              row["code"]))
 
 
-@router.get("/{code}")
+@router.get("/{code}", responses=WORKSHOP_ERRORS)
 async def workshop_info(workshop: WorkshopDep, services: ServicesDep) -> dict[str, Any]:
     """Public information: what anyone with the code may see before joining."""
     return await services.workshops.info(workshop)
 
 
-@router.patch("/{code}")
+@router.patch("/{code}", responses=FACILITATOR_ERRORS)
 async def update_workshop(body: WorkshopSettings, workshop: FacilitatorDep,
                           services: ServicesDep) -> dict[str, Any]:
     updated = await services.workshops.update_settings(workshop, body.minutes,
@@ -110,14 +127,15 @@ async def update_workshop(body: WorkshopSettings, workshop: FacilitatorDep,
     return await services.workshops.info(updated)
 
 
-@router.post("/{code}/participants", status_code=201, response_model=Joined)
+@router.post("/{code}/participants", status_code=201, response_model=Joined,
+             responses=JOIN_ERRORS)
 async def join_workshop(body: Join, workshop: WorkshopDep, services: ServicesDep) -> Joined:
     person, token = await services.workshops.join(workshop, body.name, body.group_id)
     return Joined(participant_id=participant_id(person["id"]), token=token,
                   group_id=person["group_id"])
 
 
-@router.patch("/{code}/participants/{pid}")
+@router.patch("/{code}/participants/{pid}", responses=FACILITATOR_ERRORS)
 async def move_participant(pid: Annotated[str, StringConstraints(pattern=r"^p?[0-9]{1,12}$")],
                            body: MoveParticipant, workshop: FacilitatorDep,
                            services: ServicesDep) -> dict[str, Any]:
@@ -125,26 +143,26 @@ async def move_participant(pid: Annotated[str, StringConstraints(pattern=r"^p?[0
     return await services.workshops.roster(workshop)
 
 
-@router.get("/{code}/roster")
+@router.get("/{code}/roster", responses=FACILITATOR_READ_ERRORS)
 async def roster(workshop: FacilitatorDep, services: ServicesDep) -> dict[str, Any]:
     return await services.workshops.roster(workshop)
 
 
-@router.put("/{code}/groups")
+@router.put("/{code}/groups", responses=FACILITATOR_ERRORS)
 async def set_group_count(body: GroupCountRequest, workshop: FacilitatorDep,
                           services: ServicesDep) -> dict[str, Any]:
     await services.workshops.set_group_count(workshop, body.count)
     return await services.workshops.roster(workshop)
 
 
-@router.patch("/{code}/groups/{group_id}")
-async def rename_group(group_id: int, body: RenameGroup, workshop: FacilitatorDep,
-                       services: ServicesDep) -> dict[str, Any]:
+@router.patch("/{code}/groups/{group_id}", responses=FACILITATOR_ERRORS)
+async def rename_group(group_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: RenameGroup,
+                       workshop: FacilitatorDep, services: ServicesDep) -> dict[str, Any]:
     await services.workshops.rename_group(workshop, group_id, body.name)
     return await services.workshops.roster(workshop)
 
 
-@router.post("/{code}/phase")
+@router.post("/{code}/phase", responses=FACILITATOR_ERRORS)
 async def phase_action(body: PhaseRequest, workshop: FacilitatorDep,
                        services: ServicesDep) -> dict[str, Any]:
     view, _ = await services.phases.act(workshop["id"], body.action, body.seconds,
@@ -152,7 +170,7 @@ async def phase_action(body: PhaseRequest, workshop: FacilitatorDep,
     return {**view, "server_now": services.clock()}
 
 
-@router.post("/{code}/spotlight")
+@router.post("/{code}/spotlight", responses=FACILITATOR_ERRORS)
 async def spotlight(body: Spotlight, workshop: FacilitatorDep,
                     services: ServicesDep) -> dict[str, Any]:
     await services.phases.spotlight(workshop["id"], body.group_id)
@@ -167,7 +185,10 @@ EXPORT_TYPES = {
 }
 
 
-@router.get("/{code}/export", response_class=Response)
+@router.get("/{code}/export", response_class=Response,
+            responses={**FACILITATOR_READ_ERRORS, 200: {
+                "description": "The report as a download, in the format asked for",
+                "content": {t.partition(";")[0]: {} for t in EXPORT_TYPES.values()}}})
 async def export_report(workshop: FacilitatorDep, services: ServicesDep,
                         format: Literal["md", "json", "csv", "docx"] = "md",
                         names: bool = True,

@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from app.api.frames import FrameReader
 from app.api.throttling import client_key, code_lockout
 from app.principal import Principal
-from app.protocol.client import Hello, hello_frame, validation_message
+from app.protocol.client import Hello, hello_frame, validation_fields, validation_message
 from app.protocol.server import ErrorFrame, WelcomeFrame
 from app.realtime.connection import (
     CLOSE_BAD_TOKEN,
@@ -148,7 +148,8 @@ async def _handshake(websocket: WebSocket, services: Services,
         hello = hello_frame.validate_json(raw)
     except ValidationError as exc:
         await websocket.send_text(ErrorFrame(code="invalid", message="The first frame must "
-                                             "be a hello: " + validation_message(exc)).text())
+                                             "be a hello: " + validation_message(exc),
+                                             fields=validation_fields(exc)).text())
         await websocket.close(CLOSE_BAD_TOKEN, "expected hello")
         return None
     workshop_code = normalise_code(code)

@@ -92,12 +92,12 @@ async def test_facilitator_renames_groups_changes_their_number_and_moves_people(
     assert [len(g["members"]) for g in r.json()["groups"]] == [1]
     await http.post(f"{base}/phase", json={"action": "start"}, headers=workshop.auth)
     r = await http.put(f"{base}/groups", json={"count": 3}, headers=workshop.auth)
-    assert r.status_code == 409 and "before the start" in r.json()["detail"]
+    assert r.status_code == 409 and "before the start" in r.json()["message"]
 
 
 async def test_bad_input_gets_a_clear_error_and_writes_nothing(http: httpx.AsyncClient) -> None:
     r = await http.post("/api/workshops", json={"template": "nope"})
-    assert r.status_code == 422 and "Unknown template 'nope'" in r.json()["detail"]
+    assert r.status_code == 422 and "Unknown template 'nope'" in r.json()["message"]
     for groups in (0, 21):
         r = await http.post("/api/workshops", json={"template": "activity-2", "groups": groups})
         assert r.status_code == 422 and "groups" in r.json()["message"]
@@ -124,7 +124,7 @@ async def test_bad_input_gets_a_clear_error_and_writes_nothing(http: httpx.Async
                              headers=workshop.auth)).json()
     assert all(not g["members"] for g in roster["groups"])
     r = await http.get("/api/workshops/ZZZZZZ")
-    assert r.status_code == 404 and "ZZZZZZ" in r.json()["detail"]
+    assert r.status_code == 404 and "ZZZZZZ" in r.json()["message"]
 
 
 async def test_pages_are_served_with_a_strict_content_security_policy(

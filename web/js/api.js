@@ -5,14 +5,16 @@ export class ApiError extends Error {
   constructor(message, status) { super(message); this.status = status; }
 }
 
-function describe(body, status) {
+// Every error body is {code, message, fields?} (docs/protocol.md §6.4): `message` is the
+// sentence for people. Older servers sent `detail` (a string, or a list of problems).
+export function describe(body, status) {
+  if (body && typeof body.message === "string" && body.message) return body.message;
   if (body && typeof body.detail === "string") return body.detail;
   if (body && Array.isArray(body.detail) && body.detail.length) {
     const d = body.detail[0];
     const where = (d.loc || []).filter((p) => p !== "body").join(".");
     return where ? `${where}: ${d.msg}` : d.msg;
   }
-  if (body && body.message) return body.message;
   if (status === 404) return "Not found.";
   return `The server answered ${status}.`;
 }
