@@ -7,6 +7,7 @@ Screenshots go to /tmp/fc-shots/ (or FLIPCHART_SHOTS_DIR).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -15,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,26 +61,62 @@ class Server:
             text = response.read().decode()
         return json.loads(text) if text else None
 
+    def ops(self, code: str, person: dict[str, Any],
+            ops: list[tuple[str, dict[str, Any]]]) -> float:
+        """Sends ops to the person's group over the WebSocket, as their browser would, each
+        acknowledged before the next; returns the monotonic time the last one was sent."""
+        from websockets.sync.client import connect
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("e2e")
+        room = f"group:{person['group_id']}"
+        url = self.base_url.replace("http://", "ws://") + f"/ws/workshops/{code}"
+        sent = time.monotonic()
+        with connect(url, open_timeout=10) as ws:
+            ws.send(json.dumps({"type": "hello", "token": person["token"]}))
+            deadline = time.monotonic() + 20
+
+            def recv() -> dict[str, Any]:
+                msg: dict[str, Any] = json.loads(
+                    ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+                assert msg.get("type") != "error", msg
+                return msg
+
+            while recv().get("type") != "welcome":
+                pass
+            for kind, data in ops:
+                op_id = str(uuid.uuid4())
+                sent = time.monotonic()
+                ws.send(json.dumps({"type": "op", "op_id": op_id, "room": room,
+                                    "kind": kind, "data": data}))
+                while (msg := recv()).get("op_id") != op_id or msg.get("type") != "ack":
+                    pass
+        return sent
+
+    def notes(self, code: str, person: dict[str, Any], notes: list[dict[str, Any]]) -> float:
+        """Creates notes as the person's browser would (see ops)."""
+        return self.ops(code, person, [("note.create", data) for data in notes])
+
+
+@contextlib.contextmanager
+def serve(tmp: Path, **env: str) -> Iterator[Server]:
+    """``flipchart serve`` in a subprocess on a free port, with a database in ``tmp`` and
+    these FLIPCHART_* settings; the public URL defaults to the server's own address."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ,
-           "FLIPCHART_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
-           "FLIPCHART_PUBLIC_URL": base,
-           # One server for the whole session, every page from 127.0.0.1: the per-address
-           # throttles (tests/workshops/test_throttling.py) would stop it halfway.
-           "FLIPCHART_WORKSHOPS_PER_ADDRESS": "100000",
-           "FLIPCHART_CODE_MISSES_FREE": "100000"}
+    settings = {"FLIPCHART_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+                "FLIPCHART_PUBLIC_URL": base,
+                # Every page comes from 127.0.0.1: the per-address throttles
+                # (tests/workshops/test_throttling.py) would stop the tests halfway.
+                "FLIPCHART_WORKSHOPS_PER_ADDRESS": "100000",
+                "FLIPCHART_CODE_MISSES_FREE": "100000"}
+    settings.update({key.format(port=port): value.format(port=port)
+                     for key, value in env.items()})
     python = ROOT / ".venv" / "bin" / "python"
     log = tmp / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(python if python.exists() else sys.executable), "-m", "app.cli", "serve",
              "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=ROOT, env={**os.environ, **settings}, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -101,6 +139,12 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serve(tmp_path_factory.mktemp("e2e")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,7 @@ Moderate and minor findings are printed (run with -s to see them on passing case
 
 from __future__ import annotations
 
-import json
 import re
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -66,29 +63,7 @@ class Workshop:
                             self.token)
 
     def notes(self, person: dict[str, Any], notes: list[dict[str, Any]]) -> None:
-        """Create notes over the websocket protocol, as a participant's browser would."""
-        from websockets.sync.client import connect
-
-        room = f"group:{person['group_id']}"
-        url = self.server.base_url.replace("http://", "ws://") + f"/ws/workshops/{self.code}"
-        with connect(url, open_timeout=10) as ws:
-            ws.send(json.dumps({"type": "hello", "token": person["token"]}))
-            deadline = time.monotonic() + 10
-
-            def recv() -> dict[str, Any]:
-                msg: dict[str, Any] = json.loads(
-                    ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-                assert msg.get("type") != "error", msg
-                return msg
-
-            while recv().get("type") != "welcome":
-                pass
-            for data in notes:
-                op_id = str(uuid.uuid4())
-                ws.send(json.dumps({"type": "op", "op_id": op_id, "room": room,
-                                    "kind": "note.create", "data": data}))
-                while (msg := recv()).get("op_id") != op_id or msg.get("type") != "ack":
-                    pass
+        self.server.notes(self.code, person, notes)
 
     def procedure(self, person: dict[str, Any], tags: list[str]) -> None:
         """One step note in every colour, with tags, spread over the canvas."""

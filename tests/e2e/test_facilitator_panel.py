@@ -6,21 +6,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import ROOT, Pages, Server, _free_port
+from .conftest import Pages, Server, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -47,33 +41,7 @@ def _phase(server: Server, code: str, token: str, *actions: str) -> None:
 
 def _notes(server: Server, code: str, person: dict[str, Any],
            notes: list[dict[str, Any]]) -> float:
-    """Creates notes over the websocket as a participant's browser does; returns the
-    monotonic time the last one was sent."""
-    from websockets.sync.client import connect
-
-    room = f"group:{person['group_id']}"
-    url = server.base_url.replace("http://", "ws://") + f"/ws/workshops/{code}"
-    sent = time.monotonic()
-    with connect(url, open_timeout=10) as ws:
-        ws.send(json.dumps({"type": "hello", "token": person["token"]}))
-        deadline = time.monotonic() + 10
-
-        def recv() -> dict[str, Any]:
-            msg: dict[str, Any] = json.loads(
-                ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-            assert msg.get("type") != "error", msg
-            return msg
-
-        while recv().get("type") != "welcome":
-            pass
-        for data in notes:
-            op_id = str(uuid.uuid4())
-            sent = time.monotonic()
-            ws.send(json.dumps({"type": "op", "op_id": op_id, "room": room,
-                                "kind": "note.create", "data": data}))
-            while (msg := recv()).get("op_id") != op_id or msg.get("type") != "ack":
-                pass
-    return sent
+    return server.notes(code, person, notes)
 
 
 def _open(pages: Pages, server: Server, code: str, token: str | None, path: str,
@@ -107,45 +75,12 @@ def _decode_qr(page: Any) -> str:
     return str(found[0].text)
 
 
-def _wait_http(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"the server exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"the server did not answer /healthz in 30 s:\n{log.read_text()}")
-        time.sleep(0.1)
-
-
 @pytest.fixture(scope="module")
 def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server whose public URL is a name phones can resolve: no loopback warning."""
-    tmp = tmp_path_factory.mktemp("e2e-public")
-    port = _free_port()
-    env = {**os.environ, "FLIPCHART_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
-           "FLIPCHART_PUBLIC_URL": f"http://flipchart.example:{port}"}
-    python = ROOT / ".venv" / "bin" / "python"
-    log = tmp / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(python if python.exists() else sys.executable), "-m", "app.cli", "serve",
-             "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_http(f"http://127.0.0.1:{port}", proc, log)
-        yield Server(f"http://127.0.0.1:{port}", log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serve(tmp_path_factory.mktemp("e2e-public"),
+               FLIPCHART_PUBLIC_URL="http://flipchart.example:{port}") as server:
+        yield server
 
 
 # --- the join link ---------------------------------------------------------------------------

@@ -8,10 +8,7 @@ Screenshots: FLIPCHART_SHOTS_DIR (default /tmp/fc-shots), wall-*.png.
 
 from __future__ import annotations
 
-import json
 import re
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -67,29 +64,7 @@ class Workshop:
         return [p for p in self.people if p["group_id"] == group_id]
 
     def ops(self, person: dict[str, Any], ops: list[tuple[str, dict[str, Any]]]) -> None:
-        """Send ops over the websocket, as a participant's browser would."""
-        from websockets.sync.client import connect
-
-        room = f"group:{person['group_id']}"
-        url = self.server.base_url.replace("http://", "ws://") + f"/ws/workshops/{self.code}"
-        with connect(url, open_timeout=10) as ws:
-            ws.send(json.dumps({"type": "hello", "token": person["token"]}))
-            deadline = time.monotonic() + 20
-
-            def recv() -> dict[str, Any]:
-                msg: dict[str, Any] = json.loads(
-                    ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-                assert msg.get("type") != "error", msg
-                return msg
-
-            while recv().get("type") != "welcome":
-                pass
-            for kind, data in ops:
-                op_id = str(uuid.uuid4())
-                ws.send(json.dumps({"type": "op", "op_id": op_id, "room": room,
-                                    "kind": kind, "data": data}))
-                while (msg := recv()).get("op_id") != op_id or msg.get("type") != "ack":
-                    pass
+        self.server.ops(self.code, person, ops)
 
     def to_plenary(self, steps: int, cards: int) -> None:
         """Private steps per person (revealed into lanes), shared cards, picks, the action
