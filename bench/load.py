@@ -285,9 +285,14 @@ async def gather_bounded(coros: list[Any], limit: int) -> list[Any]:
 async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
     rooms, per_room, senders = cfg["rooms"], cfg["clients"], cfg["senders_per_room"]
     baseline = cfg["kind"] == "baseline"
+    # The peer (bench/peer.py): Hocuspocus, one Y.Doc per room, a move is a Y.Map set.
+    hocus = cfg["kind"] == "hocuspocus"
+    peer: Any = None
+    if hocus:
+        import peer
     shared = Shared()
     t0 = now()
-    if baseline:
+    if baseline or hocus:
         groups = [{"room": f"room-{i}", "tokens": [None] * per_room} for i in range(rooms)]
     else:
         async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=30) as http:
@@ -303,6 +308,9 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
     async def open_one(i: int, g: dict[str, Any], tok: str | None) -> Conn:
         if baseline:
             c = await connect(f"{cfg['ws_base']}/ws/{g['room']}", i, shared, g["room"])
+        elif hocus:
+            c = await peer.connect_hocus(sys.modules[__name__], cfg["ws_base"], i, shared,
+                                         g["room"])
         else:
             c = await connect_flipchart(cfg["ws_base"], g["code"], tok or "", i, shared,
                                         g["room"])
@@ -312,13 +320,14 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
     t1 = now()
     conns = await gather_bounded([open_one(i, g, t) for i, (g, t) in enumerate(specs)], 50)
     connect_s = now() - t1
+    keepalive = asyncio.ensure_future(peer.keepalive_forever(conns)) if hocus else None
 
     # Senders: the first `senders` members of each room; each creates one note first.
     sender_list: list[tuple[Conn, str]] = []
     for r in range(rooms):
         for s in range(senders):
             sender_list.append((conns[r * per_room + s], str(uuid.uuid4())))
-    if not baseline:
+    if not baseline and not hocus:
         await gather_bounded([c.op("note.create", {"id": nid, "section": "challenges",
                                                    "text": "bench", "x": 10, "y": 10})
                               for c, nid in sender_list], 50)
@@ -363,7 +372,9 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
                 kind, data = next_op(nid, n, update_share)
                 shared.sent[op_id.encode()] = (now(), c.idx)
                 try:
-                    if baseline:
+                    if hocus:
+                        c.move(nid, data.get("x", 10.0), data.get("y", 10.0), op_id)
+                    elif baseline:
                         # The frame a Flipchart member would receive for this op.
                         c.send({
                             "type": "op", "room": c.room, "seq": n, "kind": kind,
@@ -456,6 +467,8 @@ async def fanout(cfg: dict[str, Any]) -> dict[str, Any]:
         steps.append(await run_step(round((gap[0] + gap[1]) / 2)))
     steps.sort(key=lambda s: s["offered_ops_per_s"])
     gc.enable()
+    if keepalive is not None:
+        keepalive.cancel()
     ok = [s["offered_ops_per_s"] for s in steps if s["under_target"]]
     await gather_bounded([c.close() for c in conns], 200)
     return {"kind": cfg["kind"], "rooms": rooms, "clients_per_room": per_room,
@@ -632,7 +645,15 @@ async def ack(cfg: dict[str, Any]) -> dict[str, Any]:
 async def main() -> None:
     with open(sys.argv[1]) as f:
         cfg = json.load(f)
-    scenario = {"fanout": fanout, "drag": drag, "idle": idle, "ack": ack}[cfg["scenario"]]
+    # The scenario modules beside this one (bench/peer.py, conference.py, storm.py) import
+    # this file as `load`: let them share this copy rather than load a second one.
+    sys.modules.setdefault("load", sys.modules[__name__])
+    scenarios = {"fanout": fanout, "drag": drag, "idle": idle, "ack": ack}
+    if cfg["scenario"] in scenarios:
+        scenario = scenarios[cfg["scenario"]]
+    else:   # a scenario module's load side: bench/<scenario>.py's `load(cfg)`
+        import importlib
+        scenario = importlib.import_module(cfg["scenario"]).load
     result = await asyncio.wait_for(scenario(cfg), cfg.get("timeout", 600))
     print("RESULT " + json.dumps(result), flush=True)
 

@@ -33,25 +33,50 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class Server:
-    """A server process on 127.0.0.1 (Flipchart or the baseline)."""
+# Generous per-address throttles for the benchmark's server: every client of a run comes
+# from 127.0.0.1, so the per-address limits (README "Limits") would otherwise refuse its
+# workshops and joins. Names that the server does not know are ignored (extra="ignore").
+GENEROUS_THROTTLES = {
+    "FLIPCHART_WORKSHOPS_PER_ADDRESS": "1000000",
+    "FLIPCHART_JOINS_PER_ADDRESS": "1000000",
+    "FLIPCHART_PARTICIPANTS_PER_ADDRESS": "1000000",
+    "FLIPCHART_CODE_MISSES_FREE": "1000000",
+    "FLIPCHART_THROTTLE_MAX_ADDRESSES": "1000000",
+}
 
-    def __init__(self, kind: str, database_url: str | None = None) -> None:
+
+class Server:
+    """A server process on 127.0.0.1: Flipchart, the baseline or the peer (Hocuspocus).
+
+    ``env`` adds to Flipchart's environment (a Redis URL); ``port`` reuses a port (a
+    restart)."""
+
+    def __init__(self, kind: str, database_url: str | None = None,
+                 env: dict[str, str] | None = None, port: int | None = None) -> None:
         self.kind = kind
-        self.port = free_port()
-        env = dict(os.environ)
+        self.port = port or free_port()
+        env_all = dict(os.environ)
         if kind == "flipchart":
-            env.update({
+            env_all.update(GENEROUS_THROTTLES)
+            env_all.update({
                 "FLIPCHART_DATABASE_URL": database_url or "",
                 "FLIPCHART_OPS_PER_SECOND": "1000000",
                 "FLIPCHART_OPS_BURST": "1000000",
                 "FLIPCHART_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
             })
+            env_all.update(env or {})
             cmd = [PY, "-m", "app.cli", "serve", "--port", str(self.port),
                    "--log-level", "warning"]
+        elif kind == "hocuspocus":
+            # bench/peer/server.mjs: Hocuspocus with its SQLite extension (bench/peer.py).
+            cmd = ["node", str(BENCH / "peer" / "server.mjs"), str(self.port),
+                   database_url or ":memory:"]
         else:
             cmd = [PY, str(BENCH / "baseline_server.py"), "--port", str(self.port)]
+        env = env_all
         self.log = tempfile.TemporaryFile()
+        self.spawned_at = time.time()   # wall clock: the storm measures a restart with it
+        self.ready_at: float | None = None
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -62,10 +87,11 @@ class Server:
                 raise RuntimeError(f"{kind} server exited: {self.output()}")
             try:
                 if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
+                    self.ready_at = time.time()
                     return
             except httpx.HTTPError:
                 pass
-            time.sleep(0.1)
+            time.sleep(0.02)
         self.stop()
         raise RuntimeError(f"{kind} server did not start: {self.output()}")
 
@@ -117,6 +143,14 @@ def with_server(kind: str, db_url: str | None, fn: Any) -> dict[str, Any]:
         result["server_log_errors"] = len(problems)
         result["server_log_tail"] = log[-1500:]
     return result
+
+
+def load_average() -> list[float] | None:
+    """The machine's 1-, 5- and 15-minute load averages (/proc/loadavg)."""
+    try:
+        return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
+    except (OSError, ValueError):
+        return None
 
 
 def sqlite_url(tmp: Path, name: str) -> str:
@@ -369,6 +403,14 @@ def markdown(res: dict[str, Any]) -> str:
             if c.get("p50_ms") is not None:
                 lines.append(f"| op → ack (note.create, {label}): p50 / p99 | "
                              f"{fmt(c['p50_ms'])} / {fmt(c['p99_ms'])} ms | |")
+    for name in ("peer", "conference", "storm"):
+        if name in res:
+            module = __import__(name)
+            lines += ["", *module.markdown(res[name])]
+    if res.get("loadavg_start"):
+        lines += ["", f"Machine load average (1, 5, 15 min) at the start: "
+                  f"{', '.join(fmt(v) for v in res['loadavg_start'])}; at the end: "
+                  f"{', '.join(fmt(v) for v in res.get('loadavg_end') or [])}."]
     errs = [k for k, v in res.items() if isinstance(v, dict) and ("error" in v or "server_log_errors" in v)]
     if errs:
         lines += ["", f"Scenarios with errors (see the JSON): {', '.join(errs)}"]
@@ -393,7 +435,18 @@ def main() -> int:
     p.add_argument("--drag-seconds", type=float)
     p.add_argument("--idle", type=int, help="idle sockets to open (max 5000)")
     p.add_argument("--ack-ops", type=int)
-    p.add_argument("--only", help="comma-separated subset: fanout,baseline,drag,idle,ack")
+    p.add_argument("--only", help="comma-separated subset: "
+                   "fanout,baseline,drag,idle,ack,peer,conference,storm")
+    p.add_argument("--peer-pairs", type=int, help="peer runs of Flipchart then Hocuspocus "
+                   "(default 1); the median ratio is reported")
+    p.add_argument("--conference-workshops", type=int,
+                   help="conference workshops of 30 (default 60; --quick: 6)")
+    p.add_argument("--conference-deadlines", type=int,
+                   help="phase deadlines the conference runs through (1 to 4; default 4, "
+                        "--quick: 1)")
+    p.add_argument("--storm-clients", type=int,
+                   help="reconnect storm clients, 10 a room (default 1,000; --quick: 200)")
+    p.add_argument("--out", help="where the results go (default bench/results)")
     p.add_argument("--pairs", type=int, help="fan-out runs of Flipchart then the baseline "
                    "(default 3; --quick: 1); the median ratio is reported")
     args = p.parse_args()
@@ -420,13 +473,22 @@ def main() -> int:
         "idle": min(5000, args.idle or (500 if q else 5000)),
         "ack_ops": args.ack_ops or (200 if q else 500),
         "pairs": max(1, args.pairs or (1 if q else 3)),
+        "peer_pairs": max(1, args.peer_pairs or 1),
+        "conference": {"workshops": args.conference_workshops or (6 if q else 60),
+                       "groups": 5, "per_group": 6,
+                       "deadlines": max(1, min(4, args.conference_deadlines or (1 if q else 4))),
+                       "op_every_s": 5.0, "drag_share": 0.1, "drag_hz": 10.0},
+        "storm": {"clients": args.storm_clients or (200 if q else 1000), "per_room": 10},
     }
     cfg["senders_per_room"] = min(cfg["senders_per_room"], cfg["clients"])
-    only = set(args.only.split(",")) if args.only else {"fanout", "baseline", "drag", "idle", "ack"}
+    only = set(args.only.split(",")) if args.only else {
+        "fanout", "baseline", "drag", "idle", "ack", "peer", "conference", "storm"}
     started = time.strftime("%Y-%m-%dT%H-%M-%S")
     t0 = time.monotonic()
     res: dict[str, Any] = {"started": started, "config": cfg,
-                           "machine": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"}
+                           "machine": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}",
+                           # Other work on the machine skews every figure: recorded.
+                           "loadavg_start": load_average()}
     fan: dict[str, Any] = {
         "rooms": cfg["rooms"], "clients": cfg["clients"],
         "senders_per_room": cfg["senders_per_room"], "rates": cfg["rates"],
@@ -460,8 +522,9 @@ def main() -> int:
                                                lambda s: run_load(s, "fanout", budget, **fan))
             pair["summary"] = summarise(pair)
             pairs.append(pair)
-        res.update(median_pair(pairs))
-        res["fanout_pairs"] = pairs
+        if pairs and any(k in pairs[0] for k in ("fanout", "baseline")):
+            res.update(median_pair(pairs))
+            res["fanout_pairs"] = pairs
         if "drag" in only:
             print(f"drag storm: {cfg['drag']}", flush=True)
             res["drag"] = with_server("flipchart", sqlite_url(tmp, "drag"),
@@ -481,8 +544,19 @@ def main() -> int:
                 print("op → ack on PostgreSQL", flush=True)
                 res["ack_postgres"] = with_server("flipchart", pg,
                                                   lambda s: run_load(s, "ack", 90, **ack))
+        if "peer" in only:
+            import peer
+            res["peer"] = peer.run({**fan, "pairs": cfg["peer_pairs"]}, tmp, with_server,
+                                   run_load, sqlite_url, budget)
+        if "conference" in only:
+            import conference
+            res["conference"] = conference.run(cfg["conference"], tmp, Server, sqlite_url)
+        if "storm" in only:
+            import storm
+            res["storm"] = storm.run(cfg["storm"], tmp, Server, sqlite_url)
     res["elapsed_s"] = round(time.monotonic() - t0, 1)
-    out = BENCH / "results"
+    res["loadavg_end"] = load_average()
+    out = Path(args.out) if args.out else BENCH / "results"
     out.mkdir(exist_ok=True)
     (out / f"{started}.json").write_text(json.dumps(res, indent=2))
     md = markdown(res)
