@@ -19,8 +19,9 @@ MAX_TITLE = 120
 MAX_STEP = 1000
 MAX_PHASE_MINUTES = 120
 MAX_EXTEND_SECONDS = 3600
-# Every id and seq a client sends (JavaScript's integers are exact up to here).
-MAX_ID = 2**53
+# Every id, seq and version a client sends: what an INTEGER column holds in SQLite and
+# PostgreSQL alike, so a bigger one is refused by validation, never by the database.
+MAX_ID = 2**31 - 1
 # The most groups a request may name; the max_groups setting is the real limit.
 MAX_GROUP_COUNT = 1000
 COLOURS = ("yellow", "pink", "blue", "green", "orange", "purple")

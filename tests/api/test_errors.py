@@ -20,6 +20,7 @@ from app.config import Settings
 from app.errors import ErrorBody
 from app.http import STATUS_FOR
 from app.main import create_app
+from app.protocol.limits import MAX_ID
 
 BEYOND_SQLITE = 2**63  # one more than SQLite's largest integer
 
@@ -50,12 +51,12 @@ async def test_an_id_beyond_what_a_database_holds_is_refused_not_a_server_error(
                                 headers=workshop.auth)
     body = assert_error(response, 422, "invalid")
     assert body["fields"][0]["loc"] == ["path", "group_id"]
-    for bad in (0, -1, 2**53 + 1, 10**30):
+    for bad in (0, -1, MAX_ID + 1, 2**53 + 1, 10**30):
         response = await http.patch(f"{base}/groups/{bad}", json={"name": "Tutors"},
                                     headers=workshop.auth)
         assert_error(response, 422, "invalid")
-    # Within bounds, a group that does not exist is simply not found.
-    response = await http.patch(f"{base}/groups/{2**53}", json={"name": "Tutors"},
+    # Within bounds, a group that does not exist is simply not found, on either database.
+    response = await http.patch(f"{base}/groups/{MAX_ID}", json={"name": "Tutors"},
                                 headers=workshop.auth)
     assert_error(response, 404, "not_found")
 
