@@ -403,7 +403,7 @@ def markdown(res: dict[str, Any]) -> str:
             if c.get("p50_ms") is not None:
                 lines.append(f"| op → ack (note.create, {label}): p50 / p99 | "
                              f"{fmt(c['p50_ms'])} / {fmt(c['p99_ms'])} ms | |")
-    for name in ("peer", "conference", "storm"):
+    for name in ("peer", "conference", "storm", "browser"):
         if name in res:
             module = __import__(name)
             lines += ["", *module.markdown(res[name])]
@@ -436,7 +436,7 @@ def main() -> int:
     p.add_argument("--idle", type=int, help="idle sockets to open (max 5000)")
     p.add_argument("--ack-ops", type=int)
     p.add_argument("--only", help="comma-separated subset: "
-                   "fanout,baseline,drag,idle,ack,peer,conference,storm")
+                   "fanout,baseline,drag,idle,ack,peer,conference,storm,browser")
     p.add_argument("--peer-pairs", type=int, help="peer runs of Flipchart then Hocuspocus "
                    "(default 1); the median ratio is reported")
     p.add_argument("--conference-workshops", type=int,
@@ -482,7 +482,7 @@ def main() -> int:
     }
     cfg["senders_per_room"] = min(cfg["senders_per_room"], cfg["clients"])
     only = set(args.only.split(",")) if args.only else {
-        "fanout", "baseline", "drag", "idle", "ack", "peer", "conference", "storm"}
+        "fanout", "baseline", "drag", "idle", "ack", "peer", "conference", "storm", "browser"}
     started = time.strftime("%Y-%m-%dT%H-%M-%S")
     t0 = time.monotonic()
     res: dict[str, Any] = {"started": started, "config": cfg,
@@ -554,6 +554,9 @@ def main() -> int:
         if "storm" in only:
             import storm
             res["storm"] = storm.run(cfg["storm"], tmp, Server, sqlite_url)
+        if "browser" in only:
+            import browser
+            res["browser"] = browser.run(q, tmp, with_server, sqlite_url)
     res["elapsed_s"] = round(time.monotonic() - t0, 1)
     res["loadavg_end"] = load_average()
     out = Path(args.out) if args.out else BENCH / "results"

@@ -10,6 +10,12 @@ import { panelShell } from "./panel.js";
 import { BOARD, NOTE, GAP, clampX, clampY, freeSpot, canvasExtent, fitView, noteLabel, setBoard } from "./layout.js";
 import { createViewport } from "./viewport.js";
 
+// A note's place (--x, --y, set on the note: see place()) is the note's alone: registered
+// as not inherited, moving a note restyles the note, not every element inside it too.
+for (const name of ["--x", "--y"]) {
+  try { CSS.registerProperty({ name, syntax: "<number>", inherits: false, initialValue: "0" }); } catch { /* registered already, or no CSS.registerProperty */ }
+}
+
 // Section key -> {scale, left, top}: each section keeps its zoom and place while the
 // page lives, across the phases that rebuild the panels.
 const views = new Map();
@@ -61,6 +67,15 @@ export function notePanel(ctx, s, onToggle) {
     const lines = (row) => String(Math.max(1, Math.floor((NOTE.h - 18 - row) / 28.6)));
     canvas.style.setProperty("--lines", lines(26));
     canvas.style.setProperty("--lines-steps", lines(meta));
+  }
+
+  // A note on the move gets a compositor layer of its own while it moves: its moves are
+  // then redrawn by moving that layer, not by repainting and re-rasterising the canvas
+  // under it and re-layering every note on the board, each frame (that cost grows with
+  // the notes on the board: 500 notes, 29 of them dragged by others at 10 Hz, filled a
+  // laptop's frame budget).
+  function lift(elm, on) {
+    elm.style.willChange = on ? "transform" : "";
   }
 
   function position(n) {
@@ -235,15 +250,17 @@ export function notePanel(ctx, s, onToggle) {
         if (Math.hypot(ev.clientX - d.sx, ev.clientY - d.sy) < (SLOP[d.type] ?? 6)) return;
         d.moved = true;
         elm.classList.add("dragging");
+        lift(elm, true);
+        // The note follows the pointer once a frame, in an animation frame: geometry is
+        // read there before anything is written, so no pointermove forces a style and
+        // layout pass of its own. Near the window's edge the canvas scrolls under it.
         d.frame = requestAnimationFrame(function follow() {
-          // Near the window's edge the canvas scrolls under the note.
           if (dragging !== d) return;
-          const moved = vp.edgeScroll(d.cx, d.cy);
-          if (moved.dx || moved.dy) track(d);
+          vp.edgeScroll(d.cx, d.cy);
+          track(d);
           d.frame = requestAnimationFrame(follow);
         });
       }
-      track(d);
     });
     elm.addEventListener("pointerup", (ev) => finish(ev, true));
     elm.addEventListener("pointercancel", (ev) => finish(ev, false));
@@ -263,11 +280,13 @@ export function notePanel(ctx, s, onToggle) {
     dragging = null;
     cancelAnimationFrame(d.frame);
     d.elm.classList.remove("dragging");
+    lift(d.elm, false);
     try { d.elm.releasePointerCapture(ev.pointerId); } catch { /* already released */ }
     if (!d.moved) {
       if (up && doubleTap(d.id, ev)) { const cur = ctx.note(d.id); if (cur) ctx.openEditor(s, cur); }
       return;
     }
+    if (up) { d.cx = ev.clientX; d.cy = ev.clientY; track(d); }
     client.drag(ctx.groupRoom, d.id, d.cur.x, d.cur.y);
     ctx.localPos.set(d.id, { ...d.cur });
     ctx.op("note.move", { id: d.id, x: d.cur.x, y: d.cur.y });
@@ -281,6 +300,7 @@ export function notePanel(ctx, s, onToggle) {
     dragging = null;
     cancelAnimationFrame(d.frame);
     d.elm.classList.remove("dragging");
+    lift(d.elm, false);
     if (d.moved) { place(d.elm, d.start.x, d.start.y); client.drag(ctx.groupRoom, d.id, d.start.x, d.start.y); }
   }
 
@@ -307,20 +327,60 @@ export function notePanel(ctx, s, onToggle) {
     }
   }
 
-  const dragTimers = new Map();
+  // Other people's drags arrive many a frame (30 people at 10 Hz: 300 a second): the
+  // latest place of each note is kept and drawn once, in the next animation frame. A note
+  // whose drag has gone quiet for 1.5 s (its drop lost) goes back where the board has it.
+  const remote = new Map();     // note id -> {x, y}: drawn at the next frame
+  const dragSeen = new Map();   // note id -> when its last drag was drawn
+  let remoteFrame = 0;
+  let sweepTimer = 0;
   function drag(id, x, y) {
     const elm = els.get(id);
     if (!elm || elm.classList.contains("dragging")) return false;
-    elm.classList.add("remote-drag");
-    place(elm, x, y);
-    clearTimeout(dragTimers.get(id));
-    dragTimers.set(id, setTimeout(() => { elm.classList.remove("remote-drag"); render(); }, 1500));
+    remote.set(id, { x, y });
+    if (!remoteFrame) remoteFrame = requestAnimationFrame(drawRemote);
     return true;
   }
 
+  function drawRemote() {
+    remoteFrame = 0;
+    const now = performance.now();
+    let grow = false;
+    batch = true;
+    for (const [id, p] of remote) {
+      const elm = els.get(id);
+      if (!elm || elm.classList.contains("dragging")) continue;
+      elm.classList.add("remote-drag");
+      lift(elm, true);
+      place(elm, p.x, p.y);
+      dragSeen.set(id, now);
+      grow = grow || p.x + NOTE.w + GAP > last.w || p.y + NOTE.h + GAP > last.h;
+    }
+    batch = false;
+    remote.clear();
+    if (grow) vp.resize();
+    if (!sweepTimer && dragSeen.size) sweepTimer = setTimeout(sweep, 500);
+  }
+
+  function sweep() {
+    sweepTimer = 0;
+    const now = performance.now();
+    let ended = false;
+    for (const [id, t] of dragSeen) {
+      if (now - t < 1500) continue;
+      dragSeen.delete(id);
+      const elm = els.get(id);
+      if (elm) { elm.classList.remove("remote-drag"); lift(elm, false); ended = true; }
+    }
+    if (ended) render();
+    if (dragSeen.size) sweepTimer = setTimeout(sweep, 500);
+  }
+
   function settle(id) {
+    remote.delete(id);
+    dragSeen.delete(id);
     const elm = els.get(id);
-    if (elm) { clearTimeout(dragTimers.get(id)); elm.classList.remove("remote-drag"); }
+    if (elm) { elm.classList.remove("remote-drag"); lift(elm, false); }
   }
 
   return { node, render, layout, drag, settle };
