@@ -75,9 +75,13 @@ def launch_load(cfg: dict[str, Any], timeout: float) -> dict[str, Any]:
 
 
 def server_problems(log: str) -> dict[str, Any]:
-    problems = [ln for ln in log.splitlines() if "Traceback" in ln or "ERROR" in ln]
-    return {"server_log_errors": len(problems), "server_log_tail": log[-1500:]} \
-        if problems else {}
+    lines = log.splitlines()
+    problems = [i for i, ln in enumerate(lines) if "Traceback" in ln or "ERROR" in ln
+                or " failed" in ln]
+    # the first problem with what follows it, and the last lines
+    first = "\n".join(lines[problems[0]:problems[0] + 30]) if problems else ""
+    return {"server_log_errors": len(problems),
+            "server_log_tail": first[-2000:] + "\n…\n" + log[-1000:]} if problems else {}
 
 
 def run(cfg: dict[str, Any], tmp: Path, server_cls: Any, sqlite_url: Any) -> dict[str, Any]:
@@ -121,9 +125,15 @@ def run_on(cfg: dict[str, Any], servers: list[Any], timeout: float) -> dict[str,
     except Exception as exc:
         result = {"error": repr(exc)}
     finally:
-        logs = [s.stop() for s in servers]
-    for log in logs:
-        result.update(server_problems(log))
+        for s in servers:
+            s.stop()
+    for s in servers:
+        s.log.seek(0)   # the whole log: Server.stop() returns its tail only
+        problems = server_problems(s.log.read().decode(errors="replace"))
+        if problems:
+            result["server_log_errors"] = result.get("server_log_errors", 0) \
+                + problems["server_log_errors"]
+            result["server_log_tail"] = problems["server_log_tail"]
     return result
 
 
