@@ -14,7 +14,6 @@ the server serves on the test's event loop.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +29,6 @@ from schemathesis import checks as known_checks
 # Generated requests per operation and generation mode. About 30 operations: the whole
 # test stays well under a minute.
 EXAMPLES = 25
-BUDGET_SECONDS = 60
 CHECKS: list[Any] = [known_checks.not_a_server_error, known_checks.status_code_conformance,
                      known_checks.content_type_conformance,
                      known_checks.response_schema_conformance]
@@ -116,8 +114,5 @@ async def test_every_operation_answers_as_the_schema_says(database_url: str,
         async with server.http() as http:
             raw_schema = (await http.get("/openapi.json")).json()
         failures: list[str] = []
-        started = time.monotonic()
         await asyncio.to_thread(fuzz, server.base_url, raw_schema, failures.append)
-        elapsed = time.monotonic() - started
     assert failures == [], "\n\n".join(failures)
-    assert elapsed < BUDGET_SECONDS
