@@ -1,7 +1,7 @@
 // The participant's group board: connects, shows the phase and who is online, and
 // builds one panel per section of the activity.
 import { SyncClient } from "./sync.js";
-import { get, el, clear, codeFromPath, loadToken, connectionBadge, toast } from "./api.js";
+import { get, el, clear, codeFromPath, loadToken, storeKey, connectionBadge, toast } from "./api.js";
 import { applyLimits } from "./limits.js";
 import { loadMessages, t, translatePage } from "./i18n.js";
 import { statusLabel, showCountdown, createAnnouncer } from "./phase.js";
@@ -12,8 +12,7 @@ import { pickPanel, formPanel } from "./board/fields.js";
 import { createEditor } from "./board/editor.js";
 import { createReader } from "./board/reader.js";
 import { mountErase } from "./board/erase.js";
-
-const NOTE_KINDS = new Set(["steps", "cards", "pairs"]);
+import { NOTE_KINDS } from "./notes.js";
 
 const code = codeFromPath();
 const token = loadToken(code, "participant");
@@ -97,8 +96,8 @@ function onChange({ room, kind, data, op_id: opId }) {
     if (kind === "note.move" && ctx.localPos.has(data.id)) ctx.localPos.delete(data.id);
     const p = panels.get(data.section);
     if (p && p.settle && (kind === "note.move" || kind === "note.delete")) p.settle(data.id);
-    if (p && p.render) p.render();
     if (data.renumbered) panels.forEach((q) => q.render && q.render());
+    else if (p && p.render) p.render();
   } else {
     renderAll();
   }
@@ -135,7 +134,7 @@ function renderPhase() {
 // The brief is open the first time this device sees a phase, then folds to one line so
 // the board is in sight.
 function openBriefOnce(p) {
-  const key = `flipchart:${code}:seen:${p.key || "lobby"}:${p.status === "lobby" ? "lobby" : "phase"}`;
+  const key = storeKey(code, `seen:${p.key || "lobby"}:${p.status === "lobby" ? "lobby" : "phase"}`);
   let seen = false;
   try { seen = localStorage.getItem(key) === "1"; localStorage.setItem(key, "1"); } catch { /* storage off */ }
   $("phase-brief").open = !seen;
@@ -172,8 +171,12 @@ function renderPresence() {
     const text = m.editing ? t("people.editing", { name }) : name;
     list.append(el("li", {}, el("span", { class: "dot on", "aria-hidden": "true" }), el("span", { text })));
   }
-  panels.forEach((p) => p.render && p.render());
+  // The panels show only who is editing which note (ctx.editorsOf): someone joining or
+  // leaving without a note open redraws nothing there.
+  const editing = (ctx.group().presence || []).filter((m) => m.editing).map((m) => `${m.id}:${m.editing}:${m.name}`).join("|");
+  if (editing !== shownEditing) { shownEditing = editing; panels.forEach((p) => p.render && p.render()); }
 }
+let shownEditing = "";
 
 function onRemoteDrag(msg) {
   if (msg.room !== ctx.groupRoom) return;

@@ -9,7 +9,7 @@ const $ = (id) => document.getElementById(id);
 const KEY = /^flipchart:([^:]+):facilitator$/;
 
 // The workshops this browser runs: [{code, token}] from localStorage.
-export function facilitatorKeys(storage = localStorage) {
+function facilitatorKeys(storage = localStorage) {
   const found = [];
   for (let i = 0; i < storage.length; i++) {
     const m = KEY.exec(storage.key(i) || "");

@@ -65,16 +65,20 @@ function shut() {
   template = null;
   countdownNode = null;
   clearTimeout(timer);
+  timer = null;
   $("workshop-title").textContent = "";
   clear($("view"));
 }
 
+// At most one render every 80 ms: a steady stream of changes (a room full of people
+// writing) is drawn as it goes, not held back until it stops.
 let timer = null;
-function schedule() { clearTimeout(timer); timer = setTimeout(render, 80); }
+function schedule() { if (!timer) timer = setTimeout(render, 80); }
 
 function phase() { return workshopRoom ? client.room(workshopRoom).phase : null; }
 
 function render() {
+  timer = null;
   const p = phase();
   const roster = workshopRoom && client.room(workshopRoom).roster;
   if (!p || !roster || !template) return;

@@ -8,11 +8,11 @@ import { t } from "../i18n.js";
 // What this browser keeps about one workshop (and the name typed to join), to forget it.
 export function forgetWorkshop(code, storage = globalThis.localStorage) {
   try {
-    const prefix = `flipchart:${String(code).toUpperCase()}:`;
+    // Every key of this workshop (its participant key among them) starts so.
+    const prefix = storeKey(String(code), "");
     const keys = [];
     for (let i = 0; i < storage.length; i++) keys.push(storage.key(i));
     for (const key of keys) if (key && key.startsWith(prefix)) storage.removeItem(key);
-    storage.removeItem(storeKey(code, "participant"));
     storage.removeItem("flipchart:name");
   } catch { /* storage off: nothing kept */ }
 }

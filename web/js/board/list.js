@@ -7,10 +7,11 @@ import { el, clear } from "../api.js";
 import { t } from "../i18n.js";
 import { panelShell } from "./panel.js";
 import { freeSpot } from "./layout.js";
+import { noteLanes, laneOf } from "../notes.js";
 
 // --- the view preference ------------------------------------------------------------------
 const VIEW_KEY = "flipchart:view";
-export const VIEWS = ["canvas", "list"];
+const VIEWS = ["canvas", "list"];
 
 // What a device shows: its stored choice; on the first visit, the list on narrow screens.
 export function defaultView(stored, width) {
@@ -26,7 +27,7 @@ export function loadView(storage = globalThis.localStorage, width = globalThis.i
   return view;
 }
 
-export function saveView(view, storage = globalThis.localStorage) {
+function saveView(view, storage = globalThis.localStorage) {
   try { storage.setItem(VIEW_KEY, view); } catch { /* storage off: this page only */ }
 }
 
@@ -43,27 +44,6 @@ export function bindViewSwitch(root, view, onChange) {
       onChange(b.dataset.view);
     });
   }
-}
-
-// --- ordering -------------------------------------------------------------------------------
-const laneOf = (n) => n.lane ?? (n.private ? n.author : "");
-const created = (n) => n.created_at ?? Infinity;   // a note still on its way goes last
-
-// The notes of a section as lists: [{key, notes}], steps by lane then step number, other
-// kinds one list by creation (stable while others drag notes around the canvas).
-export function noteLanes(kind, notes) {
-  if (kind !== "steps") return [{ key: "", notes: [...notes].sort((a, b) => created(a) - created(b)) }];
-  const lanes = new Map();
-  for (const n of notes) {
-    const k = laneOf(n);
-    if (!lanes.has(k)) lanes.set(k, []);
-    lanes.get(k).push(n);
-  }
-  const out = [...lanes].map(([key, list]) => ({
-    key, notes: list.sort((a, b) => (a.step ?? Infinity) - (b.step ?? Infinity) || created(a) - created(b)),
-  }));
-  const name = (l) => (l.notes[0] && l.notes[0].author_name) || "";
-  return out.sort((a, b) => (a.key === "" ? -1 : b.key === "" ? 1 : name(a).localeCompare(name(b)) || a.key.localeCompare(b.key)));
 }
 
 // Puts `nodes` into `parent` in this order, moving as little as possible and never the

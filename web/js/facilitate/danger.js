@@ -4,24 +4,9 @@
 // the join code to be typed. Every socket of a deleted workshop closes with 4410.
 import { api, el, clear, storeKey } from "../api.js";
 import { t } from "../i18n.js";
-import { FORMATS, fileName } from "./exports.js";
+import { FORMATS, saveExport } from "./exports.js";
 
 const JSON_EXPORT = FORMATS.find((f) => f.id === "json");
-
-// Fetches the JSON export with the key in a header and saves it; resolves true once saved.
-export async function downloadEverything(code, token, { fetch: send = globalThis.fetch } = {}) {
-  const res = await send(`/api/workshops/${encodeURIComponent(code)}/export?${JSON_EXPORT.query}`,
-    { headers: { Authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new Error(t("fac.reports.failed", { status: res.status }));
-  const url = URL.createObjectURL(await res.blob());
-  const a = el("a", { href: url, class: "hidden",
-                      download: fileName(res.headers.get("Content-Disposition"), code, JSON_EXPORT) });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return true;
-}
 
 // Whether what was typed is the join code (case and spaces do not matter).
 export function codeMatches(typed, code) {
@@ -65,7 +50,7 @@ export function mountDangerZone(root, { code, token }) {
   dialog.download.addEventListener("click", async () => {
     dialog.error.textContent = "";
     try {
-      await downloadEverything(code, token);
+      await saveExport(code, token, JSON_EXPORT);
       dialog.downloaded.textContent = t("danger.downloaded");
     } catch (err) { dialog.error.textContent = err.message; }
   });

@@ -21,19 +21,24 @@ export function fileName(header, code, format) {
   return `flipchart-${code}${format.part || ""}.${format.ext}`;
 }
 
+// Fetches one report with the key in a header and saves it under the server's file name;
+// rejects with a sentence to show when the server refuses.
+export async function saveExport(code, token, format, { fetch: send = globalThis.fetch } = {}) {
+  const res = await send(`/api/workshops/${encodeURIComponent(code)}/export?${format.query}`,
+    { headers: { Authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(t("fac.reports.failed", { status: res.status }));
+  const url = URL.createObjectURL(await res.blob());
+  const a = el("a", { href: url, download: fileName(res.headers.get("Content-Disposition"), code, format), class: "hidden" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 async function download(code, token, format, button) {
   button.setAttribute("aria-busy", "true");
   try {
-    const res = await fetch(`/api/workshops/${encodeURIComponent(code)}/export?${format.query}`,
-      { headers: { Authorization: `Bearer ${token}` } });
-    if (!res.ok) throw new Error(t("fac.reports.failed", { status: res.status }));
-    const blob = await res.blob();
-    const url = URL.createObjectURL(blob);
-    const a = el("a", { href: url, download: fileName(res.headers.get("Content-Disposition"), code, format), class: "hidden" });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    await saveExport(code, token, format);
   } catch (err) {
     toast(err.message);
   } finally {

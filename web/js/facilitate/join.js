@@ -13,7 +13,7 @@ function looksLoopback(url) {
 }
 
 // This page's address on another host: a LAN join link's origin + /w/<code>/facilitate.
-export function facilitateUrlOn(joinUrl, code) {
+function facilitateUrlOn(joinUrl, code) {
   return `${new URL(joinUrl).origin}/w/${enc(code)}/facilitate`;
 }
 

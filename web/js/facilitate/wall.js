@@ -4,60 +4,15 @@
 // many are being written, and counts shared notes exactly as the projector does.
 import { el, clear } from "../api.js";
 import { t } from "../i18n.js";
+import { NOTE_KINDS, sharedNotes, privateCount, pickedLabels, sectionCount, noteLanes } from "../notes.js";
 
-const NOTE_KINDS = new Set(["steps", "cards", "pairs"]);
 const MINI_NOTES = 12;   // notes drawn per section in a miniature; the dialog has them all
-
-// --- what a board holds, the same way the projector reads it ------------------------------
-export function sharedNotes(room, sectionKey) {
-  return [...room.notes.values()].filter((n) => !n.private && n.section === sectionKey);
-}
-
-export function privateCount(room) {
-  let count = 0;
-  for (const n of room.notes.values()) if (n.private) count += 1;
-  return count;
-}
-
-// A section's count as web/js/screen.js shows it: notes, picks of `choose`, fields filled.
-export function sectionCount(s, room) {
-  if (s.kind === "pick") return `${(room.fields[s.key]?.value || []).length}/${s.choose || ""}`;
-  if (s.kind === "form") {
-    const fields = s.fields || [];
-    return `${fields.filter((f) => room.fields[`${s.key}.${f.key}`]?.value).length}/${fields.length}`;
-  }
-  return String(sharedNotes(room, s.key).length);
-}
 
 function hasContent(s, room) {
   if (NOTE_KINDS.has(s.kind)) return sharedNotes(room, s.key).length > 0;
   if (s.kind === "pick") return (room.fields[s.key]?.value || []).length > 0;
   if (s.kind === "form") return (s.fields || []).some((f) => room.fields[`${s.key}.${f.key}`]?.value);
   return false;
-}
-
-const created = (n) => n.created_at ?? Infinity;
-
-// Steps by lane (each author's own numbering, shared lane first), then by step; other
-// kinds in the order they were written.
-export function lanes(s, notes) {
-  if (s.kind !== "steps") return [{ key: "", name: "", notes: [...notes].sort((a, b) => created(a) - created(b)) }];
-  const byLane = new Map();
-  for (const n of notes) {
-    const key = n.lane || "";
-    if (!byLane.has(key)) byLane.set(key, []);
-    byLane.get(key).push(n);
-  }
-  return [...byLane].map(([key, list]) => ({
-    key,
-    name: key ? (list[0]?.author_name || "") : "",
-    notes: list.sort((a, b) => (a.step ?? Infinity) - (b.step ?? Infinity) || created(a) - created(b)),
-  })).sort((a, b) => (a.key === "" ? -1 : b.key === "" ? 1 : a.name.localeCompare(b.name) || a.key.localeCompare(b.key)));
-}
-
-function pickedLabels(s, room) {
-  const chosen = room.fields[s.key]?.value || [];
-  return (s.options || []).filter((o) => chosen.includes(o.value)).map((o) => o.label);
 }
 
 function noteNode(tag, n, s, full) {
@@ -78,7 +33,7 @@ function noteNode(tag, n, s, full) {
 // The notes of one section; `limit` cuts a miniature short.
 function notesBlock(s, room, limit, full) {
   const box = el("div", { class: "fw-notes" });
-  const all = lanes(s, sharedNotes(room, s.key));
+  const all = noteLanes(s.kind, sharedNotes(room, s.key));
   let drawn = 0;
   let total = 0;
   for (const lane of all) {

@@ -3,36 +3,18 @@
 import { el } from "../api.js";
 import { t } from "../i18n.js";
 import { renderWall } from "./wall.js";
-
-const NOTE_KINDS = ["steps", "cards", "pairs"];
-
-function notesOf(room, key) { return [...room.notes.values()].filter((n) => n.section === key && !n.private); }
+import { NOTE_KINDS, sharedNotes, pickedLabels, noteLanes } from "../notes.js";
 
 // Per notes section, the actor tags every group named (only with two groups or more), so
 // that what the groups share stands out; a mark as well as a colour.
 function sharedActors(template, rooms) {
   const shared = new Map();
-  for (const s of template.sections.filter((x) => NOTE_KINDS.includes(x.kind))) {
-    const sets = rooms.map((room) => new Set(notesOf(room, s.key).flatMap((n) => n.actors || [])));
+  for (const s of template.sections.filter((x) => NOTE_KINDS.has(x.kind))) {
+    const sets = rooms.map((room) => new Set(sharedNotes(room, s.key).flatMap((n) => n.actors || [])));
     const common = rooms.length < 2 ? [] : [...sets[0]].filter((a) => sets.every((set) => set.has(a)));
     shared.set(s.key, new Set(common));
   }
   return shared;
-}
-
-// A steps section in reading order: the group's own numbering ("" lane) first, then each
-// author's lane (their private steps, revealed) by name, each by step number.
-function stepLanes(notes) {
-  const lanes = new Map();
-  for (const n of notes) {
-    const key = n.lane ?? "";
-    if (!lanes.has(key)) lanes.set(key, []);
-    lanes.get(key).push(n);
-  }
-  const name = (list) => (list[0] && list[0].author_name) || "";
-  return [...lanes.entries()]
-    .sort(([a, la], [b, lb]) => (a === "" ? -1 : b === "" ? 1 : name(la).localeCompare(name(lb)) || a.localeCompare(b)))
-    .map(([key, list]) => ({ key, notes: list.sort((a, b) => (a.step || 0) - (b.step || 0) || a.y - b.y || a.x - b.x) }));
 }
 
 function noteNode(n, { badge = null, shared, pairs }) {
@@ -56,9 +38,8 @@ function groupItems(template, room, shared) {
   for (const s of template.sections) {
     const start = items.length;
     if (s.kind === "pick") {
-      const chosen = room.fields[s.key]?.value || [];
-      for (const o of (s.options || []).filter((x) => chosen.includes(x.value))) {
-        items.push({ node: el("div", { class: "mini-note c-blue" }, el("span", { class: "note-text", text: o.label })) });
+      for (const label of pickedLabels(s, room)) {
+        items.push({ node: el("div", { class: "mini-note c-blue" }, el("span", { class: "note-text", text: label })) });
       }
     } else if (s.kind === "form") {
       for (const f of s.fields || []) {
@@ -69,7 +50,9 @@ function groupItems(template, room, shared) {
         }
       }
     } else if (s.kind === "steps") {
-      const lanes = stepLanes(notesOf(room, s.key));
+      // The group's own numbering first, then each author's lane (their private steps,
+      // revealed) by name, each by step number.
+      const lanes = noteLanes(s.kind, sharedNotes(room, s.key));
       for (const lane of lanes) {
         // Whose steps: the author's name before each number; the group's agreed order
         // (numbered together) by number alone, unless authors' lanes stand beside it.
@@ -80,8 +63,8 @@ function groupItems(template, room, shared) {
           items.push({ node: noteNode(n, { badge, shared: shared.get(s.key), pairs: false }) });
         }
       }
-    } else if (NOTE_KINDS.includes(s.kind)) {
-      const notes = notesOf(room, s.key).sort((a, b) => a.y - b.y || a.x - b.x);
+    } else if (NOTE_KINDS.has(s.kind)) {
+      const notes = sharedNotes(room, s.key).sort((a, b) => a.y - b.y || a.x - b.x);
       for (const n of notes) items.push({ node: noteNode(n, { shared: shared.get(s.key), pairs: s.kind === "pairs" }) });
     }
     if (items.length > start) items.splice(start, 0, { node: el("h4", { text: s.title }), keep: true });

@@ -3,6 +3,7 @@
 import { el } from "../api.js";
 import { t } from "../i18n.js";
 import { fontSteps, largestFitting } from "./fit.js";
+import { sectionCount } from "../notes.js";
 
 function fitsWindow() {
   const d = document.scrollingElement || document.documentElement;
@@ -66,11 +67,7 @@ export function working(view, { template, client, roster, phase: p }) {
     const room = client.room(g.room);
     const card = el("div", { class: "screen-group" }, el("h3", { text: `${g.name} · ${g.members.length}` }));
     for (const s of shown) {
-      let value;
-      if (s.kind === "pick") value = `${(room.fields[s.key]?.value || []).length}/${s.choose || ""}`;
-      else if (s.kind === "form") value = `${(s.fields || []).filter((f) => room.fields[`${s.key}.${f.key}`]?.value).length}/${(s.fields || []).length}`;
-      else value = String([...room.notes.values()].filter((n) => n.section === s.key).length);
-      card.append(el("div", {}, el("span", { class: "section-name", text: s.title }), el("strong", { text: value })));
+      card.append(el("div", {}, el("span", { class: "section-name", text: s.title }), el("strong", { text: sectionCount(s, room) })));
     }
     grid.append(card);
   }
