@@ -87,7 +87,8 @@ function timingCells(entry) {
 
 function timingTable(timing) {
   const columns = ["phase", "planned", "actual", "started", "paused", "extended", "ended"];
-  return el("section", { class: "handout-timing", "aria-labelledby": "timing-title" },
+  // Focusable: on a phone the table may scroll sideways inside it (handout.css).
+  return el("section", { class: "handout-timing", "aria-labelledby": "timing-title", tabindex: "0" },
     el("h2", { id: "timing-title", text: t("handout.timing") }),
     el("table", {},
       el("caption", { class: "handout-note", text: t("handout.timing_note") }),
