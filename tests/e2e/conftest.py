@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,48 @@ class Server:
     def notes(self, code: str, person: dict[str, Any], notes: list[dict[str, Any]]) -> float:
         """Creates notes as the person's browser would (see ops)."""
         return self.ops(code, person, [("note.create", data) for data in notes])
+
+    def workshop(self, names: Iterable[str] = ("Ana", "Ben"), *, groups: int = 1,
+                 title: str = "E2E workshop", actions: Iterable[str] = (),
+                 settings: dict[str, Any] | None = None) -> Workshop:
+        """A workshop of activity 2 made over the API: ``settings`` patched in first, then
+        the people joined (in this order), then the phase ``actions`` run."""
+        return Workshop(self, names, groups=groups, title=title, actions=actions,
+                        settings=settings)
+
+
+class Workshop:
+    """A workshop made over the API, its facilitator key and its people (each joined answer
+    with the person's ``name``)."""
+
+    def __init__(self, server: Server, names: Iterable[str] = ("Ana", "Ben"), *,
+                 groups: int = 1, title: str = "E2E workshop", actions: Iterable[str] = (),
+                 settings: dict[str, Any] | None = None) -> None:
+        self.server = server
+        made = server.api("POST", "/api/workshops",
+                          {"template": "activity-2", "groups": groups, "title": title})
+        self.code: str = made["code"]
+        self.token: str = made["facilitator_token"]
+        if settings:
+            server.api("PATCH", f"/api/workshops/{self.code}", settings, self.token)
+        self.people: list[dict[str, Any]] = [
+            {**server.api("POST", f"/api/workshops/{self.code}/participants", {"name": name}),
+             "name": name} for name in names]
+        self.phase(*actions)
+
+    def phase(self, *actions: str) -> Any:
+        """Runs these phase actions in order; the last one's answer (the phase view)."""
+        view = None
+        for action in actions:
+            view = self.server.api("POST", f"/api/workshops/{self.code}/phase",
+                                   {"action": action}, self.token)
+        return view
+
+    def ops(self, person: dict[str, Any], ops: list[tuple[str, dict[str, Any]]]) -> float:
+        return self.server.ops(self.code, person, ops)
+
+    def notes(self, person: dict[str, Any], notes: list[dict[str, Any]]) -> float:
+        return self.server.notes(self.code, person, notes)
 
 
 @contextlib.contextmanager
@@ -186,6 +228,34 @@ class Pages:
         page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: {exc}"))
         page.on("console", lambda msg: self.errors.append(f"{page.url}: {msg.text}")
                 if msg.type == "error" else None)
+        return page
+
+    def keyed(self, server: Server, code: str, token: str, path: str | None = None, *,
+              role: str = "participant", width: int | None = None, height: int | None = None,
+              phone: bool = False, storage: dict[str, str] | None = None,
+              **options: Any) -> Any:
+        """A page whose browser holds ``token`` as the workshop's ``role`` key (and any
+        other ``storage`` entries), handed over on the app's origin, never in a URL; then
+        ``path`` opened (None: stay on the origin's start page). Laptop-sized (1280×900)
+        unless ``phone`` (390×844)."""
+        default = (390, 844) if phone else (1280, 900)
+        page = self.new(width or default[0], height or default[1], phone=phone, **options)
+        page.goto(server.base_url + "/")
+        page.evaluate("(entries) => entries.forEach(([k, v]) => localStorage.setItem(k, v))",
+                      [[f"flipchart:{code}:{role}", token], *(storage or {}).items()])
+        if path is not None:
+            page.goto(server.base_url + path)
+        return page
+
+    def board(self, server: Server, code: str, token: str, width: int | None = None,
+              height: int | None = None, *, phone: bool = False,
+              storage: dict[str, str] | None = None, **options: Any) -> Any:
+        """A participant's board (``token``), its socket connected."""
+        from playwright.sync_api import expect
+
+        page = self.keyed(server, code, token, f"/w/{code}", width=width, height=height,
+                          phone=phone, storage=storage, **options)
+        expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
         return page
 
     def close(self) -> None:

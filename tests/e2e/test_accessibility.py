@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from .conftest import Pages, Server
+from .conftest import Workshop as BaseWorkshop
 
 pytestmark = pytest.mark.e2e
 
@@ -47,23 +48,9 @@ BOARD_TITLES = {"board-lobby": "Waiting for the facilitator to start",
 
 # --- the workshop, brought to each state over the API -----------------------------------
 
-class Workshop:
+class Workshop(BaseWorkshop):
     def __init__(self, server: Server, groups: int = 2) -> None:
-        self.server = server
-        made = server.api("POST", "/api/workshops",
-                          {"template": "activity-2", "groups": groups, "title": "Axe workshop"})
-        self.code: str = made["code"]
-        self.token: str = made["facilitator_token"]
-        self.people = [{**server.api("POST", f"/api/workshops/{self.code}/participants",
-                                     {"name": name}), "name": name} for name in ("Ana", "Ben")]
-
-    def phase(self, *actions: str) -> None:
-        for action in actions:
-            self.server.api("POST", f"/api/workshops/{self.code}/phase", {"action": action},
-                            self.token)
-
-    def notes(self, person: dict[str, Any], notes: list[dict[str, Any]]) -> None:
-        self.server.notes(self.code, person, notes)
+        super().__init__(server, ("Ana", "Ben"), groups=groups, title="Axe workshop")
 
     def procedure(self, person: dict[str, Any], tags: list[str]) -> None:
         """One step note in every colour, with tags, spread over the canvas."""
@@ -172,18 +159,15 @@ def test_axe_finds_no_serious_violations(app_server: Server, pages: Pages, shots
                                          state: str, viewport: str) -> None:
     workshop, path, role = _prepare(app_server, state)
     # The pages send a strict Content-Security-Policy; axe is injected as an inline script.
-    context = pages.browser.new_context(bypass_csp=True, **VIEWPORTS[viewport])
-    context.set_default_timeout(10_000)
-    pages.contexts.append(context)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    size = VIEWPORTS[viewport]["viewport"]
+    shape = {"width": size["width"], "height": size["height"], "phone": viewport == "phone",
+             "bypass_csp": True}
     if workshop is not None and role is not None:
         key = workshop.token if role == "facilitator" else workshop.people[0]["token"]
-        page.goto(app_server.base_url + "/")  # same origin first, to hand over the key
-        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                      [f"flipchart:{workshop.code}:{role}", key])
-    page.goto(app_server.base_url + path)
+        page = pages.keyed(app_server, workshop.code, key, path, role=role, **shape)
+    else:
+        page = pages.new(**shape)
+        page.goto(app_server.base_url + path)
     _wait_until_ready(page, state)
     page.screenshot(path=str(shots / f"a11y-{state}-{viewport}.png"), full_page=True)
 
@@ -195,7 +179,7 @@ def test_axe_finds_no_serious_violations(app_server: Server, pages: Pages, shots
     if others:
         print(f"\n{state} @ {viewport}: other findings\n{_describe(others)}")
     assert not blocking, f"{state} @ {viewport}:\n{_describe(blocking)}"
-    assert not errors, errors
+    assert not pages.errors, pages.errors
 
 
 def test_phase_changes_and_the_last_minute_are_announced(app_server: Server,
@@ -209,11 +193,8 @@ def test_phase_changes_and_the_last_minute_are_announced(app_server: Server,
     opened = []
     for path, lobby in ((f"/w/{w.code}/facilitate", "#controls [data-action=start]"),
                         (f"/w/{w.code}/screen", ".screen-code")):
-        page = pages.new(1366, 768)
-        page.goto(app_server.base_url + "/")
-        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                      [f"flipchart:{w.code}:facilitator", w.token])
-        page.goto(app_server.base_url + path)
+        page = pages.keyed(app_server, w.code, w.token, path, role="facilitator",
+                           width=1366, height=768)
         expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
         expect(page.locator(lobby)).to_be_visible()
         page.wait_for_timeout(300)  # a tick of the countdown has seen the lobby

@@ -4,9 +4,7 @@ keys, Fit all), and a note dragged by touch or mouse that the other participant 
 
 from __future__ import annotations
 
-import json
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,49 +21,17 @@ WINDOW = f"document.querySelector('{PANEL} .canvas-scroll')"  # the canvas windo
 
 def _group_phase(server: Server, names: tuple[str, ...] = ("Ana", "Ben")
                  ) -> tuple[str, list[dict[str, Any]]]:
-    made = server.api("POST", "/api/workshops",
-                      {"template": "activity-2", "groups": 1, "title": "Canvas"})
-    code, token = made["code"], made["facilitator_token"]
-    people = [server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
-              for name in names]
-    for action in ("start", "next"):  # the individual phase, then the group phase
-        server.api("POST", f"/api/workshops/{code}/phase", {"action": action}, token)
-    return code, people
-
-
-def _create_notes(server: Server, code: str, person: dict[str, Any],
-                  notes: list[dict[str, Any]]) -> None:
-    """Create notes over the websocket protocol, as a participant's browser would."""
-    from websockets.sync.client import connect
-
-    room = f"group:{person['group_id']}"
-    url = server.base_url.replace("http://", "ws://") + f"/ws/workshops/{code}"
-    with connect(url, open_timeout=10) as ws:
-        ws.send(json.dumps({"type": "hello", "token": person["token"]}))
-        while json.loads(ws.recv(timeout=10)).get("type") != "welcome":
-            pass
-        for data in notes:
-            op_id = str(uuid.uuid4())
-            ws.send(json.dumps({"type": "op", "op_id": op_id, "room": room,
-                                "kind": "note.create", "data": data}))
-            while True:
-                msg = json.loads(ws.recv(timeout=10))
-                assert msg.get("type") != "error", msg
-                if msg.get("type") == "ack" and msg.get("op_id") == op_id:
-                    break
+    # the individual phase, then the group phase
+    w = server.workshop(names, title="Canvas", actions=("start", "next"))
+    return w.code, w.people
 
 
 def _board(pages: Pages, server: Server, code: str, person: dict[str, Any],
            width: int, height: int, *, phone: bool = False) -> Any:
     from playwright.sync_api import expect
 
-    page = pages.new(width, height, phone=phone)
-    page.goto(server.base_url + "/")
-    page.evaluate("([k, v]) => { localStorage.setItem(k, v); "
-                  "localStorage.setItem('flipchart:view', 'canvas'); }",
-                  [f"flipchart:{code}:participant", person["token"]])
-    page.goto(f"{server.base_url}/w/{code}")
-    expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
+    page = pages.board(server, code, person["token"], width, height, phone=phone,
+                       storage={"flipchart:view": "canvas"})
     expect(page.locator(f"{PANEL} .canvas-scroll")).to_be_visible()
     page.locator(PANEL).scroll_into_view_if_needed()
     return page
@@ -248,7 +214,7 @@ def test_a_note_dragged_by_touch_and_by_mouse_moves_for_the_other_participant(
     from playwright.sync_api import expect
 
     code, (ana, ben) = _group_phase(app_server)
-    _create_notes(app_server, code, ana, [
+    app_server.notes(code, ana, [
         {"section": SECTION, "text": "Drag me", "x": 30, "y": 30},
         {"section": SECTION, "text": "Stay here", "x": 320, "y": 30}])
     phone = _board(pages, app_server, code, ana, 390, 844, phone=True)
@@ -319,7 +285,7 @@ def test_laptop_wheel_pans_ctrl_wheel_zooms_keys_and_mouse_drag_work(
     from playwright.sync_api import expect
 
     code, (ana, _) = _group_phase(app_server)
-    _create_notes(app_server, code, ana, [
+    app_server.notes(code, ana, [
         {"section": SECTION, "text": f"Note {i + 1}", "colour": "blue" if i % 3 else "yellow",
          "x": 30 + 290 * (i % 10), "y": 30 + 180 * (i // 10)} for i in range(60)])
     page = _board(pages, app_server, code, ana, 1366, 768)

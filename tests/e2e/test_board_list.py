@@ -18,28 +18,17 @@ STEPS = 'section.panel[data-section="procedure"]'
 
 
 def _workshop(server: Server) -> tuple[str, list[dict[str, Any]]]:
-    made = server.api("POST", "/api/workshops",
-                      {"template": "activity-2", "groups": 1, "title": "List view"})
-    code, token = made["code"], made["facilitator_token"]
-    joined = [server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
-              for name in ("Ana", "Ben")]
     # The group phase: the procedure's steps are shared and writable.
-    for action in ("start", "next"):
-        server.api("POST", f"/api/workshops/{code}/phase", {"action": action}, token)
-    return code, joined
+    w = server.workshop(["Ana", "Ben"], title="List view", actions=("start", "next"))
+    return w.code, w.people
 
 
 def _open(pages: Pages, server: Server, code: str, person: dict[str, Any], width: int,
           height: int, phone: bool = False) -> Any:
     from playwright.sync_api import expect
 
-    page = pages.new(width, height, phone=phone)
+    page = pages.board(server, code, person["token"], width, height, phone=phone)
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(server.base_url + "/")
-    page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                  [f"flipchart:{code}:participant", person["token"]])
-    page.goto(f"{server.base_url}/w/{code}")
-    expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
     expect(page.locator("#phase-title")).to_have_text("Work in small groups")
     return page
 

@@ -15,25 +15,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _two_boards(app_server: Server, pages: Pages, *actions: str) -> tuple[Any, Any]:
-    from playwright.sync_api import expect
-
-    made = app_server.api("POST", "/api/workshops",
-                          {"template": "activity-2", "groups": 1, "title": "Edit race"})
-    code, token = made["code"], made["facilitator_token"]
-    people = [app_server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
-              for name in ("Ana", "Ben")]
-    for action in actions:
-        app_server.api("POST", f"/api/workshops/{code}/phase", {"action": action}, token)
-    boards = []
-    for person in people:
-        page = pages.new(1280, 900)
-        page.goto(app_server.base_url + "/")
-        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                      [f"flipchart:{code}:participant", person["token"]])
-        page.goto(f"{app_server.base_url}/w/{code}")
-        expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
-        boards.append(page)
-    return boards[0], boards[1]
+    w = app_server.workshop(["Ana", "Ben"], title="Edit race", actions=actions)
+    ana, ben = (pages.board(app_server, w.code, person["token"]) for person in w.people)
+    return ana, ben
 
 
 def test_a_field_edited_by_two_people_shows_both_texts_and_loses_neither(

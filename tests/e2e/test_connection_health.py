@@ -24,23 +24,11 @@ HONEST_WITHIN_MS = 5_000
 
 def _group_board(server: Server, pages: Pages, title: str) -> tuple[str, Any, Any]:
     """Two participants of one group on the group phase, each with a page holding their key."""
-    made = server.api("POST", "/api/workshops",
-                      {"template": "activity-2", "groups": 1, "title": title})
-    code, token = made["code"], made["facilitator_token"]
-    joined = [server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
-              for name in ("Ana", "Ben")]
-    assert joined[0]["group_id"] == joined[1]["group_id"]
     # The individual phase keeps notes private; the group phase shares the board.
-    for action in ("start", "next"):
-        server.api("POST", f"/api/workshops/{code}/phase", {"action": action}, token)
-    boards = []
-    for person in joined:
-        page = pages.new(1280, 900)
-        page.goto(server.base_url + "/")
-        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                      [f"flipchart:{code}:participant", person["token"]])
-        boards.append(page)
-    return code, boards[0], boards[1]
+    w = server.workshop(["Ana", "Ben"], title=title, actions=("start", "next"))
+    assert w.people[0]["group_id"] == w.people[1]["group_id"]
+    ana, ben = (pages.keyed(server, w.code, person["token"]) for person in w.people)
+    return w.code, ana, ben
 
 
 def _open(page: Any, server: Server, code: str) -> None:

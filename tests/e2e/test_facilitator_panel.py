@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Pages, Server, serve
+from .conftest import Pages, Server, Workshop, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -25,32 +25,17 @@ PHONE = (390, 844)
 # --- helpers ----------------------------------------------------------------------------------
 
 def _workshop(server: Server, names: list[str], groups: int = 2,
-              title: str = "Panel test") -> tuple[str, str, list[dict[str, Any]]]:
-    made = server.api("POST", "/api/workshops",
-                      {"template": "activity-2", "groups": groups, "title": title})
-    code, token = made["code"], made["facilitator_token"]
-    people = [{**server.api("POST", f"/api/workshops/{code}/participants", {"name": n}),
-               "name": n} for n in names]
-    return code, token, people
-
-
-def _phase(server: Server, code: str, token: str, *actions: str) -> None:
-    for action in actions:
-        server.api("POST", f"/api/workshops/{code}/phase", {"action": action}, token)
-
-
-def _notes(server: Server, code: str, person: dict[str, Any],
-           notes: list[dict[str, Any]]) -> float:
-    return server.notes(code, person, notes)
+              title: str = "Panel test") -> Workshop:
+    return server.workshop(names, groups=groups, title=title)
 
 
 def _open(pages: Pages, server: Server, code: str, token: str | None, path: str,
           size: tuple[int, int] = LAPTOP, phone: bool = False) -> Any:
-    page = pages.new(*size, phone=phone)
+    """``path`` as the facilitator (``token``), or in a browser without any key."""
     if token:
-        page.goto(server.base_url + "/")  # same origin first, to hand over the key
-        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                      [f"flipchart:{code}:facilitator", token])
+        return pages.keyed(server, code, token, path, role="facilitator", width=size[0],
+                           height=size[1], phone=phone)
+    page = pages.new(*size, phone=phone)
     page.goto(server.base_url + path)
     return page
 
@@ -89,7 +74,8 @@ def test_qr_equals_link_and_loopback_warning_lists_lan_links(
         app_server: Server, pages: Pages, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    code, token, _ = _workshop(app_server, ["Ana"], groups=1)
+    w = _workshop(app_server, ["Ana"], groups=1)
+    code, token, _ = w.code, w.token, w.people
     page = _open(pages, app_server, code, token, f"/w/{code}/facilitate")
     _ready(page, 1)
     link = app_server.api("GET", f"/api/workshops/{code}/join-link")
@@ -141,12 +127,14 @@ def test_qr_equals_link_and_loopback_warning_lists_lan_links(
 def test_no_warning_when_the_link_is_public(public_server: Server, pages: Pages) -> None:
     from playwright.sync_api import expect
 
-    code, token, _ = _workshop(public_server, ["Ana"], groups=1)
+    w = _workshop(public_server, ["Ana"], groups=1)
+    code, token, _ = w.code, w.token, w.people
     page = _open(pages, public_server, code, token, f"/w/{code}/facilitate")
     expected = f"{public_server.base_url.replace('127.0.0.1', 'flipchart.example')}/j/{code}"
     expect(page.locator("#join-link")).to_have_text(expected)
     assert _decode_qr(page) == expected
     expect(page.locator("#loopback-warning")).to_be_hidden()
+    assert not pages.errors, pages.errors
 
 
 # --- the wall -----------------------------------------------------------------------------------
@@ -155,10 +143,11 @@ def test_wall_shows_a_new_note_within_two_seconds_and_opens_it(
         app_server: Server, pages: Pages, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    code, token, (ana, ben) = _workshop(app_server, ["Ana", "Ben"])
+    w = _workshop(app_server, ["Ana", "Ben"])
+    code, token, (ana, ben) = w.code, w.token, w.people
     assert ana["group_id"] != ben["group_id"]
-    _phase(app_server, code, token, "start", "next")  # the group phase: notes are shared
-    _notes(app_server, code, ben, [{"section": "challenges", "text": "Ben's challenge"}])
+    w.phase("start", "next")  # the group phase: notes are shared
+    w.notes(ben, [{"section": "challenges", "text": "Ben's challenge"}])
     page = _open(pages, app_server, code, token, f"/w/{code}/facilitate")
     _ready(page, 2)
     mini = page.locator(f'.mini-board[data-group="{ana["group_id"]}"]')
@@ -171,7 +160,7 @@ def test_wall_shows_a_new_note_within_two_seconds_and_opens_it(
     text = ("The class tutor phones the family the same day and agrees a meeting with the "
             "learner, the counsellor and the company trainer within the week; the notes of "
             "that meeting go to the whole team so that nobody has to ask again.")
-    sent = _notes(app_server, code, ana, [{"section": "procedure", "text": text,
+    sent = w.notes(ana, [{"section": "procedure", "text": text,
                                            "actors": ["class tutor", "family"],
                                            "colour": "pink"}])
     expect(mini).to_contain_text(text[:40], timeout=2_000)
@@ -206,7 +195,7 @@ def test_wall_shows_a_new_note_within_two_seconds_and_opens_it(
     assert page.evaluate("document.getElementById('board-dialog')"
                          ".contains(document.activeElement)")
     # It follows the board live while open.
-    _notes(app_server, code, ana, [{"section": "challenges", "text": "Ana's new challenge"}])
+    w.notes(ana, [{"section": "challenges", "text": "Ana's new challenge"}])
     expect(dialog).to_contain_text("Ana's new challenge", timeout=2_000)
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
@@ -217,10 +206,11 @@ def test_wall_shows_a_new_note_within_two_seconds_and_opens_it(
 def test_wall_on_a_phone(app_server: Server, pages: Pages, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    code, token, (ana, ben) = _workshop(app_server, ["Ana", "Ben"])
-    _phase(app_server, code, token, "start", "next")
+    w = _workshop(app_server, ["Ana", "Ben"])
+    code, token, (ana, ben) = w.code, w.token, w.people
+    w.phase("start", "next")
     for person in (ana, ben):
-        _notes(app_server, code, person, [
+        w.notes(person, [
             {"section": "procedure", "text": f"{person['name']}: step {i}", "actors": ["learner"]}
             for i in range(1, 4)] + [{"section": "challenges", "text": "Time to meet"}])
     page = _open(pages, app_server, code, token, f"/w/{code}/facilitate", PHONE, phone=True)
@@ -235,9 +225,14 @@ def test_wall_on_a_phone(app_server: Server, pages: Pages, shots: Path) -> None:
     page.locator(".mini-board").first.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "fac-wall-390.png"))
     page.screenshot(path=str(shots / "fac-full-390.png"), full_page=True)
+    name = page.locator(".mini-board h3").first.inner_text()
     page.locator(".fw-open").first.click()
     dialog = page.locator("#board-dialog")
     expect(dialog).to_be_visible()
+    # The board it opened, not just a dialog: that group's name and its notes.
+    expect(dialog.locator("#board-dialog-title")).to_contain_text(name)
+    expect(dialog).to_contain_text(": step 3")
+    expect(dialog).to_contain_text("Time to meet")
     box = dialog.bounding_box()
     assert box and box["width"] <= PHONE[0] and box["height"] <= PHONE[1]
     close = dialog.locator(".board-dialog-close").bounding_box()
@@ -268,13 +263,14 @@ def test_wall_counts_equal_the_screen_in_individual_and_group_work(
         app_server: Server, pages: Pages, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    code, token, people = _workshop(app_server, ["Ana", "Ben", "Cy"])
+    w = _workshop(app_server, ["Ana", "Ben", "Cy"])
+    code, token, people = w.code, w.token, w.people
     ana = people[0]
     ben = next(p for p in people[1:] if p["group_id"] != ana["group_id"])
-    _phase(app_server, code, token, "start")  # individual work: notes are private
-    _notes(app_server, code, ana, [{"section": "procedure", "text": f"Ana's private step {i}"}
+    w.phase("start")  # individual work: notes are private
+    w.notes(ana, [{"section": "procedure", "text": f"Ana's private step {i}"}
                                    for i in (1, 2)])
-    _notes(app_server, code, ben, [{"section": "procedure", "text": "Ben's private step"}])
+    w.notes(ben, [{"section": "procedure", "text": "Ben's private step"}])
 
     page = _open(pages, app_server, code, token, f"/w/{code}/facilitate")
     screen = _open(pages, app_server, code, token, f"/w/{code}/screen", (1600, 900))
@@ -293,9 +289,9 @@ def test_wall_counts_equal_the_screen_in_individual_and_group_work(
     assert all(values == ["0"] for values in wall.values()), wall
     page.screenshot(path=str(shots / "fac-wall-individual-1366.png"), full_page=True)
 
-    _phase(app_server, code, token, "next")  # the group phase: private notes are revealed
-    _notes(app_server, code, ana, [{"section": "challenges", "text": "Families are hard to reach"}])
-    _notes(app_server, code, ben, [{"section": "commonalities", "text": "Both call families"},
+    w.phase("next")  # the group phase: private notes are revealed
+    w.notes(ana, [{"section": "challenges", "text": "Families are hard to reach"}])
+    w.notes(ben, [{"section": "commonalities", "text": "Both call families"},
                                    {"section": "challenges", "text": "No time"}])
     expect(ana_mini.locator('.fw-count[data-section="procedure"]')).to_have_text("2")
     expect(ben_mini.locator('.fw-count[data-section="challenges"]')).to_have_text("1")
@@ -320,17 +316,21 @@ def test_every_report_format_downloads(app_server: Server, pages: Pages) -> None
     from playwright.sync_api import expect
 
     title = "Reports test"
-    code, token, (ana,) = _workshop(app_server, ["Ana"], groups=1, title=title)
-    _phase(app_server, code, token, "start", "next")
-    _notes(app_server, code, ana, [{"section": "challenges", "text": "Nobody owns the follow-up"}])
+    w = _workshop(app_server, ["Ana"], groups=1, title=title)
+    code, token, (ana,) = w.code, w.token, w.people
+    w.phase("start", "next")
+    w.notes(ana, [{"section": "challenges", "text": "Nobody owns the follow-up"}])
     page = _open(pages, app_server, code, token, f"/w/{code}/facilitate")
     _ready(page, 1)
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url) if "/export" in r.url else None)
 
     expectations = {
-        "#export": (f"flipchart-{code}.md", lambda b: title.encode() in b),
-        "#export-json": (f"flipchart-{code}.json", lambda b: json.loads(b)),
+        "#export": (f"flipchart-{code}.md",
+                    lambda b: title.encode() in b and b"Nobody owns the follow-up" in b),
+        "#export-json": (f"flipchart-{code}.json",
+                         lambda b: json.loads(b)
+                         and "Nobody owns the follow-up" in json.dumps(json.loads(b))),
         "#export-csv": (f"flipchart-{code}.csv",
                         lambda b: b"Nobody owns the follow-up" in b),
         "#export-timing": (f"flipchart-{code}-timing.csv", lambda b: b"," in b.split(b"\n")[0]),

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
-import time
-import uuid
 from typing import Any
 
 import pytest
 
 from .conftest import Pages, Server
-from .test_phases_and_plenary import _open_as, _phase, _workshop
 
 pytestmark = pytest.mark.e2e
 
 PDF_PAGE = re.compile(rb"/Type\s*/Page[^s]")
-
-
-def _ops(server: Server, code: str, token: str, room: str, notes: list[dict[str, Any]]) -> None:
-    """note.create ops over the websocket protocol, as a participant's browser sends them."""
-    from websockets.sync.client import connect
-
-    url = server.base_url.replace("http://", "ws://") + f"/ws/workshops/{code}"
-    with connect(url, open_timeout=10) as ws:
-        ws.send(json.dumps({"type": "hello", "token": token}))
-        deadline = time.monotonic() + 10
-        while json.loads(ws.recv(timeout=10)).get("type") != "welcome":
-            assert time.monotonic() < deadline
-        for data in notes:
-            op_id = str(uuid.uuid4())
-            ws.send(json.dumps({"type": "op", "op_id": op_id, "room": room,
-                                "kind": "note.create", "data": data}))
-            while True:
-                msg = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-                if msg.get("op_id") == op_id and msg["type"] != "event":
-                    assert msg["type"] == "ack", msg
-                    break
 
 
 def test_the_handout_prints_one_a4_page_per_group(app_server: Server, pages: Pages,
@@ -44,12 +19,10 @@ def test_the_handout_prints_one_a4_page_per_group(app_server: Server, pages: Pag
     from playwright.sync_api import expect
 
     title = "Handout test"
-    names = ["Ana", "Ben"]
-    code, token, joined = _workshop(app_server, title, 2, names)
-    for person, name in zip(joined, names, strict=True):
-        person["name"] = name
+    w = app_server.workshop(["Ana", "Ben"], groups=2, title=title)
+    code, token, joined = w.code, w.token, list(w.people)
     assert len({p["group_id"] for p in joined}) == 2
-    _phase(app_server, code, token, "start", "pause", "resume")
+    w.phase("start", "pause", "resume")
     app_server.api("POST", f"/api/workshops/{code}/phase", {"action": "extend", "seconds": 300},
                    token)
     expected: dict[str, list[str]] = {}
@@ -57,22 +30,21 @@ def test_the_handout_prints_one_a4_page_per_group(app_server: Server, pages: Pag
     for person in joined:
         room = f"group:{person['group_id']}"
         steps = [f"{room} tutor notices absences", f"{room} counsellor meets the family"]
-        _ops(app_server, code, person["token"], room, [
+        w.notes(person, [
             {"section": "procedure", "text": steps[0], "actors": ["class tutor"]},
             {"section": "procedure", "text": steps[1], "actors": ["school counsellor", "family"]},
         ])
         expected[room] = steps
-    _phase(app_server, code, token, "next")  # the group phase reveals the steps
+    w.phase("next")  # the group phase reveals the steps
     for person in joined:
         room = f"group:{person['group_id']}"
         cards = [f"{room} shares one referral form", f"{room} lacks time for tutoring"]
-        _ops(app_server, code, person["token"], room, [
-            {"section": "commonalities", "text": cards[0]},
-            {"section": "challenges", "text": cards[1]}])
+        w.notes(person, [{"section": "commonalities", "text": cards[0]},
+                         {"section": "challenges", "text": cards[1]}])
         expected[room] += cards
-    _phase(app_server, code, token, "next", "next", "next")  # toolkit, action, plenary
+    w.phase("next", "next", "next")  # toolkit, action, plenary
 
-    page = _open_as(pages, app_server, code, "facilitator", token, f"/w/{code}/handout")
+    page = pages.keyed(app_server, code, token, f"/w/{code}/handout", role="facilitator")
     groups = page.locator(".handout-group")
     expect(groups).to_have_count(2)
     expect(page.locator("h1")).to_have_text(title)

@@ -49,12 +49,10 @@ def test_create_join_and_facilitator_sees_participant(
     facilitator.screenshot(path=str(shots / "facilitate.png"), full_page=True)
     person.screenshot(path=str(shots / "board-lobby-phone.png"), full_page=True)
 
-    screen = pages.new(1600, 900)
-    screen.goto(app_server.base_url + "/")  # same origin first, to hand over the key
-    screen.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                    [f"flipchart:{code}:facilitator",
-                     facilitator.evaluate(f"localStorage.getItem('flipchart:{code}:facilitator')")])
-    screen.goto(f"{app_server.base_url}/w/{code}/screen")
+    key = facilitator.evaluate(f"localStorage.getItem('flipchart:{code}:facilitator')")
+    assert key
+    screen = pages.keyed(app_server, code, key, f"/w/{code}/screen", role="facilitator",
+                         width=1600, height=900)
     expect(screen.locator(".screen-code")).to_have_text(code)
     expect(screen.locator(".screen-names")).to_contain_text("Ada")
     screen.screenshot(path=str(shots / "screen-lobby.png"))
@@ -69,24 +67,12 @@ def _note_xy(page: Any, note_id: str) -> tuple[int, int]:
 def test_two_people_see_a_note_move_live(app_server: Server, pages: Pages, shots: Path) -> None:
     from playwright.sync_api import expect
 
-    made = app_server.api("POST", "/api/workshops",
-                          {"template": "activity-2", "groups": 1, "title": "Drag test"})
-    code, token = made["code"], made["facilitator_token"]
-    joined = [app_server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
-              for name in ("Ana", "Ben")]
-    assert joined[0]["group_id"] == joined[1]["group_id"]
-    app_server.api("POST", f"/api/workshops/{code}/phase", {"action": "start"}, token)
     # The individual phase keeps notes private; the group phase shares the board.
-    app_server.api("POST", f"/api/workshops/{code}/phase", {"action": "next"}, token)
-
+    w = app_server.workshop(["Ana", "Ben"], title="Drag test", actions=("start", "next"))
+    assert w.people[0]["group_id"] == w.people[1]["group_id"]
     boards = []
-    for person in joined:
-        page = pages.new(1280, 900)
-        page.goto(app_server.base_url + "/")
-        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                      [f"flipchart:{code}:participant", person["token"]])
-        page.goto(f"{app_server.base_url}/w/{code}")
-        expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
+    for person in w.people:
+        page = pages.board(app_server, w.code, person["token"])
         expect(page.locator("#phase-title")).to_have_text("Work in small groups")
         boards.append(page)
     ana, ben = boards

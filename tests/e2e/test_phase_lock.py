@@ -17,23 +17,10 @@ def test_an_open_note_is_saved_before_the_phase_locks_and_the_last_minute_is_ann
 ) -> None:
     from playwright.sync_api import expect
 
-    made = app_server.api("POST", "/api/workshops",
-                          {"template": "activity-2", "groups": 1, "title": "Last minute"})
-    code, token = made["code"], made["facilitator_token"]
-    people = [app_server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
-              for name in ("Ana", "Ben")]
-    for action in ("start", "next"):
-        app_server.api("POST", f"/api/workshops/{code}/phase", {"action": action}, token)
-    boards = []
-    for person, phone in zip(people, (True, False), strict=True):
-        page = pages.new(390, 844, phone=True) if phone else pages.new(1280, 900)
-        page.goto(app_server.base_url + "/")
-        page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                      [f"flipchart:{code}:participant", person["token"]])
-        page.goto(f"{app_server.base_url}/w/{code}")
-        expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
-        boards.append(page)
-    ana, ben = boards
+    w = app_server.workshop(["Ana", "Ben"], title="Last minute", actions=("start", "next"))
+    code, token = w.code, w.token
+    ana = pages.board(app_server, code, w.people[0]["token"], phone=True)
+    ben = pages.board(app_server, code, w.people[1]["token"])
 
     ana.locator('section.panel[data-section="commonalities"] .add-note').click()
     ana.fill("#editor-text", "Written in the last seconds")
@@ -42,6 +29,9 @@ def test_an_open_note_is_saved_before_the_phase_locks_and_the_last_minute_is_ann
                           {"action": "extend", "seconds": -(15 * 60 - 8)}, token)
     assert view["status"] == "running"
     expect(ana.locator("#phase-warning")).to_be_visible(timeout=5_000)
+    expect(ana.locator("#phase-warning")).to_contain_text("One minute left")
+    # The open editor says its note will be saved, not lost.
+    expect(ana.locator("#editor-closing")).to_contain_text("this note is saved")
     expect(ana.locator("#announcer")).to_contain_text("One minute left", timeout=5_000)
     ana.screenshot(path=str(shots / "board-last-minute-phone.png"))
     # Ana never pressed Save: her note reaches Ben all the same, and the editor closed.

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from .conftest import Pages, Server
+from .conftest import Workshop as BaseWorkshop
 
 pytestmark = pytest.mark.e2e
 
@@ -40,31 +41,16 @@ LONG = [
 TOPICS = ["building-motivation-to-learn", "community-involvement"]
 
 
-class Workshop:
+class Workshop(BaseWorkshop):
     def __init__(self, server: Server, groups: int, people: int) -> None:
-        self.server = server
-        made = server.api("POST", "/api/workshops",
-                          {"template": "activity-2", "groups": groups, "title": "Wall test"})
-        self.code: str = made["code"]
-        self.token: str = made["facilitator_token"]
-        self.people = [{**server.api("POST", f"/api/workshops/{self.code}/participants",
-                                     {"name": name}), "name": name}
-                       for name in NAMES[:people]]
+        super().__init__(server, NAMES[:people], groups=groups, title="Wall test")
         self.group_ids = sorted({p["group_id"] for p in self.people})
         assert len(self.group_ids) == groups
         # per group: every text the plenary must show
         self.texts: dict[int, list[str]] = {g: [] for g in self.group_ids}
 
-    def phase(self, *actions: str) -> None:
-        for action in actions:
-            self.server.api("POST", f"/api/workshops/{self.code}/phase", {"action": action},
-                            self.token)
-
     def members(self, group_id: int) -> list[dict[str, Any]]:
         return [p for p in self.people if p["group_id"] == group_id]
-
-    def ops(self, person: dict[str, Any], ops: list[tuple[str, dict[str, Any]]]) -> None:
-        self.server.ops(self.code, person, ops)
 
     def to_plenary(self, steps: int, cards: int) -> None:
         """Private steps per person (revealed into lanes), shared cards, picks, the action
@@ -110,11 +96,8 @@ def _open_screen(pages: Pages, server: Server, w: Workshop, size: tuple[int, int
                  query: str = "?pace=600") -> Any:
     from playwright.sync_api import expect
 
-    page = pages.new(*size)
-    page.goto(server.base_url + "/")  # same origin first, to hand over the key
-    page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                  [f"flipchart:{w.code}:facilitator", w.token])
-    page.goto(f"{server.base_url}/w/{w.code}/screen{query}")
+    page = pages.keyed(server, w.code, w.token, f"/w/{w.code}/screen{query}",
+                       role="facilitator", width=size[0], height=size[1])
     expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
     return page
 
@@ -207,14 +190,19 @@ def test_plenary_fits_the_wall_or_pages(app_server: Server, pages: Pages, shots:
         seen = _walk(page, where, shots, f"wall-{groups}g-{size[0]}")
         _every_text_shown(seen, everything, where)
         # Steps say whose they are: an author's lane by name, the group's own order by number.
+        badged = {"lane": 0, "next": 0}
         for state in seen:
             for note in state["notes"]:
                 m = re.match(r"(\w+) step (\d+):", note["text"])
                 if m:
                     assert note["badge"] == f"{m.group(1)} · {m.group(2)}", note
+                    badged["lane"] += 1
                 m = re.match(r"G\d+ next (\d+):", note["text"])
                 if m:
                     assert note["badge"] == m.group(1), note
+                    badged["next"] += 1
+        # Every step and next step was checked above, none skipped for not matching.
+        assert badged["lane"] >= people * steps and badged["next"] >= 3 * groups, badged
         if groups == 2:
             # Ana and Ben share a group: both lanes, each numbered from 1.
             badges = [n["badge"] for s in seen for n in s["notes"] if n["badge"]]

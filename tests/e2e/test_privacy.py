@@ -5,66 +5,29 @@ another participant watching the notes lose their author's name, or vanish, live
 from __future__ import annotations
 
 import json
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import Pages, Server
+from .conftest import Pages, Server, Workshop
 
 pytestmark = pytest.mark.e2e
 
 NAME = "Zelda Qwertyson"
 
 
-def _workshop(server: Server, erase_notes: str | None = None) -> dict[str, Any]:
-    made = server.api("POST", "/api/workshops",
-                      {"template": "activity-2", "groups": 1, "title": "Privacy check"})
-    code, token = made["code"], made["facilitator_token"]
-    if erase_notes:
-        server.api("PATCH", f"/api/workshops/{code}", {"erase_notes": erase_notes}, token)
-    people = [server.api("POST", f"/api/workshops/{code}/participants", {"name": name})
-              for name in (NAME, "Ben")]
-    for action in ("start", "next"):  # a group phase: shared notes
-        server.api("POST", f"/api/workshops/{code}/phase", {"action": action}, token)
-    return {"code": code, "token": token, "people": people}
+def _workshop(server: Server, erase_notes: str | None = None) -> Workshop:
+    # a group phase: shared notes
+    return server.workshop((NAME, "Ben"), title="Privacy check", actions=("start", "next"),
+                           settings={"erase_notes": erase_notes} if erase_notes else None)
 
 
 def _notes(server: Server, code: str, person: dict[str, Any], texts: list[str]) -> None:
     """Cards written over the socket, as the person's browser would."""
-    from websockets.sync.client import connect
-
-    room = f"group:{person['group_id']}"
-    url = server.base_url.replace("http://", "ws://") + f"/ws/workshops/{code}"
-    with connect(url, open_timeout=10) as ws:
-        ws.send(json.dumps({"type": "hello", "token": person["token"]}))
-        deadline = time.monotonic() + 10
-
-        def recv() -> dict[str, Any]:
-            msg: dict[str, Any] = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-            assert msg.get("type") != "error", msg
-            return msg
-
-        while recv().get("type") != "welcome":
-            pass
-        for i, text in enumerate(texts):
-            op_id = str(uuid.uuid4())
-            ws.send(json.dumps({"type": "op", "op_id": op_id, "room": room, "kind": "note.create",
-                                "data": {"section": "commonalities", "text": text,
-                                         "x": 40 + 300 * i, "y": 40}}))
-            while (msg := recv()).get("op_id") != op_id or msg.get("type") != "ack":
-                pass
-
-
-def _with_key(pages: Pages, server: Server, code: str, role: str, token: str,
-              width: int = 1280) -> Any:
-    page = pages.new(width, 900)
-    page.goto(server.base_url + "/privacy")
-    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [f"flipchart:{code}:{role}", token])
-    return page
+    server.notes(code, person, [{"section": "commonalities", "text": text,
+                                 "x": 40 + 300 * i, "y": 40} for i, text in enumerate(texts)])
 
 
 def test_no_page_sends_anything_to_another_host_and_each_links_the_privacy_page(
@@ -73,16 +36,16 @@ def test_no_page_sends_anything_to_another_host_and_each_links_the_privacy_page(
     from playwright.sync_api import expect
 
     w = _workshop(app_server)
-    code = w["code"]
-    _notes(app_server, code, w["people"][0], ["A card on the board"])
+    code = w.code
+    _notes(app_server, code, w.people[0], ["A card on the board"])
     pairing = app_server.api("POST", "/api/screens")["pairing_code"]
     ours = urlsplit(app_server.base_url).netloc
     cases = [("/", None), ("/create", None), ("/privacy", None), ("/screen", None),
              (f"/pair?code={pairing}", None), (f"/j/{code}", None),
-             (f"/w/{code}", ("participant", w["people"][1]["token"])),
-             (f"/w/{code}/facilitate", ("facilitator", w["token"])),
-             (f"/w/{code}/screen", ("facilitator", w["token"])),
-             (f"/w/{code}/handout", ("facilitator", w["token"]))]
+             (f"/w/{code}", ("participant", w.people[1]["token"])),
+             (f"/w/{code}/facilitate", ("facilitator", w.token)),
+             (f"/w/{code}/screen", ("facilitator", w.token)),
+             (f"/w/{code}/handout", ("facilitator", w.token))]
     for path, key in cases:
         page = pages.new(1280, 900)
         context = page.context
@@ -131,21 +94,17 @@ def test_leave_and_erase_me_takes_the_name_off_every_board_live(
     from playwright.sync_api import expect
 
     w = _workshop(app_server, mode)
-    code = w["code"]
-    zelda, ben = w["people"]
+    code = w.code
+    zelda, ben = w.people
     _notes(app_server, code, zelda, ["Zelda's first card", "Zelda's second card"])
     _notes(app_server, code, ben, ["Ben's card"])
 
-    watcher = _with_key(pages, app_server, code, "participant", ben["token"])
-    watcher.evaluate("localStorage.setItem('flipchart:view', 'canvas')")
-    watcher.goto(f"{app_server.base_url}/w/{code}")
-    expect(watcher.locator("#conn")).to_have_attribute("data-state", "connected")
+    watcher = pages.board(app_server, code, ben["token"],
+                          storage={"flipchart:view": "canvas"})
     theirs = watcher.locator(".note", has_text="Zelda's first card")
     expect(theirs.locator(".author")).to_contain_text(NAME)
 
-    leaver = _with_key(pages, app_server, code, "participant", zelda["token"])
-    leaver.goto(f"{app_server.base_url}/w/{code}")
-    expect(leaver.locator("#conn")).to_have_attribute("data-state", "connected")
+    leaver = pages.board(app_server, code, zelda["token"])
     leaver.get_by_role("button", name="Leave and erase me").click()
     dialog = leaver.locator("#erase-dialog")
     expect(dialog).to_be_visible()
@@ -169,7 +128,7 @@ def test_leave_and_erase_me_takes_the_name_off_every_board_live(
     expect(watcher.locator("body")).not_to_contain_text(NAME)
     watcher.screenshot(path=str(shots / f"erase-watcher-{mode}.png"))
 
-    exported = app_server.api("GET", f"/api/workshops/{code}/export?format=json", token=w["token"])
+    exported = app_server.api("GET", f"/api/workshops/{code}/export?format=json", token=w.token)
     assert NAME not in json.dumps(exported)
     assert pages.errors == []
 
@@ -180,14 +139,11 @@ def test_the_facilitator_deletes_the_workshop_after_the_download_is_offered(
     from playwright.sync_api import expect
 
     w = _workshop(app_server)
-    code = w["code"]
-    _notes(app_server, code, w["people"][0], ["Kept until the end"])
-    board = _with_key(pages, app_server, code, "participant", w["people"][1]["token"])
-    board.goto(f"{app_server.base_url}/w/{code}")
-    expect(board.locator("#conn")).to_have_attribute("data-state", "connected")
+    code = w.code
+    _notes(app_server, code, w.people[0], ["Kept until the end"])
+    board = pages.board(app_server, code, w.people[1]["token"])
 
-    page = _with_key(pages, app_server, code, "facilitator", w["token"])
-    page.goto(f"{app_server.base_url}/w/{code}/facilitate")
+    page = pages.keyed(app_server, code, w.token, f"/w/{code}/facilitate", role="facilitator")
     expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
     expect(page.locator("#retention-note")).to_contain_text("days after its last activity")
     page.get_by_role("button", name="Delete this workshop…").click()
@@ -229,18 +185,14 @@ def test_the_privacy_page_and_the_erase_and_delete_dialogs_pass_axe(
     from playwright.sync_api import expect
 
     w = _workshop(app_server)
-    code = w["code"]
-    context = pages.browser.new_context(bypass_csp=True,
-                                        viewport={"width": width, "height": 844})
-    context.set_default_timeout(10_000)
-    pages.contexts.append(context)
-    page = context.new_page()
+    code = w.code
+    page = pages.new(width, 844, bypass_csp=True)
     page.goto(app_server.base_url + "/privacy")
     expect(page.locator("#retention-days")).to_have_text("30")
     _no_blocking_findings(page, f"privacy @ {width}")
 
     page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                  [f"flipchart:{code}:participant", w["people"][0]["token"]])
+                  [f"flipchart:{code}:participant", w.people[0]["token"]])
     page.goto(f"{app_server.base_url}/w/{code}")
     expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
     page.get_by_role("button", name="Leave and erase me").click()
@@ -248,9 +200,10 @@ def test_the_privacy_page_and_the_erase_and_delete_dialogs_pass_axe(
     _no_blocking_findings(page, f"erase dialog @ {width}")
 
     page.evaluate("([k, v]) => localStorage.setItem(k, v)",
-                  [f"flipchart:{code}:facilitator", w["token"]])
+                  [f"flipchart:{code}:facilitator", w.token])
     page.goto(f"{app_server.base_url}/w/{code}/facilitate")
     expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
     page.get_by_role("button", name="Delete this workshop…").click()
     expect(page.locator("#delete-dialog")).to_be_visible()
     _no_blocking_findings(page, f"delete dialog @ {width}")
+    assert not pages.errors, pages.errors

@@ -24,11 +24,8 @@ PAIRING_CODE = re.compile(f"^[{ALPHABET}]{{6}}$")
 
 def _workshop(server: Server, title: str,
               names: tuple[str, ...] = ("Ana", "Ben")) -> tuple[str, str]:
-    made = server.api("POST", "/api/workshops",
-                      {"template": "activity-2", "groups": 2, "title": title})
-    for name in names:
-        server.api("POST", f"/api/workshops/{made['code']}/participants", {"name": name})
-    return made["code"], made["facilitator_token"]
+    w = server.workshop(names, groups=2, title=title)
+    return w.code, w.token
 
 
 def _as_facilitator(pages: Pages, server: Server, keys: dict[str, str], path: str,
