@@ -277,6 +277,19 @@ async def create_workshop(http: httpx.AsyncClient, template: str = "activity-2",
     return Workshop(body["code"], body["id"], body["facilitator_token"], body)
 
 
+async def phase(http: httpx.AsyncClient, workshop: Workshop, action: str,
+                seconds: int | None = None) -> dict[str, Any]:
+    """A phase action as the facilitator (``seconds`` for extend); its phase view."""
+    body: dict[str, Any] = {"action": action}
+    if seconds is not None:
+        body["seconds"] = seconds
+    response = await http.post(f"/api/workshops/{workshop.code}/phase", json=body,
+                               headers=workshop.auth)
+    assert response.status_code == 200, response.text
+    view: dict[str, Any] = response.json()
+    return view
+
+
 async def join(http: httpx.AsyncClient, code: str, name: str,
                group_id: int | None = None) -> dict[str, Any]:
     payload: dict[str, Any] = {"name": name}

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Client, RunningServer, Workshop, create_workshop, join
+from conftest import Client, RunningServer, Workshop, create_workshop, join, phase
 from websockets.frames import Frame
 from websockets.streams import StreamReader
 
@@ -47,14 +47,6 @@ async def cast(http: httpx.AsyncClient, *actions: str) -> Cast:
     for action in actions:
         await phase(http, people.workshop, action)
     return people
-
-
-async def phase(http: httpx.AsyncClient, workshop: Workshop, action: str) -> dict[str, Any]:
-    response = await http.post(f"/api/workshops/{workshop.code}/phase",
-                               json={"action": action}, headers=workshop.auth)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def connect(server: RunningServer, workshop: Workshop, token: str,

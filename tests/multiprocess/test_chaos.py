@@ -37,9 +37,9 @@ import httpx
 import pytest
 import redis
 import websockets
-from conftest import create_workshop, free_port, join, missing_service
+from conftest import create_workshop, free_port, join, missing_service, phase
 from sqlalchemy import create_engine, func, select
-from test_two_processes import Process
+from test_two_processes import Process, running
 
 from app.schema import events as event_table
 
@@ -419,13 +419,8 @@ def chaos_processes(postgres_url: str | None,
         missing_service("FLIPCHART_TEST_DATABASE_URL is not set (PostgreSQL tests)")
     started = [start_process(free_port(), kind, str(postgres_url), chaos_redis.url)
                for kind in SERVER_KINDS]
-    try:
-        for process in started:
-            process.wait_ready()
+    with running(started):
         yield started
-    finally:
-        for process in started:
-            process.stop()
 
 
 def read_log(postgres_url: str, rooms: list[str]) -> dict[str, list[Any]]:
@@ -463,10 +458,8 @@ async def test_twenty_clients_converge_through_drops_process_kills_and_a_redis_r
         workshop = await create_workshop(http, groups=GROUPS)
         people = [await join(http, workshop.code, f"P{i:02d}") for i in range(PARTICIPANTS)]
         for action in ("start", "next", "next", "next"):  # to groups-action
-            r = await http.post(f"/api/workshops/{workshop.code}/phase",
-                                json={"action": action}, headers=workshop.auth)
-            assert r.status_code == 200, r.text
-        assert r.json()["writable"] == ["action", STEPS]
+            view = await phase(http, workshop, action)
+        assert view["writable"] == ["action", STEPS]
     clients = [ChaosClient(f"p{i:02d}", workshop.code, person["token"], chaos_processes,
                            random.Random(rng.getrandbits(64)), stats)
                for i, person in enumerate(people)]

@@ -7,6 +7,7 @@ a laptop, failing in CI.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,7 +23,15 @@ import httpx
 import pytest
 import redis
 import websockets
-from conftest import Client, create_workshop, free_port, join, missing_service, serve_arguments
+from conftest import (
+    Client,
+    create_workshop,
+    free_port,
+    join,
+    missing_service,
+    phase,
+    serve_arguments,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,6 +69,18 @@ class Process:
                 self.popen.wait()
 
 
+@contextlib.contextmanager
+def running(started: list[Process]) -> Iterator[list[Process]]:
+    """These processes, once every one is ready; every one stopped afterwards."""
+    try:
+        for process in started:
+            process.wait_ready()
+        yield started
+    finally:
+        for process in started:
+            process.stop()
+
+
 @pytest.fixture
 def redis_url() -> str:
     url = os.environ.get("FLIPCHART_TEST_REDIS_URL")
@@ -84,13 +105,8 @@ def processes(postgres_url: str | None, redis_url: str) -> Iterator[list[Process
     for _ in range(2):
         port = free_port()
         started.append(Process(port, {**env, "FLIPCHART_PUBLIC_URL": f"http://127.0.0.1:{port}"}))
-    try:
-        for process in started:
-            process.wait_ready()
+    with running(started):
         yield started
-    finally:
-        for process in started:
-            process.stop()
 
 
 @pytest.fixture
@@ -116,9 +132,7 @@ async def group_workshop(http: httpx.AsyncClient, a: Process) -> tuple[Any, dict
     ann = await join(http, workshop.code, "Ann")
     bob = await join(http, workshop.code, "Bob")
     for action in ("start", "next"):
-        r = await http.post(f"/api/workshops/{workshop.code}/phase", json={"action": action},
-                            headers=workshop.auth)
-        assert r.status_code == 200
+        await phase(http, workshop, action)
     return workshop, ann, bob
 
 
@@ -231,10 +245,8 @@ async def test_a_killed_process_leaves_its_clients_to_resync_on_the_other_and_ti
     http.base_url = httpx.URL(a.base_url)
     workshop = await create_workshop(http, groups=1, minutes={"individual": 1})
     ann = await join(http, workshop.code, "Ann")
-    for body in ({"action": "start"}, {"action": "extend", "seconds": -52}):
-        r = await http.post(f"/api/workshops/{workshop.code}/phase", json=body,
-                            headers=workshop.auth)
-        assert r.status_code == 200
+    await phase(http, workshop, "start")
+    await phase(http, workshop, "extend", seconds=-52)
     room = f"group:{ann['group_id']}"
     on_a = await connect(a, workshop.code, ann["token"])
     await on_a.synced()

@@ -5,19 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from conftest import RunningServer, Workshop, create_workshop
-
-
-async def phase(http: httpx.AsyncClient, workshop: Workshop, action: str,
-                seconds: int | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"action": action}
-    if seconds is not None:
-        body["seconds"] = seconds
-    response = await http.post(f"/api/workshops/{workshop.code}/phase", json=body,
-                               headers=workshop.auth)
-    assert response.status_code == 200, response.text
-    view: dict[str, Any] = response.json()
-    return view
+from conftest import RunningServer, Workshop, create_workshop, phase
 
 
 async def current(http: httpx.AsyncClient, workshop: Workshop) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import websockets
-from conftest import Client, RunningServer, Workshop, create_workshop, join
+from conftest import Client, RunningServer, Workshop, create_workshop, join, phase
 from sqlalchemy import Connection, func, select
 from sqlmodel import SQLModel
 
@@ -21,14 +21,6 @@ DAY = 24 * 3600
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-async def phase(http: httpx.AsyncClient, workshop: Workshop, action: str) -> dict[str, Any]:
-    response = await http.post(f"/api/workshops/{workshop.code}/phase",
-                               json={"action": action}, headers=workshop.auth)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def close(http: httpx.AsyncClient, workshop: Workshop) -> None:

@@ -13,7 +13,15 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from conftest import Client, FakeClock, RunningServer, Workshop, create_workshop, join
+from conftest import (
+    Client,
+    FakeClock,
+    RunningServer,
+    Workshop,
+    create_workshop,
+    join,
+    phase,
+)
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
@@ -369,12 +377,7 @@ async def test_a_screen_socket_gets_shared_notes_but_never_a_private_one(
     room = f"group:{ann['group_id']}"
     screen = await paired_screen(http, workshop)
 
-    async def phase(action: str) -> None:
-        response = await http.post(f"/api/workshops/{workshop.code}/phase",
-                                   json={"action": action}, headers=workshop.auth)
-        assert response.status_code == 200, response.text
-
-    await phase("start")  # individual work: Ann's notes are hers alone
+    await phase(http, workshop, "start")  # individual work: Ann's notes are hers alone
     viewer = await Client.connect(server, workshop.code, screen["token"])
     await viewer.synced()
     author = await Client.connect(server, workshop.code, ann["token"])
@@ -393,7 +396,7 @@ async def test_a_screen_socket_gets_shared_notes_but_never_a_private_one(
         assert SECRET not in text and note_id not in text
 
     # The group phase reveals it to the group, and so to the screen; shared notes arrive.
-    await phase("next")
+    await phase(http, workshop, "next")
     reveal = await viewer.until(lambda f: f["type"] == "event" and f["kind"] == "notes.reveal")
     assert [n["text"] for n in reveal["data"]["notes"]] == [SECRET]
     shared = await author.ack(await author.op(room, "note.create", {

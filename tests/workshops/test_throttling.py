@@ -7,7 +7,9 @@ behind a proxy. Nothing here sleeps: the throttles run on the app's injected clo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -20,6 +22,7 @@ from conftest import (
     Workshop,
     create_workshop,
     join,
+    phase,
     running_server,
 )
 
@@ -126,12 +129,19 @@ async def _facilitated(server: RunningServer) -> Workshop:
         return Workshop(body["code"], body["id"], body["facilitator_token"], body)
 
 
+@contextlib.asynccontextmanager
+async def _behind_proxy(database_url: str, clock: FakeClock
+                        ) -> AsyncIterator[tuple[RunningServer, httpx.AsyncClient, Workshop]]:
+    """A server behind a trusted proxy, a client of it, and a workshop an organiser made."""
+    async with running_server(database_url, clock, trusted_proxies=PROXY) as server, \
+            server.http() as http:
+        yield server, http, await _facilitated(server)
+
+
 async def test_join_code_guessing_backs_off_exponentially_and_spares_everyone_else(
     database_url: str, clock: FakeClock
 ) -> None:
-    async with running_server(database_url, clock, trusted_proxies=PROXY) as server, \
-            server.http() as http:
-        workshop = await _facilitated(server)
+    async with _behind_proxy(database_url, clock) as (_, http, workshop):
         real = f"/api/workshops/{workshop.code}"
         for n in range(5):  # five misses are free
             missed = await http.get(f"/api/workshops/{NOWHERE[:-1]}{'23456'[n]}", headers=ATTACKER)
@@ -194,9 +204,7 @@ async def _hello(server: RunningServer, code: str, token: str,
 async def test_socket_hellos_with_bad_codes_are_throttled_too(
     database_url: str, clock: FakeClock
 ) -> None:
-    async with running_server(database_url, clock, trusted_proxies=PROXY) as server, \
-            server.http() as http:
-        workshop = await _facilitated(server)
+    async with _behind_proxy(database_url, clock) as (server, http, workshop):
         ana = await join(http, workshop.code, "Ana")
         for _ in range(6):  # the sixth starts a 1 s lock-out
             frame, code, _ = await _hello(server, NOWHERE, "guess", ATTACKER)
@@ -211,13 +219,6 @@ async def test_socket_hellos_with_bad_codes_are_throttled_too(
         assert (await _hello(server, workshop.code, workshop.token, PARTICIPANT))[1] == 0
         clock.advance(1)
         assert (await _hello(server, NOWHERE, "guess", ATTACKER))[1] == 4401
-
-
-async def _group_phase(http: httpx.AsyncClient, workshop: Workshop) -> None:
-    for action in ("start", "next"):
-        response = await http.post(f"/api/workshops/{workshop.code}/phase",
-                                   json={"action": action}, headers=workshop.auth)
-        assert response.status_code == 200, response.text
 
 
 async def _ops(client: Client, room: str, count: int) -> list[str]:
@@ -240,7 +241,8 @@ async def test_ten_sockets_with_one_token_share_one_op_bucket(
         workshop = await create_workshop(http, groups=1)
         ana = await join(http, workshop.code, "Ana")
         bo = await join(http, workshop.code, "Bo")
-        await _group_phase(http, workshop)
+        for action in ("start", "next"):
+            await phase(http, workshop, action)
         room = f"group:{ana['group_id']}"
         sockets = [await Client.connect(server, workshop.code, ana["token"]) for _ in range(10)]
         answers = [a for per_socket in await asyncio.gather(
