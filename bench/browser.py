@@ -30,7 +30,6 @@ import json
 import math
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,8 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from common import fmt, free_port, run_for_result
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -674,12 +675,6 @@ async def drag_run(page: Any, cdp: Any, crowd: Crowd | None, profile: str, cfg: 
 
 # --- Lighthouse ----------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def lighthouse_bin() -> Path | str:
     """bench/lighthouse's Lighthouse, installed from its lock file when missing."""
     exe = LIGHTHOUSE / "node_modules" / ".bin" / "lighthouse"
@@ -915,14 +910,6 @@ def config(quick: bool) -> dict[str, Any]:
 
 # --- report ------------------------------------------------------------------------------------
 
-def _f(v: Any, unit: str = "") -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, float):
-        v = f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
-    return f"{v}{unit}"
-
-
 def _met(ok: bool | None) -> str:
     return "–" if ok is None else ("met" if ok else "**not met**")
 
@@ -946,10 +933,10 @@ def markdown(b: dict[str, Any]) -> list[str]:
         lap, ph = r.get(f"laptop-{view}", {}), r.get(f"phone-{view}", {})
         gl, gp = g.get(f"render_laptop-{view}", {}), g.get(f"render_phone-{view}", {})
         lines.append(f"| navigation → {b.get('notes')} notes rendered, {view} view "
-                     f"(snapshot → rendered) | {_f(lap.get('rendered_ms_median'), ' ms')} "
-                     f"({_f(_median(lap, 'snapshot_to_rendered_ms'), ' ms')}), {_met(gl.get('met'))} "
-                     f"| {_f(ph.get('rendered_ms_median'), ' ms')} "
-                     f"({_f(_median(ph, 'snapshot_to_rendered_ms'), ' ms')}), {_met(gp.get('met'))} "
+                     f"(snapshot → rendered) | {fmt(lap.get('rendered_ms_median'), ' ms')} "
+                     f"({fmt(_median(lap, 'snapshot_to_rendered_ms'), ' ms')}), {_met(gl.get('met'))} "
+                     f"| {fmt(ph.get('rendered_ms_median'), ' ms')} "
+                     f"({fmt(_median(ph, 'snapshot_to_rendered_ms'), ' ms')}), {_met(gp.get('met'))} "
                      f"| < 200 ms laptop, < 800 ms phone |")
     d = b.get("drag", {})
     dl, dp = d.get("laptop", {}), d.get("phone", {})
@@ -958,11 +945,11 @@ def markdown(b: dict[str, Any]) -> list[str]:
         f = x.get(key) or {}
         if not f:
             return x.get("error", "–")
-        return (f"{_f(f.get('p50_ms'))} / {_f(f.get('p95_ms'))} / {_f(f.get('max_ms'))} ms; "
-                f"{_f(f.get('long_frames_pct'), ' %')} long")
+        return (f"{fmt(f.get('p50_ms'))} / {fmt(f.get('p95_ms'))} / {fmt(f.get('max_ms'))} ms; "
+                f"{fmt(f.get('long_frames_pct'), ' %')} long")
 
     lines.append(f"| frames, p50 / p95 / max; frames over 25 ms: dragging a note while "
-                 f"{cfg.get('crowd')} others drag at {_f(cfg.get('hz'))} Hz "
+                 f"{cfg.get('crowd')} others drag at {fmt(cfg.get('hz'))} Hz "
                  f"| {frames(dl, 'drag_frames')}, {_met(g.get('drag_frames_laptop', {}).get('met'))} "
                  f"| {frames(dp, 'drag_frames')}, {_met(g.get('drag_frames_phone', {}).get('met'))} "
                  f"| p95 ≤ 16.7 ms (one frame: < 17.5 ms counts) |")
@@ -971,8 +958,8 @@ def markdown(b: dict[str, Any]) -> list[str]:
 
     def main_thread(x: dict[str, Any]) -> str:
         m = x.get("main_thread") or {}
-        return (f"{_f(m.get('task_ms_per_s'))} (script {_f(m.get('script_ms_per_s'))}, layout "
-                f"{_f(m.get('layout_ms_per_s'))}, style {_f(m.get('style_ms_per_s'))})") if m else "–"
+        return (f"{fmt(m.get('task_ms_per_s'))} (script {fmt(m.get('script_ms_per_s'))}, layout "
+                f"{fmt(m.get('layout_ms_per_s'))}, style {fmt(m.get('style_ms_per_s'))})") if m else "–"
 
     lines.append(f"| main thread busy while dragging, ms per s | {main_thread(dl)} | {main_thread(dp)} | |")
 
@@ -980,8 +967,8 @@ def markdown(b: dict[str, Any]) -> list[str]:
         a, z = x.get("heap_after_load") or {}, x.get("heap_after_drag") or {}
         if not a:
             return "–"
-        return (f"{_f(a.get('used_mb'))} → {_f(z.get('used_mb'))} MB "
-                f"(after GC {_f(a.get('after_gc_mb'))} → {_f(z.get('after_gc_mb'))})")
+        return (f"{fmt(a.get('used_mb'))} → {fmt(z.get('used_mb'))} MB "
+                f"(after GC {fmt(a.get('after_gc_mb'))} → {fmt(z.get('after_gc_mb'))})")
 
     lines.append(f"| JS heap used, after load → after the drag | {heap(dl)} | {heap(dp)} | |")
     lh = b.get("lighthouse", {})
@@ -992,9 +979,9 @@ def markdown(b: dict[str, Any]) -> list[str]:
                   f"| {lh['performance']} | ≥ 95, {_met((lh['performance'] or 0) >= 95)} |",
                   f"| accessibility (failing audits: {fails}) | {lh['accessibility']} "
                   f"| 100, {_met((lh['accessibility'] or 0) >= 100)} |",
-                  f"| FCP / LCP / TBT / CLS / Speed Index | {_f(lh.get('fcp_ms'), ' ms')} / "
-                  f"{_f(lh.get('lcp_ms'), ' ms')} / {_f(lh.get('tbt_ms'), ' ms')} / "
-                  f"{_f(lh.get('cls'))} / {_f(lh.get('speed_index_ms'), ' ms')} | |",
+                  f"| FCP / LCP / TBT / CLS / Speed Index | {fmt(lh.get('fcp_ms'), ' ms')} / "
+                  f"{fmt(lh.get('lcp_ms'), ' ms')} / {fmt(lh.get('tbt_ms'), ' ms')} / "
+                  f"{fmt(lh.get('cls'))} / {fmt(lh.get('speed_index_ms'), ' ms')} | |",
                   f"| Lighthouse, Node | {lh.get('lighthouse_version')}, {lh.get('node')} "
                   f"(load average {la.get('lighthouse', '?')}) | |"]
     elif lh:
@@ -1019,20 +1006,7 @@ def run(quick: bool, tmp: Path, with_server: Any, sqlite_url: Any) -> dict[str, 
     def go(server: Any) -> dict[str, Any]:
         conf = {**cfg, "base_url": server.base_url, "ws_base": server.ws_base,
                 "server_pid": server.proc.pid}
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(conf, f)
-            path = f.name
-        try:
-            proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), path],
-                                  cwd=ROOT, capture_output=True, text=True, timeout=1800)
-        finally:
-            os.unlink(path)
-        for line in proc.stdout.splitlines():
-            if line.startswith("RESULT "):
-                result: dict[str, Any] = json.loads(line[7:])
-                return result
-        return {"error": f"bench/browser.py exited {proc.returncode}",
-                "stderr": proc.stderr[-2000:]}
+        return run_for_result(Path(__file__).resolve(), conf, 1800)
 
     result: dict[str, Any] = with_server("flipchart", sqlite_url(tmp, "browser"), go)
     return result

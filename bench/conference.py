@@ -37,13 +37,12 @@ import math
 import os
 import random
 import re
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from common import fmt, run_for_result
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -56,22 +55,7 @@ GOALS = {"op_delivery_p99_ms_one": 100.0, "op_delivery_p99_ms_two": 150.0,
 
 def launch_load(cfg: dict[str, Any], timeout: float) -> dict[str, Any]:
     """Runs ``bench/load.py`` on ``cfg`` as its own process; returns its RESULT."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(cfg, f)
-        path = f.name
-    try:
-        proc = subprocess.run([sys.executable, str(BENCH / "load.py"), path], cwd=ROOT,
-                              capture_output=True, text=True, timeout=timeout + 60)
-    except subprocess.TimeoutExpired:
-        return {"error": f"load generator did not finish within {timeout + 60:.0f} s"}
-    finally:
-        os.unlink(path)
-    sys.stderr.write(proc.stderr[-4000:])
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            result: dict[str, Any] = json.loads(line[7:])
-            return result
-    return {"error": f"load generator exited {proc.returncode}", "stderr": proc.stderr[-2000:]}
+    return run_for_result(BENCH / "load.py", cfg, timeout + 60, "load generator")
 
 
 def server_problems(log: str) -> dict[str, Any]:
@@ -502,14 +486,6 @@ def phase_skew(seen: list[tuple[float, int, dict[str, Any], str, str, int]],
 
 # --- report ---------------------------------------------------------------------------------
 
-def _fmt(v: Any, unit: str = "") -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, float):
-        v = f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
-    return f"{v}{unit}"
-
-
 def markdown(r: dict[str, Any]) -> list[str]:
     cfg = r.get("config", {})
     lines = [f"## Conference: {cfg.get('workshops')} workshops × "
@@ -535,39 +511,39 @@ def markdown(r: dict[str, Any]) -> list[str]:
             return "–"
 
     def ms(d: dict[str, Any]) -> str:
-        return f"{_fmt(d['p50_ms'])} / {_fmt(d['p99_ms'])} / {_fmt(d['max_ms'])} ms"
+        return f"{fmt(d['p50_ms'])} / {fmt(d['p99_ms'])} / {fmt(d['max_ms'])} ms"
 
     def servers(x: dict[str, Any], key: str, unit: str) -> str:
-        return " + ".join(_fmt(s[key], unit) for s in x["servers"])
+        return " + ".join(fmt(s[key], unit) for s in x["servers"])
 
     rows = [
         ("op → delivery p50 / p99 / max", lambda x: ms(x["op_delivery"]),
          "p99 < 100 ms (one), < 150 ms (two)"),
         ("delivered (of ops acked × 5 others)",
-         lambda x: _fmt((x["op_delivery"]["delivered_fraction"] or 0) * 100, " %"), ""),
+         lambda x: fmt((x["op_delivery"]["delivered_fraction"] or 0) * 100, " %"), ""),
         ("op → ack p50 / p99 / max", lambda x: ms(x["op_ack"]), ""),
         ("phase skew, last client per deadline: p50 / p99 / max",
-         lambda x: f"{_fmt(x['phase_skew']['last_client']['p50_s'])} / "
-                   f"{_fmt(x['phase_skew']['last_client']['p99_s'])} / "
-                   f"{_fmt(x['phase_skew']['last_client']['max_s'])} s "
+         lambda x: f"{fmt(x['phase_skew']['last_client']['p50_s'])} / "
+                   f"{fmt(x['phase_skew']['last_client']['p99_s'])} / "
+                   f"{fmt(x['phase_skew']['last_client']['max_s'])} s "
                    f"({x['phase_skew']['transitions']} deadlines)", "p99 < 1 s"),
-        ("phase skew, every client: p99", lambda x: f"{_fmt(x['phase_skew']['every_client']['p99_s'])} s", ""),
+        ("phase skew, every client: p99", lambda x: f"{fmt(x['phase_skew']['every_client']['p99_s'])} s", ""),
         ("drag p50 / p99 / max", lambda x: ms(x["drag"]), ""),
         ("server CPU, mean (highest 1 s), % of a core",
-         lambda x: " + ".join(f"{_fmt(s['cpu_pct_mean'])} ({_fmt(s['cpu_pct_max_1s'])})"
+         lambda x: " + ".join(f"{fmt(s['cpu_pct_mean'])} ({fmt(s['cpu_pct_max_1s'])})"
                               for s in x["servers"]), ""),
         ("server event-loop thread: CPU; waiting for a core (% of the run)",
-         lambda x: " + ".join(f"{_fmt(s['loop_thread_cpu_pct_mean'], ' %')}; "
-                              f"{_fmt(s['loop_thread_runq_wait_pct'], ' %')}"
+         lambda x: " + ".join(f"{fmt(s['loop_thread_cpu_pct_mean'], ' %')}; "
+                              f"{fmt(s['loop_thread_runq_wait_pct'], ' %')}"
                               for s in x["servers"]), ""),
         ("server RSS, highest", lambda x: servers(x, "rss_mb_max", " MB"), ""),
         ("ops sent / acked; errors", lambda x: f"{x['ops_sent']} / {x['ops_acked']}; "
                                               f"{x['errors'] or 'none'}", ""),
-        ("load generator CPU; machine busy", lambda x: f"{_fmt(x['loadgen_cpu_pct'], ' %')}; "
-                                                     f"{_fmt(x['machine_cpu_busy_pct'], ' %')}", ""),
+        ("load generator CPU; machine busy", lambda x: f"{fmt(x['loadgen_cpu_pct'], ' %')}; "
+                                                     f"{fmt(x['machine_cpu_busy_pct'], ' %')}", ""),
         ("setup; sockets connected in; start spread",
-         lambda x: f"{_fmt(x['setup_s'], ' s')}; {_fmt(x['connect_s'], ' s')}; "
-                   f"{_fmt(x['start_spread_s'], ' s')}", ""),
+         lambda x: f"{fmt(x['setup_s'], ' s')}; {fmt(x['connect_s'], ' s')}; "
+                   f"{fmt(x['start_spread_s'], ' s')}", ""),
     ]
     for label, f, goal in rows:
         lines.append(f"| {label} | {cell(one, f)} | {cell(two, f)} | {goal} |")

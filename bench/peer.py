@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common import fmt
+
 BENCH = Path(__file__).resolve().parent
 PEER_DIR = BENCH / "peer"
 DEBOUNCE_MS, MAX_DEBOUNCE_MS = 2000, 10000   # as bench/peer/server.mjs sets them
@@ -321,14 +323,6 @@ async def keepalive_forever(conns: list[Any], every: float = 20.0) -> None:
 
 # --- report ---------------------------------------------------------------------------------
 
-def _fmt(v: Any, unit: str = "") -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, float):
-        v = f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
-    return f"{v}{unit}"
-
-
 def markdown(r: dict[str, Any]) -> list[str]:
     if "skipped" in r:
         return ["## Peer: Flipchart against Hocuspocus", "", f"Skipped: {r['skipped']}."]
@@ -347,24 +341,24 @@ def markdown(r: dict[str, Any]) -> list[str]:
     acks = r.get("acknowledges", {})
     for name, label in (("flipchart", "Flipchart"), ("hocuspocus", "Hocuspocus")):
         found = "" if s.get(f"{name}_capacity_found") else " (held every step: a lower bound)"
-        lines.append(f"| {label} | {_fmt(s.get(f'{name}_rate'), ' ops/s')}{found} "
-                     f"| {_fmt(s.get(f'{name}_capacity'))} | {_fmt(s.get(f'{name}_p99_ms'), ' ms')} "
-                     f"| {_fmt(s.get(f'{name}_cpu_ms_per_op'), ' ms')} | {acks.get(name, '')} |")
-    ratios = ", ".join(_fmt(x) for x in r.get("capacity_ratios", []))
-    lines += ["", f"**Capacity ratio, Flipchart ÷ Hocuspocus: {prefix}{_fmt(s.get('capacity_ratio'))}** "
+        lines.append(f"| {label} | {fmt(s.get(f'{name}_rate'), ' ops/s')}{found} "
+                     f"| {fmt(s.get(f'{name}_capacity'))} | {fmt(s.get(f'{name}_p99_ms'), ' ms')} "
+                     f"| {fmt(s.get(f'{name}_cpu_ms_per_op'), ' ms')} | {acks.get(name, '')} |")
+    ratios = ", ".join(fmt(x) for x in r.get("capacity_ratios", []))
+    lines += ["", f"**Capacity ratio, Flipchart ÷ Hocuspocus: {prefix}{fmt(s.get('capacity_ratio'))}** "
               f"(every pair: {ratios}; target ≥ 1.0).", "",
               "| server | ops/s offered | sent | p50 ms | p99 ms | max ms | delivered "
               "| server CPU | ms/op | load generator CPU | machine busy |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name in ("flipchart", "hocuspocus"):
         for st in r.get(name, {}).get("steps", []):
-            lines.append(f"| {name} | {st['offered_ops_per_s']} | {_fmt(st['achieved_ops_per_s'])} "
-                         f"| {_fmt(st['p50_ms'])} | {_fmt(st['p99_ms'])} | {_fmt(st['max_ms'])} "
-                         f"| {_fmt((st['delivered_fraction'] or 0) * 100, '%')} "
-                         f"| {_fmt(st['server_cpu_pct'], '%')} "
-                         f"| {_fmt(st.get('server_cpu_ms_per_op'))} "
-                         f"| {_fmt(st.get('loadgen_cpu_pct'), '%')} "
-                         f"| {_fmt(st.get('machine_cpu_busy_pct'), '%')} |")
+            lines.append(f"| {name} | {st['offered_ops_per_s']} | {fmt(st['achieved_ops_per_s'])} "
+                         f"| {fmt(st['p50_ms'])} | {fmt(st['p99_ms'])} | {fmt(st['max_ms'])} "
+                         f"| {fmt((st['delivered_fraction'] or 0) * 100, '%')} "
+                         f"| {fmt(st['server_cpu_pct'], '%')} "
+                         f"| {fmt(st.get('server_cpu_ms_per_op'))} "
+                         f"| {fmt(st.get('loadgen_cpu_pct'), '%')} "
+                         f"| {fmt(st.get('machine_cpu_busy_pct'), '%')} |")
     for name in ("flipchart", "hocuspocus"):
         if "error" in r.get(name, {}):
             lines.append(f"\n{name}: {r[name]['error']}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,16 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from common import fmt, free_port, run_for_result
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PY = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # Generous per-address throttles for the benchmark's server: every client of a run comes
@@ -114,20 +108,7 @@ def run_load(server: Server, scenario: str, timeout: float, **params: Any) -> di
     cfg = {"scenario": scenario, "kind": server.kind, "base_url": server.base_url,
            "ws_base": server.ws_base, "server_pid": server.proc.pid, "timeout": timeout,
            **params}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(cfg, f)
-        path = f.name
-    try:
-        proc = subprocess.run([PY, str(BENCH / "load.py"), path], cwd=ROOT, capture_output=True,
-                              text=True, timeout=timeout + 30)
-    finally:
-        os.unlink(path)
-    sys.stderr.write(proc.stderr[-4000:] if proc.returncode else proc.stderr)
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            result: dict[str, Any] = json.loads(line[7:])
-            return result
-    return {"error": f"load generator exited {proc.returncode}", "stderr": proc.stderr[-2000:]}
+    return run_for_result(BENCH / "load.py", cfg, timeout + 30, "load generator")
 
 
 def with_server(kind: str, db_url: str | None, fn: Any) -> dict[str, Any]:
@@ -158,14 +139,6 @@ def sqlite_url(tmp: Path, name: str) -> str:
 
 
 # --- report --------------------------------------------------------------------------------
-
-def fmt(v: Any, unit: str = "") -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, float):
-        v = f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
-    return f"{v}{unit}"
-
 
 def step_at(result: dict[str, Any], rate: Any) -> dict[str, Any] | None:
     for s in result.get("steps", []):

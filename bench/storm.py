@@ -40,6 +40,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from common import fmt
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OP_EVERY_S = 4.0      # each client's steady rate: 250 ops/s over 1,000 clients
@@ -435,14 +437,6 @@ async def load(cfg: dict[str, Any]) -> dict[str, Any]:
 
 # --- report ---------------------------------------------------------------------------------
 
-def _fmt(v: Any, unit: str = "") -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, float):
-        v = f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
-    return f"{v}{unit}"
-
-
 def markdown(r: dict[str, Any]) -> list[str]:
     head = "## Reconnect storm"
     if "resync_from_sigterm" not in r:
@@ -450,19 +444,19 @@ def markdown(r: dict[str, Any]) -> list[str]:
     rs = r.get("restart", {})
 
     def p(d: dict[str, Any]) -> str:
-        return f"{_fmt(d['p50_s'])} / {_fmt(d['p99_s'])} / {_fmt(d['max_s'])} s"
+        return f"{fmt(d['p50_s'])} / {fmt(d['p99_s'])} / {fmt(d['max_s'])} s"
 
     lines = [f"{head}: {r['clients']} clients in {r['rooms']} rooms, SIGTERM and restart", "",
              "| measure | value | goal |", "|---|---|---|",
              f"| ops unacknowledged at the SIGTERM | {r['unacked_at_sigterm']} | |",
              f"| server: stop (SIGTERM → exit); start (spawn → answering); down in all "
-             f"| {_fmt(rs.get('stop_s'), ' s')}; {_fmt(rs.get('start_s'), ' s')}; "
-             f"{_fmt(rs.get('down_s'), ' s')}{' (killed: SIGTERM did not end it)' if rs.get('killed_hard') else ''} | |",
+             f"| {fmt(rs.get('stop_s'), ' s')}; {fmt(rs.get('start_s'), ' s')}; "
+             f"{fmt(rs.get('down_s'), ' s')}{' (killed: SIGTERM did not end it)' if rs.get('killed_hard') else ''} | |",
              f"| every client resynced, from the SIGTERM: p50 / p99 / max "
              f"| {p(r['resync_from_sigterm'])} ({r['resynced']} of {r['clients']}) | p99 < 5 s |",
              f"| the same, from the new server answering | {p(r['resync_from_ready'])} | |",
              f"| handshakes/s while reconnecting; connection attempts refused "
-             f"| {_fmt(r['handshakes_per_s'])}; {r['refused_connects']} | |",
+             f"| {fmt(r['handshakes_per_s'])}; {r['refused_connects']} | |",
              f"| ops resent after the restart; of them, applied before the stop (acked "
              f"again from the log) | {r.get('resent_after_restart')}; "
              f"{r.get('resent_already_applied')} | |",
