@@ -7,55 +7,25 @@ runs a scheduler; compare-and-set makes sure each deadline fires once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 
-log = logging.getLogger(__name__)
+from app.periodic import Periodic
+
+# Woken just after a deadline, not a hair before it.
+SLACK_SECONDS = 0.005
 
 
-class Scheduler:
+class Scheduler(Periodic):
     def __init__(self, fire_due: Callable[[], Awaitable[int]],
                  next_deadline: Callable[[], Awaitable[float | None]],
                  clock: Callable[[], float], rescan_seconds: float) -> None:
+        super().__init__(self._fire, rescan_seconds, "phase-scheduler")
         self._fire_due = fire_due
         self._next_deadline = next_deadline
         self._clock = clock
-        self._rescan = rescan_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="phase-scheduler")
-
-    def kick(self) -> None:
-        """A deadline changed here: look again now instead of at the next rescan."""
-        self._wake.set()
-
-    async def stop(self) -> None:
-        # Finish the current pass rather than cancel it mid-transaction.
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
-            except TimeoutError:
-                self._task.cancel()
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            delay = self._rescan
-            try:
-                await self._fire_due()
-                deadline = await self._next_deadline()
-                if deadline is not None:
-                    delay = min(delay, max(0.0, deadline - self._clock()))
-            except Exception:
-                log.exception("scheduler pass failed; retrying")
-            if self._stopping:
-                return
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay + 0.005)
+    async def _fire(self) -> float | None:
+        """Apply what is due; the seconds until the next deadline (None: none is set)."""
+        await self._fire_due()
+        deadline = await self._next_deadline()
+        return None if deadline is None else max(0.0, deadline - self._clock()) + SLACK_SECONDS

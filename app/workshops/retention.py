@@ -15,8 +15,6 @@ is written into a workshop while it is being deleted.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -25,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, ScalarSelect, delete, func, select
 
 from app.db import Database
+from app.periodic import Periodic
 from app.schema import events, fields, groups, notes, participants, rooms, screens, workshops
 
 log = logging.getLogger(__name__)
@@ -106,33 +105,14 @@ async def purge(db: Database, now: float, days: int) -> list[int]:
     return deleted
 
 
-class Sweeper:
+class Sweeper(Periodic):
     """Runs a purge at start-up and then every ``interval`` seconds until stopped."""
 
     def __init__(self, purge_now: Callable[[], Awaitable[int]], interval: float) -> None:
+        super().__init__(self._sweep, interval, "retention-sweeper")
         self._purge = purge_now
-        self._interval = interval
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="retention-sweeper")
-
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
-            except TimeoutError:
-                self._task.cancel()
-
-    async def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                deleted = await self._purge()
-                if deleted:
-                    log.info("retention: deleted %d expired workshop(s)", deleted)
-            except Exception:
-                log.exception("retention pass failed; trying again at the next one")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self._interval)
+    async def _sweep(self) -> None:
+        deleted = await self._purge()
+        if deleted:
+            log.info("retention: deleted %d expired workshop(s)", deleted)
