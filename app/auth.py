@@ -87,3 +87,10 @@ class Authenticator:
 
 def is_facilitator(workshop: dict[str, Any], token: str) -> bool:
     return token_matches(token, workshop["facilitator_token_hash"])
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header; None if there is none."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None

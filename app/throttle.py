@@ -13,12 +13,14 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app.client_address import TrustedProxies
 from app.config import Settings
 from app.errors import OpError
 
 Clock = Callable[[], float]
+T = TypeVar("T")
 
 
 class RateLimited(OpError):
@@ -35,6 +37,18 @@ def say_duration(seconds: float) -> str:
     if whole < 120:
         return f"in {whole} second{'s' if whole != 1 else ''}"
     return f"in {math.ceil(whole / 60)} minutes"
+
+
+def _bound(table: dict[str, T], stale: Callable[[T], bool], max_keys: int) -> None:
+    """Keep a table (least recently seen first) within ``max_keys``: drop the stale entries,
+    then the oldest, down to nine tenths, so that the next new keys do not each pay for a
+    sweep."""
+    if len(table) <= max_keys:
+        return
+    for key in [k for k, entry in table.items() if stale(entry)]:
+        del table[key]
+    while len(table) > max_keys * 0.9:
+        del table[next(iter(table))]
 
 
 class WindowLimit:
@@ -60,17 +74,8 @@ class WindowLimit:
             return times[0] + self.window - now
         times.append(now)
         self._taken[key] = times
-        self._bound(now)
+        _bound(self._taken, lambda t: t[-1] <= now - self.window, self._max_keys)
         return None
-
-    def _bound(self, now: float) -> None:
-        if len(self._taken) <= self._max_keys:
-            return
-        for key in [k for k, t in self._taken.items() if t[-1] <= now - self.window]:
-            del self._taken[key]
-        # Down to nine tenths, so that the next new keys do not each pay for a sweep.
-        while len(self._taken) > self._max_keys * 0.9:
-            del self._taken[next(iter(self._taken))]
 
     def __len__(self) -> int:
         return len(self._taken)
@@ -124,16 +129,8 @@ class MissBackoff:
             lockout = min(self.cap, self.first * 2.0 ** min(over - 1, 40))
             entry.locked_until = now + lockout
         self._misses[key] = entry
-        self._bound(now)
+        _bound(self._misses, lambda e: self._stale(e, now), self._max_keys)
         return lockout
-
-    def _bound(self, now: float) -> None:
-        if len(self._misses) <= self._max_keys:
-            return
-        for key in [k for k, e in self._misses.items() if self._stale(e, now)]:
-            del self._misses[key]
-        while len(self._misses) > self._max_keys * 0.9:
-            del self._misses[next(iter(self._misses))]
 
     def __len__(self) -> int:
         return len(self._misses)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request
 
 from app.api.throttling import workshop_or_miss
-from app.auth import is_facilitator
+from app.auth import bearer_token, is_facilitator
 from app.errors import OpError
 from app.services import Services
 from app.workshops.codes import normalise_code
@@ -33,17 +34,20 @@ async def get_workshop(code: str, request: Request, services: ServicesDep) -> di
 WorkshopDep = Annotated[dict[str, Any], Depends(get_workshop)]
 
 
-def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, detail="Send the facilitator token as "
-                            "'Authorization: Bearer <token>'.",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return token.strip()
+def bearer(whose: str) -> Callable[[str | None], str]:
+    """A dependency: the request's bearer token, or 401 asking for ``whose`` token."""
+    def token(authorization: Annotated[str | None, Header()] = None) -> str:
+        found = bearer_token(authorization)
+        if found is None:
+            raise HTTPException(401, detail=f"Send {whose} as 'Authorization: Bearer <token>'.",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return found
+    return token
 
 
-async def require_facilitator(workshop: WorkshopDep, services: ServicesDep,
-                              token: Annotated[str, Depends(bearer_token)]) -> dict[str, Any]:
+async def require_facilitator(
+        workshop: WorkshopDep, services: ServicesDep,
+        token: Annotated[str, Depends(bearer("the facilitator token"))]) -> dict[str, Any]:
     if is_facilitator(workshop, token):
         return workshop
     if await services.workshops.find_participant(workshop, token) is not None:

@@ -6,23 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Response
 
-from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep
+from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep, bearer
 from app.api.responses import errors
 from app.auth import is_facilitator
 from app.errors import OpError
 
 router = APIRouter(prefix="/api/workshops", tags=["data lifecycle"])
-
-
-def participant_token(authorization: Annotated[str | None, Header()] = None) -> str:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, detail="Send your participant token as "
-                            "'Authorization: Bearer <token>'.",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return token.strip()
 
 
 @router.delete("/{code}", status_code=204, response_class=Response,
@@ -38,7 +29,7 @@ async def delete_workshop(workshop: FacilitatorDep, services: ServicesDep) -> No
 @router.delete("/{code}/participants/me", status_code=204, response_class=Response,
                responses=errors(401, 403, 404, 422, 429))
 async def erase_me(workshop: WorkshopDep, services: ServicesDep,
-                   token: Annotated[str, Depends(participant_token)]) -> None:
+                   token: Annotated[str, Depends(bearer("your participant token"))]) -> None:
     """Leave the workshop and erase yourself (Bearer: your participant token). Your name is
     replaced by "Removed participant" everywhere others see it (notes, fields, the roster,
     the event log and the exports); your notes stay anonymous or are deleted, as the

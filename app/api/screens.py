@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from app.api.deps import FacilitatorDep, ServicesDep
+from app.api.deps import FacilitatorDep, ServicesDep, bearer
 from app.api.links import public_base
 from app.api.responses import (
     FACILITATOR_ERRORS,
@@ -65,15 +65,6 @@ class PairedScreen(BaseModel):
     online: bool
 
 
-def screen_token(authorization: Annotated[str | None, Header()] = None) -> str:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, detail="Send the screen's token as "
-                            "'Authorization: Bearer <token>'.",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return token.strip()
-
-
 ScreenId = Annotated[int, Path(ge=1, le=2**53)]
 
 
@@ -87,7 +78,7 @@ async def create_screen(services: ServicesDep) -> CreatedScreen:
 
 
 @router.get("/api/screens/me", response_model=ScreenStatus, responses=SCREEN_ERRORS)
-async def my_screen(token: Annotated[str, Depends(screen_token)],
+async def my_screen(token: Annotated[str, Depends(bearer("the screen's token"))],
                     services: ServicesDep) -> ScreenStatus:
     """The screen this token belongs to: its workshop once paired (Bearer: the screen token)."""
     screen = await services.screens.find(token)

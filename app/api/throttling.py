@@ -16,7 +16,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 
-from app.auth import is_facilitator
+from app.auth import bearer_token, is_facilitator
 from app.errors import OpError
 from app.http import op_error_handler
 from app.services import Services
@@ -63,9 +63,8 @@ async def workshop_or_miss(request: Request, services: Services, code: str | Non
 
 
 async def _token_opens(request: Request, services: Services, workshop: dict[str, Any]) -> bool:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         return False
     return is_facilitator(workshop, token) \
         or await services.workshops.find_participant(workshop, token) is not None

@@ -155,8 +155,3 @@ class ScreenService:
 
     async def paired(self, workshop: dict[str, Any]) -> list[dict[str, Any]]:
         return await self._db.read(lambda conn: list_paired(conn, workshop["id"]))
-
-    async def seen(self, screen_id: int) -> None:
-        """Note that the screen opened a socket now."""
-        now = self._clock()
-        await self._db.write(lambda conn: touch(conn, screen_id, now))
