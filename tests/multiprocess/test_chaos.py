@@ -59,6 +59,9 @@ DROP_AFTER_SEND = 0.03
 DROP_IDLE = 0.03
 LONG_DROP = 0.25
 OFFLINE_SECONDS = (1.0, 4.0)
+# Per 0.1 s offline, the chance a client writes an op, which goes out once it is back
+# (as the board queues what a participant writes offline).
+WRITE_OFFLINE = 0.2
 REPLAY_LIMIT = 10
 # Process a and b: one of each ASGI server family.
 SERVER_KINDS = ("uvicorn", "hypercorn")
@@ -349,6 +352,11 @@ class ChaosClient:
         while not stop.is_set():
             if self._ws is None:
                 if time.monotonic() < self._offline_until:
+                    if len(self.pending) < MAX_IN_FLIGHT and rng.random() < WRITE_OFFLINE:
+                        frame = self._next_op()
+                        self.pending[frame["op_id"]] = frame
+                        self._stats.counts["ops sent"] += 1
+                        self._stats.counts["written offline"] += 1
                     await asyncio.sleep(0.1)
                 else:
                     await self.connect()
@@ -549,7 +557,8 @@ async def test_twenty_clients_converge_through_drops_process_kills_and_a_redis_r
           f"{latencies[len(latencies) * 99 // 100]:.2f}s (p99), {latencies[-1]:.2f}s (max)"
           f"\n  resent after reconnect {counts['resent']} ({len(resent)} ops, {deduped} of "
           f"them applied before: acked again, not applied twice), after rate_limited "
-          f"{counts['resent after rate_limited']}"
+          f"{counts['resent after rate_limited']}; written offline "
+          f"{counts['written offline']}"
           f"\n  sockets dropped by clients {counts['sockets dropped']} ({counts['long drops']} "
           f"offline for {OFFLINE_SECONDS[0]:.0f}-{OFFLINE_SECONDS[1]:.0f}s), closed under "
           f"them {sum(stats.closes.values())} {dict(stats.closes)}, connections "
@@ -565,7 +574,10 @@ async def test_twenty_clients_converge_through_drops_process_kills_and_a_redis_r
     assert stats.anomalies == []
     assert counts["gaps seen"] == 0
     assert counts["process kills"] == 2 and counts["redis restarts"] == 1
-    assert deduped > 0 and len(resent) > deduped  # both kinds of resend happened
+    # Both kinds of resend happened: ops the server had applied before the socket was
+    # lost, and ops it had never seen (at least those written offline).
+    assert deduped > 0 and len(resent) > deduped
+    assert counts["written offline"] > 0
     assert counts["snapshots"] > initial_snapshots  # some came back after a long drop
     assert counts["ops sent"] == len(acked) + len(refused)
     assert set(stats.errors) <= {"not_found", "conflict", "rate_limited"}, stats.errors
