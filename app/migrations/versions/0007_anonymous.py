@@ -1,4 +1,4 @@
-"""Anonymous workshops, moderation (locked joining, removed participants) and co-facilitators.
+"""Anonymous workshops.
 
 Revision ID: 0007
 Revises: 0006
