@@ -106,10 +106,7 @@ def create_note(who: Principal, data: NoteCreate, ctx: BoardContext, *, note_id:
 
 def update_note(who: Principal, data: NoteUpdate, ctx: BoardContext, note: Note | None,
                 now: float) -> Change:
-    found = _visible_note(data.id, who, ctx, note)
-    if data.base is not None and found["version"] != data.base:
-        raise OpError("conflict", "Someone changed this note in the meantime; here is their "
-                      "version.", current=dict(found))
+    found = _visible_note(data.id, who, ctx, note, data.base)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True, exclude={"id", "base"}).items()
                if v is not None}
     if "actors" in changes:
@@ -119,14 +116,14 @@ def update_note(who: Principal, data: NoteUpdate, ctx: BoardContext, note: Note 
 
 def move_note(who: Principal, data: NoteMove, ctx: BoardContext, note: Note | None,
               now: float) -> Change:
-    found = _visible_note(data.id, who, ctx, note)
+    found = _visible_note(data.id, who, ctx, note, data.base)
     return _edit(found, {"x": data.x, "y": data.y}, now, "note.move")
 
 
 def delete_note(who: Principal, data: NoteDelete, ctx: BoardContext, note: Note | None,
                 lane: list[Note], now: float) -> Change:
     """``lane``: the note's lane in step order, if it is a step note."""
-    return remove_note(_visible_note(data.id, who, ctx, note), lane, now)
+    return remove_note(_visible_note(data.id, who, ctx, note, data.base), lane, now)
 
 
 def remove_note(note: Note, lane: list[Note], now: float) -> Change:
@@ -143,7 +140,7 @@ def remove_note(note: Note, lane: list[Note], now: float) -> Change:
 
 def reorder_note(who: Principal, data: NoteReorder, ctx: BoardContext, note: Note | None,
                  lane: list[Note], now: float) -> Change:
-    found = _visible_note(data.id, who, ctx, note)
+    found = _visible_note(data.id, who, ctx, note, data.base)
     if found["step"] is None:
         raise OpError("invalid", "Only numbered step notes can be reordered.")
     rest = [n for n in lane if n["id"] != found["id"]]
@@ -226,12 +223,18 @@ def _is_private(ctx: BoardContext, who: Principal, section: Section) -> bool:
     return section.key in ctx.private_sections and who.role == "participant"
 
 
-def _visible_note(note_id: str, who: Principal, ctx: BoardContext, note: Note | None) -> Note:
+def _visible_note(note_id: str, who: Principal, ctx: BoardContext, note: Note | None,
+                  base: int | None = None) -> Note:
+    """The note an op targets, if the sender may see and change it; with ``base``, only
+    while it is still at that version."""
     # Someone else's private note is reported missing, so its existence does not leak.
     if note is None or note["id"] != note_id \
             or (note["private"] and not who.may_see(note["author"])):
         raise OpError("not_found", f"There is no note {note_id!r} on this board.")
     writable_section(ctx, note["section"], tuple(NOTE_KINDS))
+    if base is not None and note["version"] != base:
+        raise OpError("conflict", "Someone changed this note in the meantime; here is their "
+                      "version.", current=dict(note))
     return note
 
 

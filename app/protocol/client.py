@@ -130,15 +130,20 @@ class NoteMove(Frame):
     id: NoteId
     x: Coord
     y: Coord
+    # As in note.update: an undo sends the version its change produced, so it never
+    # overwrites a later change by someone else.
+    base: Version | None = None
 
 
 class NoteDelete(Frame):
     id: NoteId
+    base: Version | None = None
 
 
 class NoteReorder(Frame):
     id: NoteId
     step: Annotated[int, Field(ge=1, le=MAX_STEP)]
+    base: Version | None = None
 
 
 class FieldSet(Frame):
