@@ -16,6 +16,15 @@ test("a reorder event renumbers every note of the lane", () => {
   assert.equal(r.notes.get("b").step, 2);
 });
 
+test("a renumbered note's version goes up as on the server, an unmoved one's does not", () => {
+  const r = emptyRoom("group:1");
+  for (const [i, id] of ["a", "b", "c"].entries()) applyEvent(r, { kind: "note.create", data: { ...note(id, i + 1), version: 1 } });
+  applyEvent(r, { kind: "note.reorder", data: { ...note("c", 2), version: 2, renumbered: { a: 1, c: 2, b: 3 } } });
+  assert.deepEqual(["a", "b", "c"].map((id) => r.notes.get(id).version), [1, 2, 2]);
+  applyEvent(r, { kind: "note.delete", data: { ...note("a", 1), deleted: true, renumbered: { c: 1, b: 2 } } });
+  assert.deepEqual(["b", "c"].map((id) => r.notes.get(id).version), [3, 3]);
+});
+
 test("an optimistic edit shows at once, keeps the server's fields, and says how to undo it", () => {
   const r = emptyRoom("group:1");
   applyEvent(r, { kind: "note.create", data: note("a", 1, { x: 10, y: 20 }) });

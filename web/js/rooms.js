@@ -71,10 +71,12 @@ export function showOptimistic(r, frame, you) {
   }
 }
 
+// The server also raises the version of each note whose step changes (and sends no event
+// of its own for it): doing the same keeps the `base` of the next edit or undo current.
 function renumber(r, renumbered) {
   if (!renumbered) return;
   for (const [id, step] of Object.entries(renumbered)) {
     const n = r.notes.get(id);
-    if (n) r.notes.set(id, { ...n, step });
+    if (n && n.step !== step) r.notes.set(id, { ...n, step, version: (n.version || 0) + 1 });
   }
 }
