@@ -44,6 +44,11 @@ class Publisher(Protocol):
         opens it (``reason`` is the close reason, under 120 bytes)."""
         ...
 
+    async def remove(self, room: str, who: list[str], reason: str) -> None:
+        """Close these participants' sockets in ``room`` for good: the facilitator removed
+        them (close code 4403)."""
+        ...
+
     async def shut(self, room: str, reason: str) -> None:
         """Close every socket in ``room`` for good: its workshop was deleted."""
         ...

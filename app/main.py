@@ -25,7 +25,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Mount, WebSocketRoute
 
 from app import eventlog
-from app.api import lifecycle, links, pages, screens, toolkit, workshops, ws
+from app.api import (
+    lifecycle,
+    links,
+    moderation,
+    pages,
+    screens,
+    template_library,
+    toolkit,
+    workshops,
+    ws,
+)
 from app.api import templates as templates_api
 from app.api.pages import WEB_DIR
 from app.api.throttling import rate_limited_handler
@@ -146,8 +156,12 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
 
     api.include_router(workshops.router)
     api.include_router(lifecycle.router)
+    # After lifecycle: its …/participants/me is not a participant id.
+    api.include_router(moderation.router)
     api.include_router(links.router)
     api.include_router(screens.router)
+    # Before templates_api: its /api/templates/{key} would take /api/templates/{key}.toml.
+    api.include_router(template_library.router)
     api.include_router(templates_api.router)
     api.include_router(toolkit.router)
     api.include_router(pages.router)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Role = Literal["facilitator", "participant", "screen"]
 FACILITATOR_ID = "facilitator"
+# An event's ``private_to`` for what only this principal may see, the facilitator
+# included: ``only:<principal id>``.
+ONLY = "only:"
 
 
 def workshop_room(workshop_id: int) -> str:
@@ -24,6 +27,11 @@ class Principal:
     name: str
     workshop_id: int
     group_id: int | None = None
+    # The workshop is anonymous: what others see of people is redacted for this viewer
+    # (app.workshops.anonymity).
+    anonymous: bool = False
+    # The workshop's secret for unlinkable author pseudonyms; never sent.
+    pseudonym_key: str = field(default="", repr=False)
 
     @property
     def member_id(self) -> int | None:
@@ -38,10 +46,20 @@ class Principal:
             and number.isascii() and number.isdigit() else None
 
     @property
+    def co_facilitator(self) -> int | None:
+        """A co-facilitator's key row id (principal ``f<id>``); None for anyone else."""
+        number = self.id.removeprefix("f")
+        return int(number) if self.id.startswith("f") and number.isascii() \
+            and number.isdigit() else None
+
+    @property
     def sees_private(self) -> bool:
         return self.role == "facilitator"
 
     def may_see(self, private_to: str | None) -> bool:
+        if private_to is not None and private_to.startswith(ONLY):
+            # Secret even from the facilitator (a vote before the count): its owner only.
+            return private_to == ONLY + self.id
         return private_to is None or self.sees_private or private_to == self.id
 
     def as_dict(self) -> dict[str, Any]:
@@ -51,6 +69,11 @@ class Principal:
 
 def participant_id(row_id: int) -> str:
     return f"p{row_id}"
+
+
+def co_facilitator_id(row_id: int) -> str:
+    """A co-facilitator's principal id (the workshop's creator is ``facilitator``)."""
+    return f"f{row_id}"
 
 
 def screen_principal_id(row_id: int) -> str:

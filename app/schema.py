@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -34,6 +35,16 @@ class Workshop(SQLModel, table=True):
     # notes stay, their author shown as a removed participant) or "delete".
     erase_notes: str = Field(default="keep_anonymous", max_length=16,
                              sa_column_kwargs={"server_default": "keep_anonymous"})
+    # End a group phase early once every group with someone online is ready.
+    advance_when_ready: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # The workshop's default language (app.i18n): reports, the screen, pages without a choice.
+    language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
+    # No participant's name leaves the server (app.workshops.anonymity).
+    anonymous: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # New joins are refused (423) while set; people already in can still reconnect.
+    join_locked: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # The secret behind an anonymous workshop's author pseudonyms; never sent.
+    pseudonym_key: str | None = Field(default=None, max_length=32)
 
 
 class Group(SQLModel, table=True):
@@ -68,6 +79,17 @@ class Screen(SQLModel, table=True):
     created_at: float
     paired_at: float | None = None
     last_seen: float | None = None
+
+
+class CoFacilitator(SQLModel, table=True):
+    """A second facilitator's own token for one workshop: revocable, never the lead's."""
+
+    __tablename__ = "co_facilitator"
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    label: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    created_at: float
 
 
 class Room(SQLModel, table=True):
@@ -128,6 +150,80 @@ class Event(SQLModel, table=True):
     at: float
 
 
+class VoteRound(SQLModel, table=True):
+    """A dot vote in a workshop: open until closed or its phase ends; the newest one is
+    the one boards show."""
+
+    __tablename__ = "vote_round"
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(index=True)
+    phase_index: int
+    per_person: int
+    # Section keys whose notes may be voted on; empty: every note section.
+    sections: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="open", max_length=8)
+    opened_at: float
+    closed_at: float | None = None
+
+
+class Vote(SQLModel, table=True):
+    """One dot: a participant may put several on one note."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(index=True)
+    room: str = Field(max_length=40, index=True)
+    note_id: str = Field(max_length=36)
+    voter: str = Field(max_length=40)
+    at: float
+
+
+class GroupSignal(SQLModel, table=True):
+    """A group's "we need help" flag and who in it said "we're done" this phase."""
+
+    __tablename__ = "group_signal"
+    group_id: int = Field(primary_key=True)
+    workshop_id: int = Field(index=True)
+    help: bool = False
+    ready: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ActivityTemplate(SQLModel, table=True):
+    """A template a facilitator wrote (key ``t-…``, changed with its edit token) or a
+    workshop's own frozen copy of one (key ``w-…``, no token, deleted with the workshop)."""
+
+    __tablename__ = "activity_template"
+    key: str = Field(primary_key=True, max_length=40)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    edit_token_hash: str | None = Field(default=None, max_length=64)
+    created_at: float
+    updated_at: float
+
+
+class Cluster(SQLModel, table=True):
+    """A plenary cluster: notes from any group's board under one label (app.board.clusters)."""
+
+    id: str = Field(primary_key=True, max_length=36)
+    workshop_id: int = Field(index=True)
+    label: str = Field(max_length=120)
+    # "commonality", "difference" or "theme".
+    kind: str = Field(max_length=16)
+    # 1, 2, 3 … kept contiguous per workshop.
+    position: int
+    created_at: float
+    updated_at: float
+
+
+class ClusterNote(SQLModel, table=True):
+    """A note in a cluster; ``position`` keeps the order notes were added in."""
+
+    __tablename__ = "cluster_note"
+    cluster_id: str = Field(primary_key=True, max_length=36)
+    note_id: str = Field(primary_key=True, max_length=36)
+    room: str = Field(max_length=40)
+    workshop_id: int = Field(index=True)
+    position: int
+
+
 def table(model: type[SQLModel]) -> Table:
     """The Core table behind a model, for typed Core queries."""
     result: Any = model.__table__  # type: ignore[attr-defined]
@@ -143,3 +239,10 @@ rooms = table(Room)
 notes = table(Note)
 fields = table(BoardField)
 events = table(Event)
+vote_rounds = table(VoteRound)
+votes = table(Vote)
+group_signals = table(GroupSignal)
+co_facilitators = table(CoFacilitator)
+activity_templates = table(ActivityTemplate)
+clusters = table(Cluster)
+cluster_notes = table(ClusterNote)

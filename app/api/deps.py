@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request
@@ -10,6 +11,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from app.api.throttling import workshop_or_miss
 from app.auth import bearer_token, is_facilitator
 from app.errors import OpError
+from app.principal import FACILITATOR_ID, co_facilitator_id
 from app.services import Services
 from app.workshops.codes import normalise_code
 
@@ -45,11 +47,27 @@ def bearer(whose: str) -> Callable[[str | None], str]:
     return token
 
 
-async def require_facilitator(
+@dataclass(frozen=True)
+class Actor:
+    """A facilitator acting on a workshop: the lead (``facilitator``) or a co-facilitator."""
+
+    workshop: dict[str, Any]
+    id: str
+
+    @property
+    def lead(self) -> bool:
+        return self.id == FACILITATOR_ID
+
+
+async def require_actor(
         workshop: WorkshopDep, services: ServicesDep,
-        token: Annotated[str, Depends(bearer("the facilitator token"))]) -> dict[str, Any]:
+        token: Annotated[str, Depends(bearer("the facilitator token"))]) -> Actor:
+    """The lead facilitator's or a co-facilitator's token; 403 for any other credential."""
     if is_facilitator(workshop, token):
-        return workshop
+        return Actor(workshop, FACILITATOR_ID)
+    co = await services.moderation.find_co_facilitator(workshop, token)
+    if co is not None:
+        return Actor(workshop, co_facilitator_id(co["id"]))
     if await services.workshops.find_participant(workshop, token) is not None:
         raise HTTPException(403, detail="Only the facilitator may do this.")
     if await services.screens.find(token) is not None:
@@ -60,4 +78,21 @@ async def require_facilitator(
                         headers={"WWW-Authenticate": "Bearer"})
 
 
+ActorDep = Annotated[Actor, Depends(require_actor)]
+
+
+async def require_facilitator(actor: ActorDep) -> dict[str, Any]:
+    """The workshop, for a facilitator (lead or co-facilitator)."""
+    return actor.workshop
+
+
+async def require_lead(actor: ActorDep) -> dict[str, Any]:
+    """The workshop, for its lead facilitator only: a co-facilitator gets 403."""
+    if not actor.lead:
+        raise OpError("forbidden", "Only the workshop's lead facilitator may do this, not a "
+                      "co-facilitator.")
+    return actor.workshop
+
+
 FacilitatorDep = Annotated[dict[str, Any], Depends(require_facilitator)]
+LeadDep = Annotated[dict[str, Any], Depends(require_lead)]

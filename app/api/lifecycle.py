@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Response
 
-from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep, bearer
+from app.api.deps import LeadDep, ServicesDep, WorkshopDep, bearer
 from app.api.responses import errors
 from app.auth import is_facilitator
 from app.errors import OpError
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/workshops", tags=["data lifecycle"])
 
 @router.delete("/{code}", status_code=204, response_class=Response,
                responses=errors(401, 403, 404, 422, 429))
-async def delete_workshop(workshop: FacilitatorDep, services: ServicesDep) -> None:
+async def delete_workshop(workshop: LeadDep, services: ServicesDep) -> None:
     """Delete the workshop now, with everything in it: groups, participants, notes, fields,
     its event log and paired screens. It cannot be undone: download the export first.
     Every socket of the workshop closes with 4410 ("this workshop was deleted"), and the

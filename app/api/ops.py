@@ -38,8 +38,14 @@ async def phase_action(services: Services, who: Principal,
     action = op.kind.removeprefix("phase.")
     seconds = op.data.seconds if isinstance(op, PhaseExtendOp) else None
     _, seq = await services.phases.act(who.workshop_id, action,  # type: ignore[arg-type]
-                                       seconds, who.id, op.op_id)
+                                       seconds, who.id, op.op_id, base=op.data.base)
     return seq
+
+
+async def cluster_op(services: Services, who: Principal, op: client.ClusterOp) -> int:
+    if who.role == "screen":
+        raise OpError("forbidden", "The screen is read-only.")
+    return await services.clusters.apply(who, op)
 
 
 async def spotlight(services: Services, who: Principal, op: SpotlightOp) -> int:
@@ -47,10 +53,36 @@ async def spotlight(services: Services, who: Principal, op: SpotlightOp) -> int:
     return await services.phases.spotlight(who.workshop_id, op.data.group_id, op.op_id)
 
 
+async def vote(services: Services, who: Principal, op: client.VoteOp) -> int:
+    return await services.votes.vote(who, op)
+
+
+async def group_signal(services: Services, who: Principal,
+                       op: client.GroupReadyOp | client.GroupHelpOp) -> int:
+    room = workshop_room(who.workshop_id)
+    # Everyone online in the workshop: its room's presence, merged across processes.
+    return await services.signals.signal(
+        who, op, lambda: [m.id for m in services.hub.members(room)])
+
+
+async def votes_open(services: Services, who: Principal, op: client.VotesOpenOp) -> int:
+    _check_facilitator(who, op.room)
+    return await services.votes.open(who.workshop_id, op.data.per_person, op.data.sections,
+                                     op.op_id)
+
+
+async def votes_close(services: Services, who: Principal, op: client.VotesCloseOp) -> int:
+    _check_facilitator(who, op.room)
+    return await services.votes.close(who.workshop_id, op.op_id)
+
+
 def _routes() -> dict[str, Route]:
     handlers: dict[type[client.OpFrame], Handler] = {
         **{model: board_op for model in get_args(client.BoardOp)},
         PhaseActionOp: phase_action, PhaseExtendOp: phase_action, SpotlightOp: spotlight,
+        client.VoteOp: vote, client.GroupReadyOp: group_signal, client.GroupHelpOp: group_signal,
+        client.VotesOpenOp: votes_open, client.VotesCloseOp: votes_close,
+        **{model: cluster_op for model in get_args(client.ClusterOp)},
     }
     return {kind: Route(model, handler) for model, handler in handlers.items()
             for kind in get_args(model.model_fields["kind"].annotation)}

@@ -20,6 +20,7 @@ DESCRIBED = {
     404: "No such workshop, group, participant, screen, template or entry (not_found)",
     409: "Does not apply in the workshop's current state, e.g. after the start (conflict)",
     413: "The request body is over 64 KB (too_large)",
+    423: "The facilitator has locked joining (locked)",
     422: "The body, a path or a query parameter is not valid, or not JSON (invalid, with "
          "fields)",
     429: "Too many requests; try again in a moment (rate_limited)",
@@ -40,7 +41,7 @@ WORKSHOP_ERRORS = errors(404, 422, 429)
 # that might not be found free.
 CREATE_ERRORS = errors(401, 403, 409, 413, 422, 429)
 # Joining a workshop by its code: a body; a workshop that has ended is a conflict.
-JOIN_ERRORS = errors(404, 409, 413, 422, 429)
+JOIN_ERRORS = errors(404, 409, 413, 422, 423, 429)
 # Changes only the facilitator's key may make.
 FACILITATOR_ERRORS = errors(401, 403, 404, 409, 413, 422, 429)
 # What only the facilitator's key may read (or remove).

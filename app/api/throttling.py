@@ -67,7 +67,8 @@ async def _token_opens(request: Request, services: Services, workshop: dict[str,
     if token is None:
         return False
     return is_facilitator(workshop, token) \
-        or await services.workshops.find_participant(workshop, token) is not None
+        or await services.workshops.find_participant(workshop, token) is not None \
+        or await services.moderation.find_co_facilitator(workshop, token) is not None
 
 
 async def creation_allowed(

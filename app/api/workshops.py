@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.api.deps import FacilitatorDep, ServicesDep, WorkshopDep
+from app.api.deps import ActorDep, FacilitatorDep, ServicesDep, WorkshopDep
 from app.api.links import WorkshopUrls, public_base, workshop_urls
+from app.api.moderation import ParticipantPath, member_number
 from app.api.responses import (
     CREATE_ERRORS,
     FACILITATOR_ERRORS,
@@ -18,8 +19,9 @@ from app.api.responses import (
     WORKSHOP_ERRORS,
 )
 from app.api.throttling import CreationAllowed
+from app.i18n import Language, negotiate
 from app.principal import participant_id
-from app.protocol.client import NO_NUL, ExtendSeconds, RowId, Spotlight
+from app.protocol.client import NO_NUL, ExtendSeconds, PhaseBase, RowId, Spotlight
 from app.protocol.limits import (
     MAX_GROUP_COUNT,
     MAX_ID,
@@ -29,6 +31,7 @@ from app.protocol.limits import (
     PhaseAction,
 )
 from app.workshops import export
+from app.workshops.join_lock import JoinLocked
 
 router = APIRouter(prefix="/api/workshops", tags=["workshops"])
 
@@ -54,6 +57,10 @@ class CreateWorkshop(_Body):
     groups: GroupCount = 3
     minutes: Minutes = {}
     auto_advance: bool = True
+    # No participant's name leaves the server: not to the group, screen, facilitator or exports.
+    anonymous: bool = False
+    # The workshop's default language; without one, the creator's Accept-Language (else en).
+    language: Language | None = None
 
 
 class CreatedWorkshop(BaseModel):
@@ -77,6 +84,8 @@ class Joined(BaseModel):
 class PhaseRequest(_Body):
     action: PhaseAction
     seconds: ExtendSeconds | None = None
+    # The phase version this action was chosen on: if it moved since, 409 conflict.
+    base: PhaseBase | None = None
 
 
 class WorkshopSettings(_Body):
@@ -85,6 +94,9 @@ class WorkshopSettings(_Body):
     auto_advance: bool | None = None
     # What a participant's "leave and erase me" does to their notes (app.workshops.erasure).
     erase_notes: Literal["keep_anonymous", "delete"] | None = None
+    language: Language | None = None
+    # End a group phase as soon as every group with someone online is ready.
+    advance_when_ready: bool | None = None
 
 
 class RenameGroup(_Body):
@@ -105,8 +117,13 @@ async def create_workshop(body: CreateWorkshop, request: Request,
                           services: ServicesDep) -> CreatedWorkshop:
     """Limited per client address (429 with Retry-After); when the server has an organiser
     key, it must come in the X-Organiser-Key header (missing: 401, wrong: 403)."""
+    # A saved template (t-…) is copied into the workshop: later edits never reach it.
+    copy = await services.library.copy_for_workshop(body.template)
     row, token = await services.workshops.create(body.template, body.title or "", body.groups,
-                                                 body.minutes, body.auto_advance)
+                                                 body.minutes, body.auto_advance, copy=copy,
+                                                 anonymous=body.anonymous,
+                                                 language=body.language or negotiate(
+                                                     request.headers.get("accept-language")))
     return CreatedWorkshop(id=row["id"], code=row["code"], facilitator_token=token,
                            urls=workshop_urls(public_base(request, services.settings),
                                              row["code"]))
@@ -123,24 +140,32 @@ async def update_workshop(body: WorkshopSettings, workshop: FacilitatorDep,
                           services: ServicesDep) -> dict[str, Any]:
     updated = await services.workshops.update_settings(workshop, body.minutes,
                                                        body.auto_advance, body.title,
-                                                       erase_notes=body.erase_notes)
+                                                       erase_notes=body.erase_notes,
+                                                       language=body.language)
+    if body.advance_when_ready is not None:
+        await services.signals.set_advance(updated["id"], body.advance_when_ready)
     return await services.workshops.info(updated)
 
 
 @router.post("/{code}/participants", status_code=201, response_model=Joined,
              responses=JOIN_ERRORS)
 async def join_workshop(body: Join, workshop: WorkshopDep, services: ServicesDep) -> Joined:
-    person, token = await services.workshops.join(workshop, body.name, body.group_id)
+    """While the facilitator has locked joining: 423 ``locked``."""
+    try:
+        person, token = await services.workshops.join(workshop, body.name, body.group_id)
+    except JoinLocked as exc:
+        raise HTTPException(423, detail=exc.message) from None
     return Joined(participant_id=participant_id(person["id"]), token=token,
                   group_id=person["group_id"])
 
 
 @router.patch("/{code}/participants/{pid}", responses=FACILITATOR_ERRORS)
-async def move_participant(pid: Annotated[str, StringConstraints(pattern=r"^p?[0-9]{1,12}$")],
-                           body: MoveParticipant, workshop: FacilitatorDep,
+async def move_participant(pid: ParticipantPath, body: MoveParticipant, actor: ActorDep,
                            services: ServicesDep) -> dict[str, Any]:
-    await services.workshops.move_participant(workshop, int(pid.removeprefix("p")), body.group_id)
-    return await services.workshops.roster(workshop)
+    """Move a participant to another group: their private notes go with them, their open
+    sockets reconnect at once (4412) into the new group's rooms."""
+    await services.moderation.move(actor.workshop, member_number(pid), body.group_id, actor.id)
+    return await services.workshops.roster(actor.workshop)
 
 
 @router.get("/{code}/roster", responses=FACILITATOR_READ_ERRORS)
@@ -163,10 +188,10 @@ async def rename_group(group_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: Re
 
 
 @router.post("/{code}/phase", responses=FACILITATOR_ERRORS)
-async def phase_action(body: PhaseRequest, workshop: FacilitatorDep,
+async def phase_action(body: PhaseRequest, actor: ActorDep,
                        services: ServicesDep) -> dict[str, Any]:
-    view, _ = await services.phases.act(workshop["id"], body.action, body.seconds,
-                                        "facilitator")
+    view, _ = await services.phases.act(actor.workshop["id"], body.action, body.seconds,
+                                        actor.id, base=body.base)
     return {**view, "server_now": services.clock()}
 
 

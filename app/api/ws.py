@@ -14,6 +14,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.api.frames import FrameReader
 from app.api.throttling import client_key, code_lockout
+from app.i18n import Language
+from app.i18n.errors import localize_message, reader_language
 from app.principal import Principal
 from app.protocol.client import Hello, hello_frame, validation_fields, validation_message
 from app.protocol.server import ErrorFrame, WelcomeFrame
@@ -122,7 +124,9 @@ async def _welcome_and_catch_up(websocket: WebSocket, services: Services, conn: 
     await websocket.send_text(WelcomeFrame(
         you=principal.as_dict(), server_now=services.clock(), rooms=rooms,
         workshop={"id": workshop["id"], "code": workshop["code"],
-                  "title": workshop["title"], "template": workshop["template"]},
+                  "title": workshop["title"], "template": workshop["template"],
+                  "anonymous": bool(workshop["anonymous"]),
+                  "language": workshop["language"]},
     ).text())
     for room in rooms:
         texts, seq = await services.catch_up.catch_up(principal, room, hello.since.get(room))
@@ -154,7 +158,7 @@ async def _handshake(websocket: WebSocket, services: Services,
         return None
     workshop_code = normalise_code(code)
     found = None if workshop_code is None else await services.auth.socket_principal(
-        workshop_code, hello.token, hello.role)
+        workshop_code, hello.token, hello.role, hello.view)
     if found is None:
         # A hello that opens nothing is a miss for the address, as a REST look-up of a code
         # that does not exist is; while locked out, it is told so (a valid token still opens).
@@ -162,14 +166,19 @@ async def _handshake(websocket: WebSocket, services: Services,
         address = client_key(websocket, services)
         locked = throttle.locked(address)
         if locked is not None:
-            await websocket.send_text(ErrorFrame(code="rate_limited",
-                                                 message=code_lockout(locked).message).text())
+            await websocket.send_text(ErrorFrame(code="rate_limited", message=localize_message(
+                _language(websocket), code_lockout(locked).message)).text())
             await websocket.close(CLOSE_TOO_MANY, "too many wrong codes; wait before retrying")
             return None
         throttle.miss(address)
-        await websocket.send_text(ErrorFrame(code="forbidden", message="This token does not "
-                                             "open this workshop.").text())
+        await websocket.send_text(ErrorFrame(code="forbidden", message=localize_message(
+            _language(websocket), "This token does not open this workshop.")).text())
         await websocket.close(CLOSE_BAD_TOKEN, "bad token")
         return None
     return found[0], hello, found[1]
 
+
+def _language(websocket: WebSocket) -> Language:
+    """The socket reader's language (app.i18n): ?lang= on its URL, else Accept-Language."""
+    return reader_language(websocket.query_params.get("lang"),
+                           websocket.headers.get("accept-language"))

@@ -35,6 +35,9 @@ Clock = Callable[[], float]
 # Reveals a group room's private notes inside the transition's transaction (the board
 # service's, handed in by the app factory: phases do not depend on the board).
 Reveal = Callable[[Connection, str, str, float], list[StoredEvent]]
+# What else a new phase changes (votes end, readiness resets), inside the transition's
+# transaction: (conn, workshop row, new phase index, now) -> events to publish.
+PhaseChange = Callable[[Connection, dict[str, Any], int, float], list[StoredEvent]]
 CAS_ATTEMPTS = 3
 
 
@@ -50,6 +53,8 @@ class PhaseService:
         self._templates = templates
         self._clock = clock
         self._reveal = reveal
+        # Set by the app factory (app.services): the votes' and signals' hook.
+        self.on_phase_change: PhaseChange = lambda conn, workshop, index, now: []
         # The scheduler's wake-up: a deadline changed here.
         self.on_deadline_change: Callable[[], None] = lambda: None
 
@@ -59,29 +64,48 @@ class PhaseService:
                           workshop["minutes"], workshop["auto_advance"])
 
     async def act(self, workshop_id: int, action: Action, seconds: int | None, by: str,
-                  op_id: str | None = None) -> tuple[dict[str, Any], int]:
-        """Apply a facilitator's action; returns (the phase view, the event's seq)."""
+                  op_id: str | None = None,
+                  base: int | None = None) -> tuple[dict[str, Any], int]:
+        """Apply a facilitator's action; returns (the phase view, the event's seq).
+
+        ``base``: the phase ``version`` the facilitator acted on. When the phase has moved
+        since (another facilitator, or the scheduler), the action is a ``conflict`` with the
+        current view, so two facilitators clicking at once do not both apply."""
         for _ in range(CAS_ATTEMPTS - 1):
             try:
-                return await self._act(workshop_id, action, seconds, by, op_id)
+                return await self._act(workshop_id, action, seconds, by, op_id, base=base)
             except StalePhase:
                 continue  # the scheduler moved the phase meanwhile (a warning, say): look again
-        return await self._act(workshop_id, action, seconds, by, op_id)
+        return await self._act(workshop_id, action, seconds, by, op_id, base=base)
+
+    async def advance_from(self, workshop_id: int, index: int, by: str) -> None:
+        """Go to the next phase if the workshop is still at phase ``index`` (so that two
+        callers who both saw it ready advance it once)."""
+        try:
+            await self._act(workshop_id, "next", None, by, None, expect_index=index)
+        except OpError:
+            return  # moved on meanwhile: nothing to do
 
     async def _act(self, workshop_id: int, action: Action, seconds: int | None, by: str,
-                   op_id: str | None) -> tuple[dict[str, Any], int]:
+                   op_id: str | None, *, expect_index: int | None = None,
+                   base: int | None = None) -> tuple[dict[str, Any], int]:
         now = self._clock()
 
         def act(conn: Connection) -> tuple[dict[str, Any], list[StoredEvent] | int]:
             workshop = store.load_workshop(conn, workshop_id)
             if workshop is None:
                 raise OpError("not_found", "There is no such workshop.")
+            if expect_index is not None and workshop["phase_index"] != expect_index:
+                raise StalePhase("conflict", "The phase changed in the meantime.")
             if op_id is not None:
                 applied = eventlog.find_op(conn, workshop_room(workshop_id), op_id)
                 if applied is not None:
                     return workshop, applied
             template = self._templates[workshop["template"]]
             old = store.state_of(workshop)
+            if base is not None and old.version != base:
+                raise OpError("conflict", "Someone else changed the phase just before you; look "
+                              "again and choose.", current=self.view(workshop))
             try:
                 new = apply_action(old, action, template, workshop["minutes"], now, seconds)
             except PhaseError as exc:
@@ -180,4 +204,6 @@ class PhaseService:
         if phase is not None and phase.mode != "individual":
             for group_id in store.group_ids(conn, workshop["id"]):
                 events += self._reveal(conn, group_room(group_id), by, now)
+        if new.index != old.index:
+            events += self.on_phase_change(conn, updated, new.index, now)
         return events

@@ -24,12 +24,14 @@ from app.protocol.limits import (
     BOARD_WIDTH,
     MAX_ACTOR,
     MAX_ACTORS,
+    MAX_CLUSTER_LABEL,
     MAX_EXTEND_SECONDS,
     MAX_FIELD_TEXT,
     MAX_ID,
     MAX_PICKS,
     MAX_STEP,
     MAX_TEXT,
+    MAX_VOTES,
 )
 
 
@@ -73,6 +75,9 @@ class Hello(Frame):
     since: dict[RoomName, Seq] = {}
     # A facilitator's token may open a read-only projector view.
     role: Literal["screen"] | None = None
+    # A facilitator's (or co-facilitator's) token: a read-only view of this group as its
+    # participants see it (app.auth).
+    view: RowId | None = None
 
 
 class Resync(Frame):
@@ -163,8 +168,17 @@ class PickSet(Frame):
 ExtendSeconds = Annotated[int, Field(ge=-MAX_EXTEND_SECONDS, le=MAX_EXTEND_SECONDS)]
 
 
+# The phase ``version`` a facilitator acted on: a newer one is a conflict (compare-and-set).
+PhaseBase = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
 class PhaseExtend(Frame):
     seconds: ExtendSeconds
+    base: PhaseBase | None = None
+
+
+class PhaseData(Frame):
+    base: PhaseBase | None = None
 
 
 class NoData(Frame):
@@ -173,6 +187,52 @@ class NoData(Frame):
 
 class Spotlight(Frame):
     group_id: RowId | None = None
+
+
+class VoteTarget(Frame):
+    note_id: NoteId
+
+
+class GroupReady(Frame):
+    ready: bool
+
+
+class GroupHelp(Frame):
+    on: bool
+
+
+class VotesOpen(Frame):
+    per_person: Annotated[int, Field(ge=1, le=MAX_VOTES)]
+    # Section keys whose notes may be voted on; none: every note section.
+    sections: Annotated[list[SectionKey], Field(max_length=40)] | None = None
+
+
+ClusterKind = Literal["commonality", "difference", "theme"]
+ClusterLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=MAX_CLUSTER_LABEL), NO_NUL]
+
+
+class ClusterCreate(Frame):
+    id: NoteId | None = None
+    label: ClusterLabel
+    kind: ClusterKind = "theme"
+
+
+class ClusterUpdate(Frame):
+    id: NoteId
+    label: ClusterLabel | None = None
+    kind: ClusterKind | None = None
+    # 1 is the first cluster; beyond the last is the last.
+    position: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+
+
+class ClusterRef(Frame):
+    id: NoteId
+
+
+class ClusterMember(Frame):
+    id: NoteId
+    note_id: NoteId
 
 
 # --- ops: one model per kind -----------------------------------------------------------
@@ -222,7 +282,7 @@ class PickSetOp(OpFrame):
 class PhaseActionOp(OpFrame):
     kind: Literal["phase.start", "phase.pause", "phase.resume", "phase.next",
                   "phase.previous"]
-    data: NoData = NoData()
+    data: PhaseData = PhaseData()
 
 
 class PhaseExtendOp(OpFrame):
@@ -236,10 +296,60 @@ class SpotlightOp(OpFrame):
     data: Spotlight = Spotlight()
 
 
+class VoteOp(OpFrame):
+    kind: Literal["vote.cast", "vote.retract"]
+    data: VoteTarget
+
+
+class GroupReadyOp(OpFrame):
+    kind: Literal["group.ready"]
+    data: GroupReady
+
+
+class GroupHelpOp(OpFrame):
+    kind: Literal["group.help"]
+    data: GroupHelp
+
+
+class VotesOpenOp(OpFrame):
+    kind: Literal["votes.open"]
+    data: VotesOpen
+
+
+class VotesCloseOp(OpFrame):
+    kind: Literal["votes.close"]
+    data: NoData = NoData()
+
+
+class ClusterCreateOp(OpFrame):
+    kind: Literal["cluster.create"]
+    data: ClusterCreate
+
+
+class ClusterUpdateOp(OpFrame):
+    kind: Literal["cluster.update"]
+    data: ClusterUpdate
+
+
+class ClusterDeleteOp(OpFrame):
+    kind: Literal["cluster.delete"]
+    data: ClusterRef
+
+
+class ClusterMemberOp(OpFrame):
+    kind: Literal["cluster.add", "cluster.remove"]
+    data: ClusterMember
+
+
+# The plenary's clusters: workshop-room ops with a service of their own (app.board.clusters).
+ClusterOp = ClusterCreateOp | ClusterUpdateOp | ClusterDeleteOp | ClusterMemberOp
+# Votes and signals go to the group room but have handlers of their own (app.api.ops).
+SignalOp = VoteOp | GroupReadyOp | GroupHelpOp
 BoardOp = NoteCreateOp | NoteUpdateOp | NoteMoveOp | NoteDeleteOp | NoteReorderOp | FieldSetOp \
     | PickSetOp
-WorkshopOp = PhaseActionOp | PhaseExtendOp | SpotlightOp
-Op = Annotated[BoardOp | WorkshopOp, Field(discriminator="kind")]
+WorkshopOp = PhaseActionOp | PhaseExtendOp | SpotlightOp | VotesOpenOp | VotesCloseOp \
+    | ClusterOp
+Op = Annotated[BoardOp | SignalOp | WorkshopOp, Field(discriminator="kind")]
 ClientFrame = Annotated[Hello | Op | Resync | Drag | Presence | Ping,
                         Field(discriminator="type")]
 client_frames: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
@@ -277,7 +387,8 @@ def _frame_loc(loc: tuple[str | int, ...]) -> list[str | int]:
 
 
 def _union_tags() -> frozenset[str]:
-    members = (Hello, Resync, Drag, Presence, Ping, *get_args(BoardOp), *get_args(WorkshopOp))
+    members = (Hello, Resync, Drag, Presence, Ping, *get_args(BoardOp), *get_args(SignalOp),
+               *get_args(WorkshopOp))
     return frozenset(tag for model in members for name in ("type", "kind")
                      if (field := model.model_fields.get(name)) is not None
                      for tag in get_args(field.annotation))

@@ -56,6 +56,8 @@ class RejoinMessage(BaseModel):
     revoked: str | None = None
     # Set (with ``revoked``) when the workshop itself was deleted: close code 4410.
     gone: bool = False
+    # Set (with ``revoked``) when the facilitator removed these participants: close code 4403.
+    removed: bool = False
 
 
 Message = Annotated[EventMessage | DragMessage | PresenceMessage | RejoinMessage,

@@ -33,6 +33,7 @@ from app.realtime.shared_notes import SharedNotes
 log = logging.getLogger(__name__)
 
 CLOSE_BAD_TOKEN = 4401
+CLOSE_REMOVED = 4403
 CLOSE_HELLO_TIMEOUT = 4408
 CLOSE_TOO_SLOW = 4409
 CLOSE_GONE = 4410

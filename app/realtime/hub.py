@@ -22,7 +22,14 @@ from app.realtime.backplane import (
     PresenceMessage,
     RejoinMessage,
 )
-from app.realtime.connection import CLOSE_BAD_TOKEN, CLOSE_GONE, CLOSE_REJOIN, Connection
+from app.realtime.connection import (
+    CLOSE_BAD_TOKEN,
+    CLOSE_GONE,
+    CLOSE_REJOIN,
+    CLOSE_REMOVED,
+    Connection,
+)
+from app.workshops import anonymity
 
 
 class Hub:
@@ -76,14 +83,20 @@ class Hub:
     async def revoke(self, room: str, who: list[str], reason: str) -> None:
         await self.backplane.publish(room, RejoinMessage(room=room, who=who, revoked=reason))
 
+    async def remove(self, room: str, who: list[str], reason: str) -> None:
+        await self.backplane.publish(room, RejoinMessage(room=room, who=who, revoked=reason,
+                                                         removed=True))
+
     async def shut(self, room: str, reason: str) -> None:
         await self.backplane.publish(room, RejoinMessage(room=room, who=None, revoked=reason,
                                                          gone=True))
 
     async def publish_drag(self, conn: Connection, room: str, note_id: str, x: float,
                            y: float) -> None:
+        # Anonymous: who drags is nobody's business (the dragger gets no echo).
+        by = "" if conn.who.anonymous else conn.who.id
         await self.backplane.publish(room, DragMessage(room=room, id=note_id, x=x, y=y,
-                                                       by=conn.who.id, origin=conn.id))
+                                                       by=by, origin=conn.id))
 
     async def publish_presence(self, room: str) -> None:
         members = [Member(id=c.who.id, name=c.who.name, role=c.who.role,
@@ -113,15 +126,27 @@ class Hub:
         elif isinstance(message, RejoinMessage):
             code, reason = (CLOSE_REJOIN, "your groups changed; reconnect") \
                 if message.revoked is None else \
-                (CLOSE_GONE if message.gone else CLOSE_BAD_TOKEN, message.revoked)
+                (CLOSE_GONE if message.gone else CLOSE_REMOVED if message.removed
+                 else CLOSE_BAD_TOKEN, message.revoked)
             for conn in list(conns):
                 if message.who is None or conn.who.id in message.who:
                     conn.close(code, reason)
         else:
-            text = PresenceFrame(room=room, members=[m.model_dump() for m in
-                                                     self.members(room)]).text()
+            members = [m.model_dump() for m in self.members(room)]
+            text = PresenceFrame(room=room, members=members).text()
+            # Anonymous: how many, not who; one text for all but those who find themselves.
+            blind: str | None = None
             for conn in conns:
-                conn.push_ephemeral(("presence", room), text)
+                who = conn.who
+                if not who.anonymous:
+                    conn.push_ephemeral(("presence", room), text)
+                elif any(m["id"] == who.id for m in members):
+                    conn.push_ephemeral(("presence", room), PresenceFrame(
+                        room=room, members=anonymity.redact_members(members, who)).text())
+                else:
+                    blind = blind or PresenceFrame(
+                        room=room, members=anonymity.redact_members(members, who)).text()
+                    conn.push_ephemeral(("presence", room), blind)
 
     def _merge_presence(self, room: str, message: PresenceMessage) -> None:
         by_process = self._presence.setdefault(room, {})

@@ -22,9 +22,11 @@ from typing import Any
 
 from sqlalchemy import Connection, ScalarSelect, delete, func, select
 
+from app.board import cluster_store, vote_store
 from app.db import Database
 from app.periodic import Periodic
 from app.schema import events, fields, groups, notes, participants, rooms, screens, workshops
+from app.workshops import library, moderation, signals
 
 log = logging.getLogger(__name__)
 DAY_SECONDS = 24 * 3600
@@ -76,10 +78,17 @@ def delete_workshop(conn: Connection, workshop_id: int) -> bool:
     conn.execute(delete(events).where(events.c.room.in_(names)))
     conn.execute(delete(notes).where(notes.c.room.in_(names)))
     conn.execute(delete(fields).where(fields.c.room.in_(names)))
+    cluster_store.delete_workshop_clusters(conn, workshop_id)
+    vote_store.delete_workshop_votes(conn, workshop_id)
+    signals.delete_workshop_signals(conn, workshop_id)
     conn.execute(delete(rooms).where(rooms.c.workshop_id == workshop_id))
     conn.execute(delete(screens).where(screens.c.workshop_id == workshop_id))
     conn.execute(delete(participants).where(participants.c.workshop_id == workshop_id))
+    moderation.delete_all(conn, workshop_id)
     conn.execute(delete(groups).where(groups.c.workshop_id == workshop_id))
+    template = conn.execute(select(workshops.c.template)
+                            .where(workshops.c.id == workshop_id)).scalar_one()
+    library.delete_copy(conn, template)  # its own copy of a saved template, if any
     conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
     return True
 

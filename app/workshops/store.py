@@ -17,7 +17,9 @@ from app.eventlog import StoredEvent
 from app.phases.templates import Template
 from app.principal import group_room, participant_id, workshop_room
 from app.schema import groups, participants, rooms, workshops
+from app.workshops import anonymity, signals
 from app.workshops.codes import new_code
+from app.workshops.join_lock import JoinLocked
 from app.workshops.tokens import hash_token, new_token
 
 MAX_CODE_ATTEMPTS = 20
@@ -25,7 +27,8 @@ MAX_CODE_ATTEMPTS = 20
 
 def create_workshop(conn: Connection, template: Template, title: str,
                     group_count: int, minutes: dict[str, int], auto_advance: bool,
-                    now: float) -> tuple[dict[str, Any], str]:
+                    now: float, *, anonymous: bool = False,
+                    language: str = "en") -> tuple[dict[str, Any], str]:
     """Create a workshop with its groups and rooms; returns (row, facilitator token)."""
     timed = {p.key for p in template.timed_phases}
     unknown = sorted(set(minutes) - timed)
@@ -45,7 +48,8 @@ def create_workshop(conn: Connection, template: Template, title: str,
             facilitator_token_hash=hash_token(token), created_at=now, minutes=minutes,
             auto_advance=auto_advance, status="lobby", phase_index=-1, ends_at=None,
             remaining=None, phase_version=0, warned=False, spotlight=None,
-            erase_notes="keep_anonymous",
+            erase_notes="keep_anonymous", anonymous=anonymous,
+            pseudonym_key=anonymity.new_key() if anonymous else None, language=language,
         ))
     except IntegrityError as exc:  # pragma: no cover - lost a race for the same code
         raise OpError("conflict", "Could not reserve a join code; try again.") from exc
@@ -103,7 +107,11 @@ def roster(conn: Connection, workshop_id: int) -> dict[str, Any]:
                    for p in people if p.group_id == group["id"]]
         result.append({"id": group["id"], "name": group["name"], "room": group_room(group["id"]),
                        "members": members})
-    return {"groups": result}
+    # Whether new joins are refused (app.workshops.moderation): facilitators show it.
+    locked = conn.execute(select(workshops.c.join_locked)
+                          .where(workshops.c.id == workshop_id)).scalar_one_or_none()
+    return signals.extend_roster(conn, workshop_id, {"groups": result,
+                                                     "join_locked": bool(locked)})
 
 
 def join(conn: Connection, workshop: dict[str, Any], name: str,
@@ -111,6 +119,9 @@ def join(conn: Connection, workshop: dict[str, Any], name: str,
     """Add a participant, to the given group or the smallest one; returns (row, token, event)."""
     if workshop["status"] == "closed":
         raise OpError("conflict", "This workshop has ended.")
+    if workshop.get("join_locked"):
+        # Read from the row the caller holds: a lock an instant ago may let one more in.
+        raise JoinLocked()
     sizes = _group_sizes(conn, workshop["id"])
     if group_id is None:
         group_id = _smallest(sizes)
@@ -175,7 +186,8 @@ def set_group_count(conn: Connection, workshop: dict[str, Any], count: int,
 
 def set_settings(conn: Connection, workshop: dict[str, Any], template: Template,
                  minutes: dict[str, int] | None, auto_advance: bool | None,
-                 title: str | None, erase_notes: str | None = None) -> None:
+                 title: str | None, erase_notes: str | None = None,
+                 language: str | None = None) -> None:
     changes: dict[str, Any] = {}
     if minutes is not None:
         if workshop["status"] != "lobby":
@@ -191,6 +203,8 @@ def set_settings(conn: Connection, workshop: dict[str, Any], template: Template,
         changes["title"] = title
     if erase_notes is not None:
         changes["erase_notes"] = erase_notes
+    if language is not None:
+        changes["language"] = language
     if changes:
         conn.execute(update(workshops).where(workshops.c.id == workshop["id"])
                      .values(**changes))
