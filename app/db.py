@@ -48,6 +48,7 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self._sync_engine: Engine | None = None
         self._async_engine: AsyncEngine | None = None
+        self._blocking_engine: Engine | None = None
         if self.is_sqlite:
             database = parsed.database
             if database and database != ":memory:":
@@ -86,6 +87,22 @@ class Database:
         async with self._async_engine.connect() as conn:
             return await conn.run_sync(work)
 
+    def read_blocking(self, work: Work[T]) -> T:
+        """Run ``work`` in one read transaction on the calling thread, blocking it.
+
+        For the rare look-up synchronous code cannot defer (a workshop's template copy the
+        first time a process meets it); everything else uses :meth:`read`.
+        """
+        if self._sync_engine is not None:
+            return self._read_now(work)
+        if self._blocking_engine is None:
+            # The same psycopg driver, used synchronously; one small pool for these reads.
+            self._blocking_engine = create_engine(self.url, pool_size=1, max_overflow=2,
+                                                  json_serializer=dumps,
+                                                  json_deserializer=loads)
+        with self._blocking_engine.connect() as conn, conn.begin():
+            return work(conn)
+
     async def migrate(self) -> None:
         """Bring the schema to the newest migration."""
         if self._sync_engine is not None:
@@ -106,6 +123,8 @@ class Database:
             self._sync_engine.dispose()
         if self._async_engine is not None:
             await self._async_engine.dispose()
+        if self._blocking_engine is not None:
+            self._blocking_engine.dispose()
 
     def _read_now(self, work: Work[T]) -> T:
         assert self._sync_engine is not None

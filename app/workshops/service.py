@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app import eventlog
+from app.board import cluster_store
 from app.board import store as board_store
 from app.db import Database
 from app.errors import OpError
@@ -21,7 +22,7 @@ from app.phases.service import PhaseService
 from app.phases.templates import Template
 from app.phases.timing import PhaseEvent, timing_record
 from app.principal import FACILITATOR_ID, participant_id, workshop_room
-from app.workshops import store
+from app.workshops import anonymity, cluster_export, library, store
 from app.workshops.export import build_report
 
 Clock = Callable[[], float]
@@ -46,13 +47,24 @@ class WorkshopService:
         return template
 
     async def create(self, template_key: str, title: str, group_count: int,
-                     minutes: dict[str, int], auto_advance: bool) -> tuple[dict[str, Any], str]:
-        """A new workshop; returns (its row, the facilitator's token)."""
-        template = self.template(template_key)
+                     minutes: dict[str, int], auto_advance: bool, *,
+                     anonymous: bool = False,
+                     language: str = "en",
+                     copy: Template | None = None) -> tuple[dict[str, Any], str]:
+        """A new workshop; returns (its row, the facilitator's token). ``copy``: the
+        workshop's own copy of a saved template (app.workshops.library), stored with it."""
+        template = copy or self.template(template_key)
         self._check_group_count(group_count)
         now = self._clock()
-        return await self._db.write(lambda conn: store.create_workshop(
-            conn, template, title, group_count, minutes, auto_advance, now))
+
+        def create(conn: Connection) -> tuple[dict[str, Any], str]:
+            if copy is not None:
+                library.insert_copy(conn, copy, now)
+            return store.create_workshop(conn, template, title, group_count, minutes,
+                                         auto_advance, now, anonymous=anonymous,
+                                         language=language)
+
+        return await self._db.write(create)
 
     async def find(self, code: str) -> dict[str, Any] | None:
         return await self._db.read(lambda conn: store.find_workshop(conn, code))
@@ -72,13 +84,19 @@ class WorkshopService:
             "state": workshop["status"], "phase": self._phases.view(workshop),
             # What "leave and erase me" does to a participant's notes: everyone may know.
             "erase_notes": workshop["erase_notes"],
+            # Whether names stay on the server (app.workshops.anonymity): joiners may know.
+            "anonymous": workshop["anonymous"],
+            # The facilitator's default language (app.i18n): the screen's and a page's default.
+            "language": workshop["language"],
             "server_now": self._clock(),
             "groups": [{"id": g["id"], "name": g["name"], "size": len(g["members"])}
                        for g in groups["groups"]],
         }
 
     async def roster(self, workshop: dict[str, Any]) -> dict[str, Any]:
-        return await self._db.read(lambda conn: store.roster(conn, workshop["id"]))
+        """The roster as the facilitator sees it (numbered, not named, when anonymous)."""
+        people = await self._db.read(lambda conn: store.roster(conn, workshop["id"]))
+        return anonymity.redact_roster(people, anonymity.facilitator_view(workshop))
 
     async def join(self, workshop: dict[str, Any], name: str,
                    group_id: int | None) -> tuple[dict[str, Any], str]:
@@ -113,13 +131,14 @@ class WorkshopService:
 
     async def update_settings(self, workshop: dict[str, Any], minutes: dict[str, int] | None,
                               auto_advance: bool | None, title: str | None, *,
-                              erase_notes: str | None = None) -> dict[str, Any]:
+                              erase_notes: str | None = None,
+                              language: str | None = None) -> dict[str, Any]:
         now = self._clock()
         template = self._templates[workshop["template"]]
 
         def change(conn: Connection) -> tuple[dict[str, Any], StoredEvent]:
             store.set_settings(conn, workshop, template, minutes, auto_advance, title,
-                               erase_notes)
+                               erase_notes, language)
             updated = store.get_workshop(conn, workshop["id"])
             assert updated is not None
             return updated, eventlog.append_next(conn, workshop_room(workshop["id"]), "phase",
@@ -133,17 +152,26 @@ class WorkshopService:
 
     async def report(self, workshop: dict[str, Any], names: bool) -> dict[str, Any]:
         """Everything every group wrote, as the facilitator sees it."""
-        def read(conn: Connection) -> tuple[dict[str, Any], dict[str, Any], list[PhaseEvent]]:
+        def read(conn: Connection) -> tuple[dict[str, Any], dict[str, Any], list[PhaseEvent],
+                                            list[dict[str, Any]]]:
             people = store.roster(conn, workshop["id"])
             boards = {g["room"]: {"notes": board_store.room_notes(conn, g["room"]),
                                   "fields": board_store.room_fields(conn, g["room"])}
                       for g in people["groups"]}
-            return people, boards, phase_store.phase_events(conn, workshop["id"])
+            return people, boards, phase_store.phase_events(conn, workshop["id"]), \
+                cluster_store.workshop_clusters(conn, workshop["id"])
 
-        people, boards, phase_events = await self._db.read(read)
+        people, boards, phase_events, clusters = await self._db.read(read)
         template = self._templates[workshop["template"]]
         timing = timing_record(phase_events, template, workshop["minutes"], self._clock())
-        return build_report(workshop, template, people, boards, timing, names=names)
+        if workshop["anonymous"]:
+            # One redaction for every format: authors become unlinkable pseudonyms (written
+            # "Participant", unnumbered), members "Participant N" as in the live roster.
+            boards = anonymity.redact(boards, anonymity.facilitator_view(workshop))
+            names = False
+        report = build_report(workshop, template, people, boards, timing, names=names)
+        report["synthesis"] = cluster_export.synthesis(template, people, boards, clusters)
+        return report
 
     def _check_group_count(self, count: int) -> None:
         if not 1 <= count <= self.max_groups:
