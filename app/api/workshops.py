@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from app.api.deps import ActorDep, FacilitatorDep, ServicesDep, WorkshopDep
 from app.api.links import WorkshopUrls, public_base, workshop_urls
@@ -58,7 +58,8 @@ class CreateWorkshop(_Body):
     minutes: Minutes = {}
     auto_advance: bool = True
     # No participant's name leaves the server: not to the group, screen, facilitator or exports.
-    anonymous: bool = False
+    # Strict: "yes" or 1 must not quietly decide something this important.
+    anonymous: StrictBool = False
     # The workshop's default language; without one, the creator's Accept-Language (else en).
     language: Language | None = None
 

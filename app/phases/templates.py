@@ -12,12 +12,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from app.i18n import Language
+from app.phases import translations
+from app.phases.translations import TemplateTexts
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Mode = Literal["individual", "group", "plenary"]
 SectionKind = Literal["steps", "cards", "pick", "form", "pairs"]
+# Sections whose notes can take votes.
+VOTABLE_KINDS = ("steps", "cards", "pairs")
 
 
 class _Strict(BaseModel):
@@ -64,6 +70,14 @@ class Section(_Strict):
         return self
 
 
+class PhaseVote(_Strict):
+    """A dot vote that opens when its phase starts and closes when the phase ends."""
+
+    per_person: int = Field(ge=1, le=20)
+    # Sections whose notes may be voted on; empty: every note section.
+    sections: list[Key] = []
+
+
 class Phase(_Strict):
     key: Key
     title: str
@@ -74,6 +88,7 @@ class Phase(_Strict):
     sections: list[str] = []
     # Toolkit entries to read in this phase (slugs); "picked" means the group's picks.
     reading: list[Slug] = []
+    vote: PhaseVote | None = None
 
     @model_validator(mode="after")
     def _timed_unless_plenary(self) -> Phase:
@@ -81,6 +96,8 @@ class Phase(_Strict):
             raise ValueError("a phase other than plenary needs minutes")
         if self.mode == "plenary" and self.sections:
             raise ValueError("a plenary phase has no writable sections")
+        if self.vote is not None and self.mode != "group":
+            raise ValueError("only a group phase may hold a vote")
         return self
 
 
@@ -92,6 +109,11 @@ class Template(_Strict):
     source: str
     sections: list[Section]
     phases: list[Phase]
+    # The language the texts above are in, and the same texts in others (app.phases.translations).
+    language: Language = "en"
+    translations: dict[Language, TemplateTexts] = {}
+    # Set on a localized copy: whose translation its texts are (pages show it).
+    translation_note: str = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> Template:
@@ -105,11 +127,24 @@ class Template(_Strict):
             for key in phase.sections:
                 if key not in section_keys:
                     raise ValueError(f"phase {phase.key!r} names unknown section {key!r}")
+            for key in phase.vote.sections if phase.vote is not None else []:
+                found = self.section(key)
+                if found is None or found.kind not in VOTABLE_KINDS:
+                    raise ValueError(f"phase {phase.key!r} votes on {key!r}, which is not "
+                                     "a section of notes")
         if not self.phases or self.phases[-1].mode != "plenary":
             raise ValueError("the last phase must be the plenary")
         if any(p.mode == "plenary" for p in self.phases[:-1]):
             raise ValueError("only the last phase may be a plenary")
+        wrong = [problem for lang, texts in self.translations.items()
+                 for problem in translations.problems(self, lang, texts)]
+        if wrong:
+            raise ValueError("; ".join(wrong))
         return self
+
+    def localized(self, lang: Language) -> Template:
+        """This template's texts in ``lang`` where it has them, its own language's where not."""
+        return translations.localize(self, lang)
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -24,6 +24,12 @@ MAX_EXTEND_SECONDS = 3600
 MAX_ID = 2**31 - 1
 # The most groups a request may name; the max_groups setting is the real limit.
 MAX_GROUP_COUNT = 1000
+# The plenary's clusters: a label's length, clusters per workshop, notes per cluster.
+MAX_CLUSTER_LABEL = 120
+MAX_CLUSTERS = 40
+MAX_CLUSTER_NOTES = 60
+# Dots one participant may have in one vote.
+MAX_VOTES = 20
 COLOURS = ("yellow", "pink", "blue", "green", "orange", "purple")
 
 PhaseAction = Literal["start", "pause", "resume", "extend", "next", "previous"]
@@ -37,4 +43,4 @@ def as_dict() -> dict[str, Any]:
             "max_field_text": MAX_FIELD_TEXT, "max_name": MAX_NAME, "max_title": MAX_TITLE,
             "max_phase_minutes": MAX_PHASE_MINUTES,
             "max_extend_seconds": MAX_EXTEND_SECONDS, "colours": list(COLOURS),
-            "phase_actions": list(PHASE_ACTIONS)}
+            "phase_actions": list(PHASE_ACTIONS), "max_votes": MAX_VOTES}

@@ -62,6 +62,10 @@ class SnapshotFrame(ServerFrame):
     phase: dict[str, Any] | None = None
     roster: dict[str, Any] | None = None
     spotlight: int | None = None
+    # A group room's vote as this viewer sees it (app.board.votes.board_view).
+    votes: dict[str, Any] | None = None
+    # The plenary's clusters (app.board.clusters), in order.
+    clusters: list[dict[str, Any]] | None = None
 
     def text(self) -> str:
         # spotlight: null means "no group in the spotlight", so it is always sent with phase.

@@ -11,13 +11,15 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 
 from app import eventlog
+from app.board import cluster_store
 from app.board import store as board_store
+from app.board.vote_service import board_votes
 from app.db import Database
 from app.phases.service import PhaseService
 from app.principal import Principal
 from app.protocol.events import OutgoingEvent
 from app.protocol.server import SnapshotFrame
-from app.workshops import store
+from app.workshops import anonymity, store
 
 
 class CatchUp:
@@ -54,9 +56,13 @@ class CatchUp:
             assert workshop is not None
             return SnapshotFrame(room=room, seq=seq, server_now=now,
                                  phase=self._phases.view(workshop),
-                                 roster=store.roster(conn, who.workshop_id),
-                                 spotlight=workshop["spotlight"])
+                                 roster=anonymity.redact_roster(
+                                     store.roster(conn, who.workshop_id), who),
+                                 spotlight=workshop["spotlight"],
+                                 clusters=cluster_store.workshop_clusters(conn, who.workshop_id))
         notes = [n for n in board_store.room_notes(conn, room)
                  if not n["private"] or who.may_see(n["author"])]
-        return SnapshotFrame(room=room, seq=seq, server_now=now, notes=notes,
-                             fields=board_store.room_fields(conn, room))
+        return SnapshotFrame(room=room, seq=seq, server_now=now,
+                             notes=anonymity.redact(notes, who),
+                             fields=anonymity.redact(board_store.room_fields(conn, room), who),
+                             votes=board_votes(conn, who, room))
