@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import ErrorBody, ErrorCode, FieldError, OpError
+from app.i18n import Language
+from app.i18n.errors import localize_message, reader_language
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -103,17 +105,27 @@ class BodyLimit:
 
 def error_response(code: ErrorCode, message: str, status: int,
                    fields: list[FieldError] | None = None,
-                   headers: Mapping[str, str] | None = None) -> JSONResponse:
-    """The one error shape (app.errors.ErrorBody); a 422 always carries ``fields``."""
+                   headers: Mapping[str, str] | None = None,
+                   lang: Language = "en") -> JSONResponse:
+    """The one error shape (app.errors.ErrorBody); a 422 always carries ``fields``. The
+    message is said in ``lang`` where app.i18n.errors knows it; the code never changes."""
     if status == 422 and fields is None:
         fields = []
-    return JSONResponse(ErrorBody(code=code, message=message, fields=fields).content(),
+    return JSONResponse(ErrorBody(code=code, message=localize_message(lang, message),
+                                  fields=fields).content(),
                         status_code=status, headers=headers)
 
 
-async def op_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+def request_language(request: Request) -> Language:
+    """The language a request's answer is in: ``?lang=``, else its Accept-Language."""
+    return reader_language(request.query_params.get("lang"),
+                           request.headers.get("accept-language"))
+
+
+async def op_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OpError)
-    return error_response(exc.code, exc.message, STATUS_FOR[exc.code])
+    return error_response(exc.code, exc.message, STATUS_FOR[exc.code],
+                          lang=request_language(request))
 
 
 def _field_errors(errors: Sequence[Any]) -> list[FieldError]:
@@ -125,23 +137,25 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """422 for a body, path or query that does not fit its model; a body that is not JSON
     at all is one of these too (422 ``invalid``, ``fields`` at ``["body"]``)."""
     assert isinstance(exc, RequestValidationError)
+    lang = request_language(request)
     errors = list(exc.errors())
     if errors and errors[0].get("type") == "json_invalid":
         reason = (errors[0].get("ctx") or {}).get("error")
         message = "The request body is not valid JSON" + (f" ({reason})." if reason else ".")
         return error_response("invalid", message, 422,
-                              [FieldError(loc=["body"], message=message)])
+                              [FieldError(loc=["body"], message=message)], lang=lang)
     fields = _field_errors(errors)
     if not fields:
-        return error_response("invalid", "The request is not valid.", 422)
+        return error_response("invalid", "The request is not valid.", 422, lang=lang)
     first = fields[0]
     where = ".".join(str(p) for p in first.loc if p != "body") or "body"
     more = f" (and {len(fields) - 1} more)" if len(fields) > 1 else ""
-    return error_response("invalid", _sentence(f"{where}: {first.message}{more}"), 422, fields)
+    return error_response("invalid", _sentence(f"{where}: {first.message}{more}"), 422, fields,
+                          lang=lang)
 
 
 # What an HTTPException's status means as an error code (Starlette's own 404 and 405 too).
@@ -159,12 +173,13 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
         # answer as a body that is not JSON.
         message = "The request body is not valid JSON (it could not be decoded)."
         return error_response("invalid", message, 422, [FieldError(loc=["body"],
-                                                                   message=message)])
+                                                                   message=message)],
+                              lang=request_language(request))
     message = exc.detail if isinstance(exc.detail, str) else ""
     if message in ("", _phrase(status)):  # Starlette's bare "Not Found": say it in words
         message = _default_message(status, request.method)
     return error_response(CODE_FOR.get(status, "invalid"), _sentence(message), status,
-                          headers=exc.headers)
+                          headers=exc.headers, lang=request_language(request))
 
 
 def _phrase(status: int) -> str:

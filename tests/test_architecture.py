@@ -19,7 +19,8 @@ DOMAIN = ("app.board", "app.phases", "app.workshops", "app.toolkit")
 DOMAIN_ORDER = ("app.phases", "app.board", "app.workshops")
 BASE = ("app.config", "app.json_text", "app.errors", "app.principal", "app.schema",
         "app.db", "app.sqlite_writer", "app.eventlog", "app.gc_tuning", "app.protocol",
-        "app.migrations", "app.network", "app.client_address", "app.throttle", "app.periodic")
+        "app.migrations", "app.network", "app.client_address", "app.throttle", "app.periodic",
+        "app.i18n")
 DELIVERY_AND_UP = ("app.realtime", "app.api", "app.main", "app.http", "app.services",
                    "app.cli", "app.auth")
 WEB_FRAMEWORKS = ("fastapi", "starlette", "uvicorn", "hypercorn")

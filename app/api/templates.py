@@ -28,7 +28,7 @@ def _language(request: Request, lang: Language | None) -> Language:
     return lang or negotiate(request.headers.get("accept-language"))
 
 
-@router.get("/templates", responses=errors(429))
+@router.get("/templates", responses=errors(422, 429))
 async def list_templates(request: Request, services: ServicesDep,
                          lang: Language | None = None) -> list[dict[str, Any]]:
     return [_describe(t, _language(request, lang)) for t in services.templates.values()]
