@@ -14,15 +14,18 @@ from sqlalchemy import Connection
 from app import eventlog
 from app.board import cluster_store
 from app.board import store as board_store
+from app.board.vote_service import report_votes
 from app.db import Database
 from app.errors import OpError
 from app.eventlog import Publisher, StoredEvent
+from app.i18n import DEFAULT_LANGUAGE, Language
+from app.i18n.catalogue import parse_language
 from app.phases import store as phase_store
 from app.phases.service import PhaseService
 from app.phases.templates import Template
 from app.phases.timing import PhaseEvent, timing_record
 from app.principal import FACILITATOR_ID, participant_id, workshop_room
-from app.workshops import anonymity, cluster_export, library, store
+from app.workshops import anonymity, cluster_export, library, store, vote_export
 from app.workshops.export import build_report
 
 Clock = Callable[[], float]
@@ -150,8 +153,10 @@ class WorkshopService:
         self._phases.on_deadline_change()
         return updated
 
-    async def report(self, workshop: dict[str, Any], names: bool) -> dict[str, Any]:
-        """Everything every group wrote, as the facilitator sees it."""
+    async def report(self, workshop: dict[str, Any], names: bool,
+                     lang: Language | None = None) -> dict[str, Any]:
+        """Everything every group wrote, as the facilitator sees it; headings and the
+        activity's texts in ``lang`` (default: the workshop's language)."""
         def read(conn: Connection) -> tuple[dict[str, Any], dict[str, Any], list[PhaseEvent],
                                             list[dict[str, Any]]]:
             people = store.roster(conn, workshop["id"])
@@ -162,15 +167,20 @@ class WorkshopService:
                 cluster_store.workshop_clusters(conn, workshop["id"])
 
         people, boards, phase_events, clusters = await self._db.read(read)
-        template = self._templates[workshop["template"]]
+        language = lang or parse_language(workshop["language"]) or DEFAULT_LANGUAGE
+        template = self._templates[workshop["template"]].localized(language)
         timing = timing_record(phase_events, template, workshop["minutes"], self._clock())
         if workshop["anonymous"]:
             # One redaction for every format: authors become unlinkable pseudonyms (written
             # "Participant", unnumbered), members "Participant N" as in the live roster.
             boards = anonymity.redact(boards, anonymity.facilitator_view(workshop))
             names = False
-        report = build_report(workshop, template, people, boards, timing, names=names)
+        report = build_report(workshop, template, people, boards, timing, names=names,
+                              language=language)
         report["synthesis"] = cluster_export.synthesis(template, people, boards, clusters)
+        rounds = await self._db.read(lambda conn: report_votes(conn, workshop["id"]))
+        if rounds:  # closed votes only: counts never show while a vote is open
+            report["votes"] = vote_export.results(template, people, boards, rounds)
         return report
 
     def _check_group_count(self, count: int) -> None:
