@@ -218,10 +218,12 @@ EXPORT_TYPES = {
 async def export_report(workshop: FacilitatorDep, services: ServicesDep,
                         format: Literal["md", "json", "csv", "docx"] = "md",
                         names: bool = True,
-                        table: Literal["notes", "timing"] = "notes") -> Response:
+                        table: Literal["notes", "timing"] = "notes",
+                        lang: Language | None = None) -> Response:
     """The workshop report for the facilitator: md, json (full board state), csv or docx.
-    Every format holds the timing record; as CSV it is a table of its own: ``table=timing``."""
-    report = await services.workshops.report(workshop, names)
+    Every format holds the timing record; as CSV it is a table of its own: ``table=timing``.
+    Headings and the activity's texts are in ``lang``, by default the workshop's language."""
+    report = await services.workshops.report(workshop, names, lang)
     body: str | bytes
     if format == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2)

@@ -6,6 +6,9 @@ Revises: 0009
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
@@ -13,8 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # Workshops made before languages speak English, as they always did.
+    op.add_column("workshop", sa.Column("language", sa.String(8), nullable=False,
+                                        server_default="en"))
 
 
 def downgrade() -> None:
-    pass
+    # A plain DROP COLUMN (SQLite 3.35+), as in 0005: batch mode would copy the table.
+    op.drop_column("workshop", "language")
