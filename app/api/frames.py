@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.api.ops import run_op
 from app.errors import ErrorCode, FieldError, OpError
+from app.i18n.errors import localize_message, reader_language
 from app.json_text import loads
 from app.protocol.client import (
     Drag,
@@ -34,6 +35,7 @@ from app.protocol.server import AckFrame, ErrorFrame, PongFrame
 from app.realtime.connection import CLOSE_POLICY, CLOSE_TOO_BIG, Connection
 from app.realtime.limits import TokenBucket
 from app.services import Services
+from app.workshops import anonymity
 
 log = logging.getLogger(__name__)
 DRAGS_PER_SECOND = 20.0
@@ -67,6 +69,10 @@ class FrameReader:
         self._websocket = websocket
         self._services = services
         self._conn = conn
+        # Error messages in the reader's language: ?lang= on the socket's URL (a page's
+        # choice), else the handshake's Accept-Language.
+        self._lang = reader_language(websocket.query_params.get("lang"),
+                                     websocket.headers.get("accept-language"))
         settings = services.settings
         self._max_bytes = settings.max_frame_bytes
         self._drags = TokenBucket(DRAGS_PER_SECOND, DRAGS_PER_SECOND, time.monotonic)
@@ -113,8 +119,12 @@ class FrameReader:
     def _fail(self, code: ErrorCode, message: str, op_id: str | None = None,
               current: dict[str, Any] | None = None,
               fields: list[FieldError] | None = None) -> None:
-        self._conn.push_frame(ErrorFrame(op_id=op_id, code=code, message=message,
-                                         fields=fields, current=current).text())
+        # A conflict's current state names who wrote it: redacted like any event.
+        self._conn.push_frame(ErrorFrame(op_id=op_id, code=code,
+                                         message=localize_message(self._lang, message),
+                                         fields=fields,
+                                         current=anonymity.redact(current, self._conn.who)
+                                         ).text())
         if not self._errors.take():
             self._conn.close(CLOSE_POLICY, "too many bad frames")
 
