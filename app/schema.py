@@ -41,6 +41,9 @@ class Workshop(SQLModel, table=True):
     language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
     # No participant's name leaves the server (app.workshops.anonymity).
     anonymous: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # What the plenary screen shows (app.board.clusters): "boards", "clusters", "comparison".
+    cluster_view: str = Field(default="boards", max_length=16,
+                              sa_column_kwargs={"server_default": "boards"})
     # New joins are refused (423) while set; people already in can still reconnect.
     join_locked: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     # The secret behind an anonymous workshop's author pseudonyms; never sent.

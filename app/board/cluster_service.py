@@ -20,6 +20,7 @@ from app.protocol.client import (
     ClusterDeleteOp,
     ClusterMemberOp,
     ClusterOp,
+    ClusterShowOp,
     ClusterUpdateOp,
 )
 
@@ -75,6 +76,8 @@ def _decide(conn: Connection, workshop_id: int, op: ClusterOp, current: list[Clu
                                        id_taken=taken, now=now), cluster_id
     if isinstance(op, ClusterUpdateOp):
         return clusters.update_cluster(op.data, current, now), op.data.id
+    if isinstance(op, ClusterShowOp):
+        return clusters.show(op.data.view), ""
     if isinstance(op, ClusterDeleteOp):
         return clusters.delete_cluster(op.data.id, current), op.data.id
     assert isinstance(op, ClusterMemberOp)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from app.board.clusters import Cluster, ClusterChange, room_group
-from app.schema import cluster_notes, clusters, notes, rooms
+from app.schema import cluster_notes, clusters, notes, rooms, workshops
 
 
 def workshop_clusters(conn: Connection, workshop_id: int) -> list[Cluster]:
@@ -30,6 +30,13 @@ def workshop_clusters(conn: Connection, workshop_id: int) -> list[Cluster]:
     return list(found.values())
 
 
+def cluster_view(conn: Connection, workshop_id: int) -> str:
+    """What the plenary screen shows: "boards", "clusters" or "comparison"."""
+    view = conn.execute(select(workshops.c.cluster_view)
+                        .where(workshops.c.id == workshop_id)).scalar_one_or_none()
+    return str(view or "boards")
+
+
 def cluster_exists(conn: Connection, cluster_id: str) -> bool:
     return conn.execute(select(clusters.c.id).where(clusters.c.id == cluster_id)).first() \
         is not None
@@ -48,6 +55,9 @@ def workshop_note(conn: Connection, workshop_id: int,
 def apply_change(conn: Connection, workshop_id: int, cluster_id: str,
                  change: ClusterChange) -> None:
     """Make the writes a cluster rule's change asks for."""
+    if change.view is not None:
+        conn.execute(update(workshops).where(workshops.c.id == workshop_id)
+                     .values(cluster_view=change.view))
     if change.insert is not None:
         conn.execute(insert(clusters).values(workshop_id=workshop_id, **change.insert))
     if change.delete is not None:

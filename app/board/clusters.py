@@ -33,6 +33,8 @@ class ClusterChange(NamedTuple):
     remove: tuple[str, str] | None = None
     # Every cluster whose position the op moves: id -> new position.
     positions: dict[str, int] | None = None
+    # What the plenary screen shows now.
+    view: str | None = None
 
 
 def room_group(room: str) -> int:
@@ -129,6 +131,11 @@ def remove_note(data: ClusterMember, clusters: Sequence[Cluster], now: float) ->
     updated = {**cluster, "notes": [n for n in cluster["notes"] if n["note_id"] != data.note_id]}
     return ClusterChange("cluster.remove", updated, update={"updated_at": now},
                          remove=(data.id, data.note_id))
+
+
+def show(view: str) -> ClusterChange:
+    """Put the boards, the clusters or the procedure comparison on the plenary screen."""
+    return ClusterChange("cluster.show", {"view": view}, view=view)
 
 
 # --- the procedure comparison ------------------------------------------------------------

@@ -230,6 +230,10 @@ class ClusterRef(Frame):
     id: NoteId
 
 
+class ClusterShow(Frame):
+    view: Literal["boards", "clusters", "comparison"]
+
+
 class ClusterMember(Frame):
     id: NoteId
     note_id: NoteId
@@ -341,8 +345,14 @@ class ClusterMemberOp(OpFrame):
     data: ClusterMember
 
 
+class ClusterShowOp(OpFrame):
+    kind: Literal["cluster.show"]
+    data: ClusterShow
+
+
 # The plenary's clusters: workshop-room ops with a service of their own (app.board.clusters).
-ClusterOp = ClusterCreateOp | ClusterUpdateOp | ClusterDeleteOp | ClusterMemberOp
+ClusterOp = ClusterCreateOp | ClusterUpdateOp | ClusterDeleteOp | ClusterMemberOp \
+    | ClusterShowOp
 # Votes and signals go to the group room but have handlers of their own (app.api.ops).
 SignalOp = VoteOp | GroupReadyOp | GroupHelpOp
 BoardOp = NoteCreateOp | NoteUpdateOp | NoteMoveOp | NoteDeleteOp | NoteReorderOp | FieldSetOp \

@@ -66,6 +66,8 @@ class SnapshotFrame(ServerFrame):
     votes: dict[str, Any] | None = None
     # The plenary's clusters (app.board.clusters), in order.
     clusters: list[dict[str, Any]] | None = None
+    # What the plenary screen shows: "boards", "clusters" or "comparison".
+    cluster_view: str | None = None
 
     def text(self) -> str:
         # spotlight: null means "no group in the spotlight", so it is always sent with phase.

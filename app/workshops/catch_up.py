@@ -59,7 +59,8 @@ class CatchUp:
                                  roster=anonymity.redact_roster(
                                      store.roster(conn, who.workshop_id), who),
                                  spotlight=workshop["spotlight"],
-                                 clusters=cluster_store.workshop_clusters(conn, who.workshop_id))
+                                 clusters=cluster_store.workshop_clusters(conn, who.workshop_id),
+                                 cluster_view=workshop["cluster_view"])
         notes = [n for n in board_store.room_notes(conn, room)
                  if not n["private"] or who.may_see(n["author"])]
         return SnapshotFrame(room=room, seq=seq, server_now=now,

@@ -123,7 +123,12 @@ async def test_the_facilitator_builds_clusters_that_everyone_in_the_workshop_see
     assert event["kind"] == "cluster.delete"
     assert event["data"] == {"id": other, "renumbered": {"cluster-one": 1}}
 
+    # The facilitator chooses what the plenary screen shows.
+    shown = await ok(fac, room.name, "cluster.show", {"view": "comparison"})
+    event = await event_at(screen, room.name, shown["seq"])
+    assert event["kind"] == "cluster.show" and event["data"] == {"view": "comparison"}
     viewer = await connect(server, room.workshop, room.workshop.token)
+    assert snapshot(viewer, room.name)["cluster_view"] == "comparison"
     assert snapshot(viewer, room.name)["clusters"] == [
         {"id": "cluster-one", "label": "common first step", "kind": "commonality",
          "position": 1, "notes": []}]
@@ -154,6 +159,8 @@ async def test_bad_cluster_ops_get_a_clear_error_and_change_nothing(
         (fac, "cluster.add", {"id": "cluster-one", "note_id": str(uuid.uuid4())}, "not_found"),
         (fac, "cluster.add", {"id": "cluster-one", "note_id": private}, "forbidden"),
         (fac, "cluster.remove", {"id": "cluster-one", "note_id": private}, "not_found"),
+        (fac, "cluster.show", {"view": "everything"}, "invalid"),
+        (screen, "cluster.show", {"view": "clusters"}, "forbidden"),
         (ann, "cluster.create", {"label": "mine"}, "forbidden"),
         (screen, "cluster.create", {"label": "mine"}, "forbidden"),
     ]

@@ -16,6 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("workshop", sa.Column("cluster_view", sa.String(16), nullable=False,
+                                        server_default="boards"))
     op.create_table(
         "cluster",
         sa.Column("id", sa.String(36), primary_key=True),
@@ -39,3 +41,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("cluster_note")
     op.drop_table("cluster")
+    # A plain DROP COLUMN (SQLite 3.35+), as in 0005.
+    op.drop_column("workshop", "cluster_view")
