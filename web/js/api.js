@@ -1,5 +1,5 @@
 // Small fetch helpers: JSON in, JSON out, readable error messages.
-import { t } from "./i18n.js";
+import { t, currentLanguage, onLanguageChange } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(message, status) { super(message); this.status = status; }
@@ -15,21 +15,22 @@ export function describe(body, status) {
     const where = (d.loc || []).filter((p) => p !== "body").join(".");
     return where ? `${where}: ${d.msg}` : d.msg;
   }
-  if (status === 404) return "Not found.";
-  return `The server answered ${status}.`;
+  if (status === 404) return t("api.not_found");
+  return t("api.status", { status });
 }
 
 // `fetch` may be passed in (tests); the browser's own is the default.
 // `headers`: extra request headers (e.g. X-Organiser-Key on the create page).
 export async function api(method, path, { body, token, headers: extra, fetch: send = globalThis.fetch } = {}) {
-  const headers = { Accept: "application/json", ...extra };
+  // The server words its errors (and reports) in the language this page shows.
+  const headers = { Accept: "application/json", "Accept-Language": currentLanguage(), ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
   try {
     res = await send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new ApiError("Could not reach the server. Check your connection and try again.", 0);
+    throw new ApiError(t("api.unreachable"), 0);
   }
   let data = null;
   const text = await res.text();
@@ -92,6 +93,7 @@ export function connectionBadge(node, client) {
     node.textContent = detail ? t("conn.detail", { state: label, detail }) : label;
   };
   client.on("status", show);
+  onLanguageChange(() => show({ state: client.state, waiting: client.waiting }));
   show({ state: client.state, waiting: client.waiting });
 }
 

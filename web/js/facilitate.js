@@ -3,11 +3,13 @@ import { SyncClient } from "./sync.js";
 import { get, patch, put, el, clear, codeFromPath, loadToken, connectionBadge, toast } from "./api.js";
 import { limits, applyLimits } from "./limits.js";
 import { loadMessages, t, translatePage } from "./i18n.js";
+import { mountLanguageSwitch } from "./language-switch.js";
 import { createAnnouncer, showCountdown, statusLabel } from "./phase.js";
 import { mountScreens } from "./facilitate/screens.js";
 import { showJoinLink, keyForm } from "./facilitate/join.js";
 import { mountReports } from "./facilitate/exports.js";
 import { mountDangerZone } from "./facilitate/danger.js";
+import { mountSaveTemplate } from "./facilitate/save-template.js";
 import { createWall } from "./facilitate/wall.js";
 
 const code = codeFromPath();
@@ -38,25 +40,27 @@ async function start() {
   const limitsLoaded = Promise.all([applyLimits(), messages]);
   await messages;
   translatePage();
+  mountLanguageSwitch({ onChange: relabel });
   // The link and the QR code both come from the server, so they always agree.
   showJoinLink({ code, token, link: $("join-link"), qr: $("qr"), warning: $("loopback-warning") });
-  if (!token) { fatal(`This browser does not hold the facilitator key for workshop ${code}. Open it from the browser that created it, or paste the key below.`, { askKey: true }); return; }
+  if (!token) { fatal(t("fac.no_key", { code }), { askKey: true }); return; }
   try {
     const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
     $("workshop-title").textContent = info.title || info.template_title;
-    document.title = `${code} · Facilitate · Flipchart`;
+    document.title = t("fac.doc_title", { code });
     template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
   } catch (err) { fatal(err.message); return; }
   await limitsLoaded;
-  mountScreens($("screens-card"), code, token);
+  screens = mountScreens($("screens-card"), code, token);
   mountReports($("reports"), { code, token });
   mountDangerZone($("danger-card"), { code, token });
+  mountSaveTemplate($("template-card"), { code });
 
   client = new SyncClient({ code, token });
   connectionBadge($("conn"), client);
   // Every group room reaches this socket: the wall draws them from it.
   wall = createWall({ root: $("wall"), dialog: $("board-dialog"), client, template, workshopRoom: () => workshopRoom });
-  client.on("unauthorized", () => fatal("The facilitator key for this workshop is not valid any more.", { askKey: true }));
+  client.on("unauthorized", () => fatal(t("fac.bad_key"), { askKey: true }));
   client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; renderGroups(); wall.render(); });
   client.on("change", ({ room, kind }) => {
     if (room === workshopRoom) {
@@ -70,6 +74,18 @@ async function start() {
   setInterval(tick, 250);
 }
 
+// Another language chosen: what this page drew itself is drawn again in it (the static
+// markup is already translated). A dialog in use is left as it is.
+let screens = null;
+function relabel() {
+  if (!client) return;
+  document.title = t("fac.doc_title", { code });
+  if (screens) { screens.stop(); screens = mountScreens($("screens-card"), code, token); }
+  mountReports(clear($("reports")), { code, token });
+  if (!$("danger-card").querySelector("dialog[open]")) mountDangerZone(clear($("danger-card")), { code, token });
+  renderPhase();
+}
+
 let groupsTimer = null;
 function scheduleGroups() { clearTimeout(groupsTimer); groupsTimer = setTimeout(renderGroups, 100); }
 
@@ -79,10 +95,10 @@ function phase() { return workshopRoom ? client.room(workshopRoom).phase : null;
 function renderPhase() {
   const p = phase();
   if (!p) return;
-  $("phase-title").textContent = p.status === "lobby" ? "Lobby: waiting to start" : p.title;
+  $("phase-title").textContent = p.status === "lobby" ? t("fac.lobby_title") : p.title;
   $("phase-status").textContent = statusLabel(p.status);
   const tp = template.phases.find((x) => x.key === p.key);
-  $("phase-instructions").textContent = tp ? tp.instructions || "" : "People join with the code; start when everyone is in.";
+  $("phase-instructions").textContent = tp ? tp.instructions || "" : t("fac.lobby_instructions");
   // The server says which actions apply now; an extension beyond its limit is not offered.
   const actions = new Set(p.actions || []);
   for (const b of $("controls").querySelectorAll("button")) {
@@ -90,7 +106,7 @@ function renderPhase() {
       && Math.abs(Number(b.dataset.seconds)) > limits.value("max_extend_seconds", Infinity);
     b.classList.toggle("hidden", !actions.has(b.dataset.action) || tooLong);
   }
-  $("controls").querySelector("[data-action=next]").textContent = p.status === "plenary" ? "Close workshop" : "Next ▶";
+  $("controls").querySelector("[data-action=next]").textContent = t(p.status === "plenary" ? "fac.control.close" : "fac.control.next");
   $("auto-advance").checked = !!p.auto_advance;
   $("group-count-card").classList.toggle("hidden", p.status !== "lobby");
   renderTimeline(p);
@@ -102,25 +118,25 @@ function renderPhase() {
 function renderTimeline(p) {
   const list = clear($("timeline"));
   const editable = p.status === "lobby";
-  (p.timeline || []).forEach((t, i) => {
+  (p.timeline || []).forEach((step, i) => {
     const state = i === p.index && p.status !== "closed" ? "current" : i < p.index ? "done" : "";
-    const li = el("li", { class: state, "aria-current": state === "current" ? "step" : null }, el("span", { class: "t-title", text: t.title }));
-    if (t.mode === "plenary" && !t.minutes) li.append(el("span", { class: "muted small", text: "open" }));
+    const li = el("li", { class: state, "aria-current": state === "current" ? "step" : null }, el("span", { class: "t-title", text: step.title }));
+    if (step.mode === "plenary" && !step.minutes) li.append(el("span", { class: "muted small", text: t("fac.timeline_open") }));
     else if (editable) {
       const maxMinutes = limits.value("max_phase_minutes", 120);
-      const input = el("input", { type: "number", min: "1", max: String(maxMinutes), value: t.minutes, "aria-label": `Minutes for ${t.title}` });
+      const input = el("input", { type: "number", min: "1", max: String(maxMinutes), value: step.minutes, "aria-label": t("fac.minutes_for", { title: step.title }) });
       input.addEventListener("change", async () => {
         const v = Number(input.value);
-        if (!Number.isInteger(v) || v < 1 || v > maxMinutes) { toast(`Minutes go from 1 to ${maxMinutes}.`); input.value = t.minutes; return; }
-        try { await patch(`/api/workshops/${encodeURIComponent(code)}`, { minutes: { [t.key]: v } }, { token }); }
-        catch (err) { toast(err.message); input.value = t.minutes; }
+        if (!Number.isInteger(v) || v < 1 || v > maxMinutes) { toast(t("fac.minutes_range", { max: maxMinutes })); input.value = step.minutes; return; }
+        try { await patch(`/api/workshops/${encodeURIComponent(code)}`, { minutes: { [step.key]: v } }, { token }); }
+        catch (err) { toast(err.message); input.value = step.minutes; }
       });
-      li.append(input, el("span", { class: "muted small", text: "min" }));
-    } else li.append(el("span", { class: "muted small", text: `${t.minutes} min` }));
+      li.append(input, el("span", { class: "muted small", text: t("fac.min") }));
+    } else li.append(el("span", { class: "muted small", text: t("fac.minutes_short", { min: step.minutes }) }));
     list.append(li);
   });
-  const total = (p.timeline || []).reduce((a, t) => a + (t.minutes || 0), 0);
-  $("timeline-hint").textContent = `${total} minutes in all.${editable ? " Minutes can be changed until the workshop starts." : ""}`;
+  const total = (p.timeline || []).reduce((a, step) => a + (step.minutes || 0), 0);
+  $("timeline-hint").textContent = [t("fac.total", { count: total }), editable ? t("fac.minutes_editable") : ""].filter(Boolean).join(" ");
 }
 
 function tick() {
@@ -133,7 +149,7 @@ $("controls").addEventListener("click", (ev) => {
   const b = ev.target.closest("button[data-action]");
   if (!b || !workshopRoom) return;
   const action = b.dataset.action;
-  if (action === "next" && phase()?.status === "plenary" && !confirm("Close the workshop? Boards become read-only.")) return;
+  if (action === "next" && phase()?.status === "plenary" && !confirm(t("fac.confirm_close"))) return;
   const data = action === "extend" ? { seconds: Number(b.dataset.seconds) } : {};
   client.op(workshopRoom, `phase.${action}`, data);
 });
@@ -146,7 +162,7 @@ $("auto-advance").addEventListener("change", async (ev) => {
 $("group-count-set").addEventListener("click", async () => {
   const count = Number($("group-count").value);
   const maxGroups = limits.value("max_groups", 20);
-  if (!Number.isInteger(count) || count < 1 || count > maxGroups) { toast(`Choose between 1 and ${maxGroups} groups.`); return; }
+  if (!Number.isInteger(count) || count < 1 || count > maxGroups) { toast(t("groups.range", { max: maxGroups })); return; }
   try { await put(`/api/workshops/${encodeURIComponent(code)}/groups`, { count }, { token }); }
   catch (err) { toast(err.message); }
 });
@@ -170,7 +186,7 @@ function renderGroups() {
     const room = client.rooms.get(g.room) || client.room(g.room);
     const online = new Set((room.presence || []).map((m) => m.id));
     const card = el("div", { class: "group", "data-group": g.id });
-    const name = el("input", { class: "gname", type: "text", value: g.name, maxlength: String(limits.value("max_name", 40)), "aria-label": "Group name" });
+    const name = el("input", { class: "gname", type: "text", value: g.name, maxlength: String(limits.value("max_name", 40)), "aria-label": t("fac.group_name") });
     name.addEventListener("keydown", (ev) => { if (ev.key === "Enter") name.blur(); if (ev.key === "Escape") { name.value = g.name; name.blur(); } });
     name.addEventListener("blur", async () => {
       const v = name.value.trim();
@@ -180,12 +196,18 @@ function renderGroups() {
       scheduleGroups();
     });
     card.append(name);
+    // Anonymous: presence says how many of a group are online, not who.
+    const anonymous = !!client.workshop?.anonymous;
+    if (anonymous && g.members.length) {
+      const count = (room.presence || []).filter((m) => m.role === "participant").length;
+      card.append(el("p", { class: "small muted online-count", text: t("fac.online_count", { count }) }));
+    }
     const members = el("ul", { class: "people members" });
-    if (!g.members.length) members.append(el("li", { class: "muted small", text: "Nobody yet" }));
+    if (!g.members.length) members.append(el("li", { class: "muted small", text: t("fac.nobody") }));
     for (const m of g.members) {
       const on = online.has(m.id);
-      const li = el("li", { draggable: "true", "data-pid": m.id }, el("span", { class: `dot${on ? " on" : ""}`, title: on ? "online" : "offline" }),
-        el("span", { text: m.name }), el("span", { class: "visually-hidden", text: ` (${t(on ? "a11y.online" : "a11y.offline")})` }),
+      const li = el("li", { draggable: "true", "data-pid": m.id }, anonymous ? null : el("span", { class: `dot${on ? " on" : ""}`, title: t(on ? "a11y.online" : "a11y.offline") }),
+        el("span", { text: m.name }), anonymous ? null : el("span", { class: "visually-hidden", text: ` (${t(on ? "a11y.online" : "a11y.offline")})` }),
         moveSelect(m, g, roster.groups));
       li.addEventListener("dragstart", (ev) => { dragging = { pid: m.id, from: g.id }; ev.dataTransfer.setData("text/plain", m.id); ev.dataTransfer.effectAllowed = "move"; });
       li.addEventListener("dragend", () => { dragging = null; scheduleGroups(); });
@@ -205,7 +227,7 @@ function renderGroups() {
     if (p && (p.status === "plenary" || p.status === "closed")) {
       const on = spot === g.id;
       card.append(el("button", { type: "button", class: on ? "primary" : "", onclick: () => client.op(workshopRoom, "plenary.spotlight", { group_id: on ? null : g.id }) },
-        on ? "Spotlight on · turn off" : "Spotlight this group"));
+        t(on ? "fac.spotlight_on" : "fac.spotlight")));
     }
     box.append(card);
   }

@@ -3,6 +3,7 @@
 // JSON report, read with the facilitator's key from this browser (never from the URL).
 import { get, el, clear, codeFromPath, loadToken } from "./api.js";
 import { currentLanguage, loadMessages, t, translatePage } from "./i18n.js";
+import { mountLanguageSwitch } from "./language-switch.js";
 
 const code = codeFromPath();
 const $ = (id) => document.getElementById(id);
@@ -18,11 +19,18 @@ async function start() {
   // Without the catalogue t() shows its keys and the handout is still complete.
   await loadMessages().catch(() => {});
   translatePage();
+  let report = null;
+  // Another language chosen: the report is asked for again in it (its headings and the
+  // activity's texts come from the server) and laid out again.
+  mountLanguageSwitch({ onChange: async () => {
+    if (!report) return;
+    try { report = await get(`/api/workshops/${encodeURIComponent(code)}/export?format=json`, { token }); } catch { /* the one shown stays */ }
+    render(report);
+  } });
   $("back").href = `/w/${encodeURIComponent(code)}/facilitate`;
   $("print").addEventListener("click", () => window.print());
   const token = loadToken(code, "facilitator");
   if (!token) { fail(t("handout.no_key", { code })); return; }
-  let report;
   try {
     report = await get(`/api/workshops/${encodeURIComponent(code)}/export?format=json`, { token });
   } catch (err) {

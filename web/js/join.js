@@ -1,7 +1,15 @@
 import { get, post, codeFromPath, saveToken, loadToken } from "./api.js";
 import { applyLimits } from "./limits.js";
+import { loadMessages, t, translatePage } from "./i18n.js";
+import { mountLanguageSwitch } from "./language-switch.js";
 
 applyLimits();
+// Until the catalogue arrives the page shows its English markup; then its own language.
+loadMessages().catch(() => {}).then(() => {
+  translatePage();
+  mountLanguageSwitch({ onChange: () => { if (shownCode) lookUp(shownCode); } });
+});
+let shownCode = "";
 
 const form = document.getElementById("join");
 const codeInput = document.getElementById("code");
@@ -24,6 +32,7 @@ let lookupTimer = null;
 codeInput.addEventListener("input", () => {
   clearTimeout(lookupTimer);
   titleBox.textContent = "";
+  shownCode = "";
   const code = codeInput.value.trim().toUpperCase();
   if (code.length >= 4) lookupTimer = setTimeout(() => lookUp(code), 300);
 });
@@ -31,12 +40,13 @@ codeInput.addEventListener("input", () => {
 async function lookUp(code) {
   try {
     const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
+    shownCode = code;
     titleBox.textContent = info.title || info.template_title || "";
     if (loadToken(code, "participant")) {
-      titleBox.textContent += " · you already joined this one: ";
+      titleBox.textContent += ` · ${t("join.already")} `;
       const a = document.createElement("a");
       a.href = `/w/${encodeURIComponent(info.code)}`;
-      a.textContent = "back to your board";
+      a.textContent = t("join.back");
       titleBox.append(a);
     }
   } catch {
@@ -49,8 +59,8 @@ form.addEventListener("submit", async (ev) => {
   errorBox.textContent = "";
   const code = codeInput.value.trim().toUpperCase();
   const name = nameInput.value.trim();
-  if (!code) { errorBox.textContent = "Enter the workshop code."; codeInput.focus(); return; }
-  if (!name) { errorBox.textContent = "Enter your name."; nameInput.focus(); return; }
+  if (!code) { errorBox.textContent = t("join.err_code"); codeInput.focus(); return; }
+  if (!name) { errorBox.textContent = t("join.err_name"); nameInput.focus(); return; }
   const button = document.getElementById("join-button");
   button.disabled = true;
   try {
@@ -59,7 +69,7 @@ form.addEventListener("submit", async (ev) => {
     localStorage.setItem("flipchart:name", name);
     location.href = `/w/${encodeURIComponent(code)}`;
   } catch (err) {
-    errorBox.textContent = err.status === 404 ? "There is no workshop with this code. Check it and try again." : err.message;
+    errorBox.textContent = err.status === 404 ? t("join.err_not_found") : err.message;
     button.disabled = false;
   }
 });

@@ -3,6 +3,7 @@
 // always asks first: a link alone must never show a workshop to a screen someone else runs.
 import { get, el, clear } from "./api.js";
 import { loadMessages, t, translatePage } from "./i18n.js";
+import { mountLanguageSwitch } from "./language-switch.js";
 import { pairScreen, pairError, tidyCode } from "./facilitate/screens.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,6 +23,9 @@ function facilitatorKeys(storage = localStorage) {
 async function start() {
   await loadMessages().catch(() => {});
   translatePage();
+  // The few words drawn here follow a newly chosen language on the next step; the page's
+  // own markup follows at once.
+  mountLanguageSwitch();
   document.title = t("pair.doc_title");
   const pairing = tidyCode(new URLSearchParams(location.search).get("code"));
   $("code").textContent = pairing || "—";

@@ -1,7 +1,9 @@
 // The projector: read-only, large type.
 import { SyncClient, secondsLeft } from "./sync.js";
 import { get, el, clear, codeFromPath, loadToken, connectionBadge } from "./api.js";
-import { loadMessages, t } from "./i18n.js";
+import { loadMessages, t, translatePage, changeLanguage, currentLanguage } from "./i18n.js";
+import { supported } from "./language.js";
+import { mountLanguageSwitch } from "./language-switch.js";
 import { createAnnouncer, showCountdown } from "./phase.js";
 import { startPairing } from "./screen/pairing.js";
 import { lobby, working } from "./screen/views.js";
@@ -24,6 +26,9 @@ const announce = createAnnouncer($("announcer"));
 async function start() {
   // The catalogue is optional here: without it, t() shows its keys and the page still works.
   await loadMessages().catch(() => {});
+  translatePage();
+  // Another language chosen here: the view is drawn again in it.
+  mountLanguageSwitch({ onChange: () => { if (client) { if (code) document.title = t("screen.doc_title", { code }); schedule(); } } });
   setInterval(tick, 250);
   // In the facilitator's browser its key opens the projector view; any other browser pairs
   // with a read-only token of its own, which the facilitator can take away again.
@@ -38,6 +43,10 @@ async function open(workshopCode, key, role = null) {
   code = workshopCode;
   token = key;
   const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
+  // The room reads the workshop's own language, whatever this browser prefers; the
+  // activity is then fetched in it too.
+  const language = supported(info.language);
+  if (language && language !== currentLanguage()) await changeLanguage(language).catch(() => {});
   const loaded = await get(`/api/templates/${encodeURIComponent(info.template)}`);
   if (mine !== opened) return;
   $("workshop-title").textContent = info.title || info.template_title;
@@ -51,7 +60,7 @@ async function open(workshopCode, key, role = null) {
   c.on("unauthorized", () => {
     if (c !== client) return;
     if (pairing) pairing.unpaired();
-    else clear($("view")).append(el("p", { class: "screen-title", text: "This screen's key is not valid." }));
+    else clear($("view")).append(el("p", { class: "screen-title", text: t("screen.key_invalid") }));
   });
   c.connect();
 }

@@ -114,7 +114,10 @@ export class SyncClient {
   _url() {
     const loc = this.location || {};
     const proto = loc.protocol === "https:" ? "wss:" : "ws:";
-    return `${proto}//${loc.host}/ws/workshops/${encodeURIComponent(this.code)}`;
+    // The server words its error frames in the page's language (<html lang>, set by i18n.js).
+    const lang = globalThis.document?.documentElement?.lang;
+    const query = lang ? `?lang=${encodeURIComponent(lang)}` : "";
+    return `${proto}//${loc.host}/ws/workshops/${encodeURIComponent(this.code)}${query}`;
   }
 
   connect() {

@@ -26,9 +26,10 @@ export function eraseConsequences(mode, noteCount) {
 
 export function mountErase(root, { code, token, client }) {
   const dialog = el("dialog", { id: "erase-dialog", class: "erase-dialog", "aria-labelledby": "erase-title" });
-  const open = el("button", { type: "button", class: "danger", id: "erase-me", text: t("erase.button") });
-  root.append(el("h2", { class: "card-title", id: "erase-card-title", text: t("erase.card_title") }),
-              el("p", { class: "small muted", text: t("erase.card_hint") }), open, dialog);
+  // Marked with their keys, so a newly chosen language re-translates them (translatePage).
+  const open = el("button", { type: "button", class: "danger", id: "erase-me", text: t("erase.button"), "data-i18n": "erase.button" });
+  root.append(el("h2", { class: "card-title", id: "erase-card-title", text: t("erase.card_title"), "data-i18n": "erase.card_title" }),
+              el("p", { class: "small muted", text: t("erase.card_hint"), "data-i18n": "erase.card_hint" }), open, dialog);
   let mode = "keep_anonymous";
   api("GET", `/api/workshops/${encodeURIComponent(code)}`).then((info) => { mode = info.erase_notes || mode; })
     .catch(() => {});

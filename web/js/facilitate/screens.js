@@ -1,12 +1,12 @@
 // The facilitator's "Projector screens" card: pair a screen by the code it shows, see the
 // paired screens (online, last seen) and unpair them (docs/protocol.md §2.3).
 import { api, get, post, el, clear } from "../api.js";
-import { t } from "../i18n.js";
+import { t, formatTime } from "../i18n.js";
 
 export const REFRESH_MS = 5000;
 
 export function clock(epochSeconds) {
-  return new Date(epochSeconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return formatTime(epochSeconds * 1000);
 }
 
 // The typed code in the server's form: capitals, no spaces or dashes.

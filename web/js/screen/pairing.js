@@ -4,7 +4,7 @@
 // two seconds until the facilitator pairs it (docs/protocol.md §2.3). The token goes only
 // into Authorization headers and the socket's hello, never into a URL.
 import { get, post, el, clear } from "../api.js";
-import { t } from "../i18n.js";
+import { t, formatTime, onLanguageChange } from "../i18n.js";
 
 export const SCREEN_KEY = "flipchart:screen";
 export const POLL_WAITING_MS = 2000;
@@ -14,7 +14,7 @@ export const POLL_PAIRED_MS = 10000;
 function localTime(epochSeconds, serverNow) {
   // The server's clock may differ from this one: count from its "now".
   const at = Date.now() + (epochSeconds - serverNow) * 1000;
-  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return formatTime(at);
 }
 
 // view: where the pairing code is drawn; conn: the status badge; heading: the h1's text.
@@ -115,6 +115,8 @@ export function startPairing({ view, conn, heading, onPaired, onUnpaired, storag
   conn.dataset.state = "connecting";
   conn.textContent = t("screen.pair_starting");
   step();
+  // Another language chosen: the waiting code is drawn again in it.
+  onLanguageChange(() => { if (!paired && shown) { shown = null; step(); } });
 
   return {
     // The socket closed with 4401: unpaired. This token opens nothing any more.
