@@ -185,7 +185,7 @@ export function notePanel(ctx, s, onToggle) {
     }
     if (n.private) meta.append(el("span", { text: t("note.private") }));
     else if (n.author_name) meta.append(el("span", { class: "author", text: t("note.by", { name: n.author_name }) }));
-    if (editors.length) meta.append(el("span", { class: "editing-by", text: t("note.editing", { names: editors.join(", ") }) }));
+    if (editors.length) meta.append(el("span", { class: "editing-by", text: t("note.editing", { names: [...new Set(editors.map((e) => e || t("people.someone")))].join(", ") }) }));
     card.append(meta);
     for (const old of elm.querySelectorAll(":scope > .tools, :scope > .step-tools")) old.remove();
     if (writable) {

@@ -220,7 +220,7 @@ export function noteListPanel(ctx, s, onToggle) {
     if (meta.childNodes.length) meta.append(sep(". "));
     if (n.private) meta.append(el("span", { class: "ln-author", text: t("note.private") }));
     else if (n.author_name) meta.append(el("span", { class: "ln-author", text: t("note.by", { name: n.author_name }) }));
-    if (editors.length) meta.append(sep(". "), el("span", { class: "editing-by", text: t("note.editing", { names: editors.join(", ") }) }));
+    if (editors.length) meta.append(sep(". "), el("span", { class: "editing-by", text: t("note.editing", { names: [...new Set(editors.map((e) => e || t("people.someone")))].join(", ") }) }));
     if (meta.childNodes.length) main.append(meta);
     body.append(main);
   }

@@ -21,13 +21,16 @@ export function fitView(view, max, min) {
   return size !== null;
 }
 
-export function lobby(view, { template, roster, code }) {
-  const names = roster.groups.flatMap((g) => g.members.map((m) => m.name));
+export function lobby(view, { template, roster, code, client }) {
+  // An anonymous workshop's screen says how many joined, never who.
+  const anonymous = !!client?.workshop?.anonymous;
+  const joined = roster.groups.reduce((sum, g) => sum + g.members.length, 0);
+  const names = anonymous ? [] : roster.groups.flatMap((g) => g.members.map((m) => m.name));
   const list = el("div", { class: "screen-names" });
   const showNames = (count) => {
     list.replaceChildren(...(names.length
       ? names.slice(0, count).map((n) => el("span", { text: n }))
-      : [el("span", { class: "muted", text: t("screen.waiting_people") })]));
+      : [el("span", { class: "muted", text: anonymous && joined ? t("screen.joined_count", { count: joined }) : t("screen.waiting_people") })]));
     if (count < names.length) list.append(el("span", { class: "more", text: t("screen.more_people", { count: names.length - count }) }));
   };
   showNames(names.length);
