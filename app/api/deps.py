@@ -59,10 +59,11 @@ class Actor:
         return self.id == FACILITATOR_ID
 
 
-async def require_actor(
+async def require_facilitator(
         workshop: WorkshopDep, services: ServicesDep,
         token: Annotated[str, Depends(bearer("the facilitator token"))]) -> Actor:
-    """The lead facilitator's or a co-facilitator's token; 403 for any other credential."""
+    """The lead facilitator's or a co-facilitator's token; 403 for any other credential.
+    Every facilitator route depends on this one check."""
     if is_facilitator(workshop, token):
         return Actor(workshop, FACILITATOR_ID)
     co = await services.moderation.find_co_facilitator(workshop, token)
@@ -78,10 +79,10 @@ async def require_actor(
                         headers={"WWW-Authenticate": "Bearer"})
 
 
-ActorDep = Annotated[Actor, Depends(require_actor)]
+ActorDep = Annotated[Actor, Depends(require_facilitator)]
 
 
-async def require_facilitator(actor: ActorDep) -> dict[str, Any]:
+async def facilitator_workshop(actor: ActorDep) -> dict[str, Any]:
     """The workshop, for a facilitator (lead or co-facilitator)."""
     return actor.workshop
 
@@ -94,5 +95,5 @@ async def require_lead(actor: ActorDep) -> dict[str, Any]:
     return actor.workshop
 
 
-FacilitatorDep = Annotated[dict[str, Any], Depends(require_facilitator)]
+FacilitatorDep = Annotated[dict[str, Any], Depends(facilitator_workshop)]
 LeadDep = Annotated[dict[str, Any], Depends(require_lead)]
