@@ -139,6 +139,10 @@ def timing_record(events: Iterable[PhaseEvent], template: Template, minutes: dic
     """The record as plain data: each run of a phase, then the phases not reached."""
     runs = _runs(events)
     record = [_entry(run, now) for run in runs]
+    # A run's title as the (possibly localized) template says it, not as the event logged it.
+    titles = {phase.key: phase.title for phase in template.phases}
+    for entry in record:
+        entry["title"] = titles.get(entry["key"], entry["title"])
     reached = max((run.index for run in runs), default=-1)
     for index in range(reached + 1, len(template.phases)):
         phase = template.phases[index]
