@@ -11,7 +11,7 @@ export function panelShell(ctx, s, onToggle) {
   const headingId = `h-${s.key}`;
   const node = el("section", { class: `panel${canWrite ? "" : " readonly"}${open ? "" : " collapsed"}`,
                                "data-section": s.key, "aria-labelledby": headingId });
-  const head = el("div", { class: "panel-head" }, el("h2", { class: "panel-title", id: headingId, text: s.title }));
+  const head = el("div", { class: "panel-head" }, el("h2", { class: "panel-title", id: headingId, text: s.title, "data-read-only": t("panel.read_only") }));
   node.append(head);
   if (!canWrite) {
     const toggle = el("button", { type: "button", class: "small toggle", "aria-expanded": String(open) },
