@@ -11,6 +11,9 @@ import { mountReports } from "./facilitate/exports.js";
 import { mountDangerZone } from "./facilitate/danger.js";
 import { mountSaveTemplate } from "./facilitate/save-template.js";
 import { createWall } from "./facilitate/wall.js";
+import { mountPeople } from "./facilitate/people.js";
+import { mountCoFacilitators } from "./facilitate/cofacilitators.js";
+import { mountClusters } from "./facilitate/clusters.js";
 
 const code = codeFromPath();
 const token = loadToken(code, "facilitator");
@@ -19,6 +22,8 @@ let template = null;
 let client = null;
 let workshopRoom = null;
 let wall = null;
+let people = null;
+let clusters = null;
 // Phase changes, one minute left and time up, said once each in a polite live region.
 const announce = createAnnouncer($("announcer"));
 
@@ -26,7 +31,7 @@ const announce = createAnnouncer($("announcer"));
 function fatal(message, { askKey = false } = {}) {
   $("fatal").textContent = message;
   $("fatal").classList.remove("hidden");
-  for (const id of ["side", "desk", "wall-area", "groups-area"]) $(id).classList.add("hidden");
+  for (const id of ["side", "desk", "wall-area", "clusters-area", "groups-area", "people-area"]) $(id).classList.add("hidden");
   if ($("board-dialog").open) $("board-dialog").close();
   $("main").classList.add("single");
   if (askKey && !$("key-form")) $("fatal").after(keyForm(code));
@@ -49,6 +54,7 @@ async function start() {
     $("workshop-title").textContent = info.title || info.template_title;
     document.title = t("fac.doc_title", { code });
     template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
+    templateKey = info.template;
   } catch (err) { fatal(err.message); return; }
   await limitsLoaded;
   screens = mountScreens($("screens-card"), code, token);
@@ -60,13 +66,18 @@ async function start() {
   connectionBadge($("conn"), client);
   // Every group room reaches this socket: the wall draws them from it.
   wall = createWall({ root: $("wall"), dialog: $("board-dialog"), client, template, workshopRoom: () => workshopRoom });
+  clusters = mountClusters({ root: $("clusters-area"), client, template, workshopRoom: () => workshopRoom });
+  people = mountPeople($("people-area"), { code, token, roster: () => (workshopRoom ? client.room(workshopRoom).roster : null) });
+  mountCoFacilitators($("cofac-card"), { code, token });
   client.on("unauthorized", () => fatal(t("fac.bad_key"), { askKey: true }));
   client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; renderGroups(); wall.render(); });
   client.on("change", ({ room, kind }) => {
     if (room === workshopRoom) {
       if (kind === "phase" || kind === "phase.warning" || kind === "snapshot") renderPhase();
-      if (kind === "roster" || kind === "snapshot" || kind === "spotlight") { renderGroups(); wall.render(); }
+      if (kind === "roster" || kind === "snapshot" || kind === "spotlight") { renderGroups(); wall.render(); people.render(); }
     } else wall.changed(room);
+    // Clusters name notes of every group: any change may change them.
+    clusters.changed();
   });
   client.on("presence", scheduleGroups);
   client.on("error", (err) => toast(err.message));
@@ -77,8 +88,11 @@ async function start() {
 // Another language chosen: what this page drew itself is drawn again in it (the static
 // markup is already translated). A dialog in use is left as it is.
 let screens = null;
-function relabel() {
+let templateKey = "";
+async function relabel() {
   if (!client) return;
+  // In place: the wall holds this same template.
+  try { Object.assign(template, await get(`/api/templates/${encodeURIComponent(templateKey)}`)); } catch { /* the old texts stay */ }
   document.title = t("fac.doc_title", { code });
   if (screens) { screens.stop(); screens = mountScreens($("screens-card"), code, token); }
   mountReports(clear($("reports")), { code, token });
@@ -95,9 +109,10 @@ function phase() { return workshopRoom ? client.room(workshopRoom).phase : null;
 function renderPhase() {
   const p = phase();
   if (!p) return;
-  $("phase-title").textContent = p.status === "lobby" ? t("fac.lobby_title") : p.title;
-  $("phase-status").textContent = statusLabel(p.status);
   const tp = template.phases.find((x) => x.key === p.key);
+  // The activity's own title in the reader's language (the template was fetched in it).
+  $("phase-title").textContent = p.status === "lobby" ? t("fac.lobby_title") : (tp && tp.title) || p.title;
+  $("phase-status").textContent = statusLabel(p.status);
   $("phase-instructions").textContent = tp ? tp.instructions || "" : t("fac.lobby_instructions");
   // The server says which actions apply now; an extension beyond its limit is not offered.
   const actions = new Set(p.actions || []);
@@ -151,6 +166,10 @@ $("controls").addEventListener("click", (ev) => {
   const action = b.dataset.action;
   if (action === "next" && phase()?.status === "plenary" && !confirm(t("fac.confirm_close"))) return;
   const data = action === "extend" ? { seconds: Number(b.dataset.seconds) } : {};
+  // What this page showed when it was clicked: if another facilitator (or the clock) moved
+  // the phase meanwhile, the server answers `conflict` and the toast says so.
+  const seen = phase()?.version;
+  if (Number.isInteger(seen)) data.base = seen;
   client.op(workshopRoom, `phase.${action}`, data);
 });
 

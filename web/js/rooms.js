@@ -1,9 +1,10 @@
 // A room as the client holds it: notes and fields by key, the phase, roster and
 // spotlight, and how an event or an optimistic op changes it. No I/O, no timers.
+import { applyCluster } from "./clusters.js";
 
 export function emptyRoom(name) {
   return { name, seq: 0, notes: new Map(), fields: {}, phase: null, roster: null,
-           spotlight: null, presence: [], loaded: false };
+           spotlight: null, clusters: [], clusterView: "boards", presence: [], votes: null, loaded: false };
 }
 
 // Applies one server event (already in seq order) to the room.
@@ -39,6 +40,26 @@ export function applyEvent(r, msg) {
       break;
     case "spotlight":
       r.spotlight = d.group_id ?? null;
+      break;
+    case "cluster.create":
+    case "cluster.update":
+    case "cluster.delete":
+    case "cluster.add":
+    case "cluster.remove":
+      r.clusters = applyCluster(r.clusters, msg.kind, d);
+      break;
+    case "cluster.show":
+      r.clusterView = d.view || "boards";
+      break;
+    case "vote.cast":
+    case "vote.retract": {
+      // Only the voter gets these (everyone else a "hidden" event): their own dots.
+      const { note_id: _, ...view } = d;
+      r.votes = view;
+      break;
+    }
+    case "votes.results":
+      r.votes = { ...(r.votes || {}), round: d.round, status: "closed", counts: d.counts || {} };
       break;
     default:
       break; // "hidden" and unknown kinds only advance seq

@@ -8,6 +8,7 @@ import { createAnnouncer, showCountdown } from "./phase.js";
 import { startPairing } from "./screen/pairing.js";
 import { lobby, working } from "./screen/views.js";
 import { plenary } from "./screen/plenary.js";
+import { synthesis } from "./screen/clusters.js";
 
 // The workshop shown: the one in the path (/w/{code}/screen), or the one this screen is
 // paired with (/screen, or a browser without the facilitator's key).
@@ -95,7 +96,12 @@ function render() {
   countdownNode = null;
   const ctx = { template, client, workshopRoom, roster, phase: p, code };
   if (p.status === "lobby") return lobby(view, ctx);
-  if (p.status === "plenary" || p.status === "closed" || p.mode === "plenary") return plenary(view, ctx);
+  if (p.status === "plenary" || p.status === "closed" || p.mode === "plenary") {
+    // The facilitator may put the clusters or the procedure comparison up instead of the boards.
+    const shown = client.room(workshopRoom).clusterView;
+    if (shown === "clusters" || shown === "comparison") return synthesis(view, ctx, shown);
+    return plenary(view, ctx);
+  }
   countdownNode = working(view, ctx);
   tick();
 }

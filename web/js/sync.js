@@ -42,11 +42,12 @@ const systemClock = {
 export class SyncClient {
   // Only code and token are needed in a page; the rest replace browser globals in tests.
   // `events` stands for both `window` and `document` when one fake target is enough.
-  constructor({ code, token, role = null, socketFactory, clock, window: win, document: doc,
+  constructor({ code, token, role = null, view = null, socketFactory, clock, window: win, document: doc,
                 events, location: loc, navigator: nav, random, timing } = {}) {
     this.code = code;
     this.token = token;
     this.role = role;
+    this.view = view;               // a group id: a facilitator's read-only look at it
     this.rooms = new Map();         // room -> state
     this.pending = new Map();       // op_id -> op frame (unacknowledged), in the order written
     this.undos = new Map();         // op_id -> how to undo its optimistic change
@@ -150,6 +151,7 @@ export class SyncClient {
       for (const [name, r] of this.rooms) if (r.loaded) since[name] = r.seq;
       const hello = { type: "hello", token: this.token, since };
       if (this.role) hello.role = this.role;
+      if (this.view) hello.view = this.view;
       try { ws.send(JSON.stringify(hello)); } catch { /* its close event follows */ }
     });
     ws.addEventListener("message", (ev) => {
@@ -167,6 +169,13 @@ export class SyncClient {
         this.closedForGood = true;
         this._setState("offline");
         this.emit("unauthorized", ev);
+        return;
+      }
+      // 4403: the facilitator removed this participant; their token opens nothing now.
+      if (ev.code === 4403) {
+        this.closedForGood = true;
+        this._setState("offline");
+        this.emit("removed", ev);
         return;
       }
       // 4410: the workshop was deleted (by its facilitator, or its retention ran out).
@@ -393,6 +402,9 @@ export class SyncClient {
         if (msg.phase !== undefined && msg.phase !== null) r.phase = msg.phase;
         if (msg.roster) r.roster = msg.roster;
         if ("spotlight" in msg) r.spotlight = msg.spotlight;
+        if (msg.clusters) r.clusters = msg.clusters;
+        if (msg.cluster_view) r.clusterView = msg.cluster_view;
+        if (msg.votes) r.votes = msg.votes;
         r.loaded = true;
         r.resyncFrom = null;
         for (const frame of this.pending.values()) if (frame.room === msg.room) this._optimistic(frame);
