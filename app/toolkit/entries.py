@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.i18n import Language
+
 TOOLKIT_PATH = Path(__file__).parent / "content" / "toolkit.toml"
 
 # The 15 intervention types, in the toolkit's (and Activity 2's) order.
@@ -45,6 +47,8 @@ INTERVENTION_SLUGS: tuple[str, ...] = (
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Kind = Literal["intervention", "section"]
+# The language of the summaries, lists and examples: only titles are translated.
+TEXTS_LANGUAGE: Language = "en"
 
 
 class _Frozen(BaseModel):
@@ -82,11 +86,21 @@ class Intro(_Frozen):
     choosing: Text
 
 
+class ToolkitTexts(_Frozen):
+    """Titles in another language; the long texts have none and stay in English."""
+
+    # Says whose translation the titles are; pages show it.
+    note: Text
+    intro_title: Text | None = None
+    titles: dict[Slug, Text] = {}
+
+
 class Toolkit(_Frozen):
     credit: Text
     source_url: Annotated[str, Field(pattern=r"^https://")]
     intro: Intro
     entries: tuple[Entry, ...]
+    translations: dict[Language, ToolkitTexts] = {}
 
     @model_validator(mode="after")
     def _consistent(self) -> Toolkit:
@@ -98,7 +112,22 @@ class Toolkit(_Frozen):
             raise ValueError("the interventions must be exactly INTERVENTION_SLUGS, in that order")
         if [e.number for e in interventions] != list(range(1, len(INTERVENTION_SLUGS) + 1)):
             raise ValueError("the interventions must be numbered 1, 2, 3 … in order")
+        for lang, texts in self.translations.items():
+            unknown = sorted(set(texts.titles) - set(slugs))
+            if unknown:
+                raise ValueError(f"translations.{lang}.titles: unknown entry {unknown[0]!r}")
         return self
+
+    def localized(self, lang: Language) -> Toolkit:
+        """The toolkit with its titles in ``lang`` where they are translated; the long
+        texts are English only (TEXTS_LANGUAGE)."""
+        texts = self.translations.get(lang)
+        if texts is None:
+            return self
+        entries = tuple(e.model_copy(update={"title": texts.titles.get(e.slug, e.title)})
+                        for e in self.entries)
+        intro = self.intro.model_copy(update={"title": texts.intro_title or self.intro.title})
+        return self.model_copy(update={"entries": entries, "intro": intro})
 
     def entry(self, slug: str) -> Entry | None:
         return next((e for e in self.entries if e.slug == slug), None)

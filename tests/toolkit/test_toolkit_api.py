@@ -10,9 +10,12 @@ from starlette.exceptions import HTTPException
 
 from app.api.toolkit import router
 from app.http import http_error_handler
+from app.toolkit.entries import load_toolkit
 
 CREDIT = "Based on Cedefop, VET toolkit for tackling early leaving"
 SOURCE_URL = "https://www.cedefop.europa.eu/en/tools/vet-toolkit-tackling-early-leaving"
+# Which language the titles and the long texts are in, and whose translation the titles are.
+LANGUAGE_KEYS = {"language", "texts_language", "translation_note"}
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def test_list_returns_credit_intro_and_all_entries(client: TestClient) -> None:
     response = client.get("/api/toolkit")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"credit", "source_url", "intro", "entries"}
+    assert set(body) == {"credit", "source_url", "intro", "entries", *LANGUAGE_KEYS}
     assert body["credit"] == CREDIT
     assert body["source_url"] == SOURCE_URL
     assert len(body["intro"]["action_areas"]) == 3
@@ -52,7 +55,7 @@ def test_one_entry(client: TestClient) -> None:
     response = client.get("/api/toolkit/monitoring-early-leavers")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"credit", "source_url", "entry"}
+    assert set(body) == {"credit", "source_url", "entry", *LANGUAGE_KEYS}
     assert body["credit"] == CREDIT
     assert body["source_url"] == SOURCE_URL
     assert body["entry"]["title"] == "Monitoring early leavers"
@@ -71,3 +74,27 @@ def test_openapi_documents_the_responses(client: TestClient) -> None:
     assert "/api/toolkit" in schema["paths"]
     assert "/api/toolkit/{slug}" in schema["paths"]
     assert {"ToolkitOut", "EntryOut", "Entry"} <= set(schema["components"]["schemas"])
+
+
+def test_titles_come_in_the_readers_language_and_the_long_texts_stay_english(
+        client: TestClient) -> None:
+    german = client.get("/api/toolkit/second-chance-measures", params={"lang": "de"}).json()
+    assert german["entry"]["title"] == "Maßnahmen der zweiten Chance"
+    assert (german["language"], german["texts_language"]) == ("de", "en")
+    assert german["entry"]["summary"].startswith("Routes back into learning")
+    assert "inoffizielle Übersetzung" in german["translation_note"]
+    french = client.get("/api/toolkit", headers={"Accept-Language": "fr-FR"}).json()
+    assert french["intro"]["title"] == "À propos de la boîte à outils"
+    assert french["entries"][15]["title"] == "Suivi des décrocheurs"
+    english = client.get("/api/toolkit/second-chance-measures").json()
+    assert english["entry"]["title"] == "Second chance measures"
+    assert (english["language"], english["translation_note"]) == ("en", "")
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_every_toolkit_title_is_translated(lang: str) -> None:
+    toolkit = load_toolkit()
+    titles = toolkit.translations[lang].titles  # type: ignore[index]
+    assert set(titles) == {e.slug for e in toolkit.entries}
+    assert toolkit.translations[lang].intro_title  # type: ignore[index]
+
