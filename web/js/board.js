@@ -4,6 +4,7 @@ import { SyncClient } from "./sync.js";
 import { get, el, clear, codeFromPath, loadToken, storeKey, connectionBadge, toast } from "./api.js";
 import { applyLimits } from "./limits.js";
 import { loadMessages, t, translatePage } from "./i18n.js";
+import { mountLanguageSwitch } from "./language-switch.js";
 import { statusLabel, showCountdown, createAnnouncer } from "./phase.js";
 import { createBoardContext } from "./board/context.js";
 import { notePanel } from "./board/canvas.js";
@@ -12,18 +13,27 @@ import { pickPanel, formPanel } from "./board/fields.js";
 import { createEditor } from "./board/editor.js";
 import { createReader } from "./board/reader.js";
 import { mountErase } from "./board/erase.js";
+import { mountUndo } from "./board/undo.js";
+import { mountVotes } from "./board/votes.js";
+import { mountSignals } from "./board/signals.js";
 import { NOTE_KINDS } from "./notes.js";
+import { boardAccess, makeReadOnly, viewBanner } from "./board/viewing.js";
 
 const code = codeFromPath();
-const token = loadToken(code, "participant");
-if (!token) location.replace(`/j/${encodeURIComponent(code)}`);
+// ?view=N: the facilitator's read-only look at group N (board/viewing.js).
+const { token, view } = boardAccess({ code, search: location.search, loadToken });
+if (!token && view === null) location.replace(`/j/${encodeURIComponent(code)}`);
+if (view !== null) document.body.classList.add("viewing");
 
 const $ = (id) => document.getElementById(id);
 const panels = new Map();       // section key -> panel controller
 let ctx = null;
 let reader = null;
 let editor = null;
+let undo = null;
 let announce = () => {};
+let votes = null;
+let signals = null;
 
 async function start() {
   const ready = Promise.all([applyLimits(), loadMessages()]);
@@ -33,27 +43,38 @@ async function start() {
     $("workshop-title").textContent = info.title || info.template_title;
     document.title = `${info.title || info.template_title} · Flipchart`;
     template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
+    templateKey = info.template;
     await ready;
     translatePage();
+    mountLanguageSwitch({ onChange: relabel });
     showView();
   } catch (err) {
     $("phase-title").textContent = err.status === 404 ? t("board.no_workshop") : err.message;
     return;
   }
-  const client = new SyncClient({ code, token });
+  if (!token) { stopped(t("board.view_no_key")); return; }
+  const client = new SyncClient({ code, token, view });
   window.flipchartClient = client; // for debugging and browser tests
   ctx = createBoardContext({ client, template });
+  if (view !== null) makeReadOnly(ctx);
+  undo = mountUndo(ctx, { host: document.querySelector(".view-bar"), code });
   editor = createEditor(ctx);
   reader = createReader(ctx);
   announce = createAnnouncer($("announcer"));
+  const say = (text) => { $("announcer").textContent = text; };
+  votes = mountVotes(ctx, { bar: $("vote-bar"), root: $("sections"), announce: say });
+  signals = mountSignals(ctx, { host: $("signal-bar"), announce: say });
   connectionBadge($("conn"), client);
-  client.on("unauthorized", () => location.replace(`/j/${encodeURIComponent(code)}`));
+  client.on("unauthorized", () => (view === null ? location.replace(`/j/${encodeURIComponent(code)}`) : stopped(t("board.view_no_key"))));
+  // Removed by the facilitator: say so here (the token opens nothing any more).
+  client.on("removed", () => stopped(t("board.removed")));
   client.on("replaced", () => stopped(t("board.replaced"), t("board.use_here")));
   client.on("deleted", () => stopped(t("board.deleted")));
-  mountErase($("erase-card"), { code, token, client });
+  if (view === null) mountErase($("erase-card"), { code, token, client });
   client.on("welcome", (msg) => {
     ctx.workshopRoom = `workshop:${msg.you.workshop_id}`;
     const room = `group:${msg.you.group_id}`;
+    undo.start(msg.you, room);
     if (room !== ctx.groupRoom) { ctx.groupRoom = room; buildPanels(); }
   });
   client.on("change", onChange);
@@ -65,6 +86,19 @@ async function start() {
   new ResizeObserver(() => panels.forEach((p) => p.layout && p.layout())).observe($("sections"));
 }
 
+// Another language chosen mid-workshop: the activity's texts are fetched again in it and
+// everything this page drew is drawn again (the static markup is already translated).
+let templateKey = "";
+async function relabel() {
+  if (!ctx) return;
+  try { ctx.template = await get(`/api/templates/${encodeURIComponent(templateKey)}`); } catch { /* the old texts stay */ }
+  showView();
+  builtFor = "";
+  renderPhase();
+  renderGroupName();
+  renderPresence();
+}
+
 // The server closed this page's socket for good: say why, and offer what can be done.
 function stopped(message, action = null) {
   const box = el("div", { class: "stop-banner", role: "alert" }, el("p", { text: message }));
@@ -73,6 +107,8 @@ function stopped(message, action = null) {
 }
 
 function onError(err) {
+  // An undo that could not apply: the status line by the buttons says why.
+  if (undo.refused(err)) { renderAll(); return; }
   if (err.code === "conflict" && err.current) {
     const handled = err.current.key
       ? [...panels.values()].some((p) => p.conflict && p.conflict(err.current))
@@ -84,11 +120,14 @@ function onError(err) {
   toast(err.message);
 }
 
-function onChange({ room, kind, data, op_id: opId }) {
+function onChange(change) {
+  const { room, kind, data, op_id: opId } = change;
+  undo.observe(change);
   if (opId) editor.settled(opId);
   if (room === ctx.workshopRoom) {
     if (kind === "phase" || kind === "phase.warning" || kind === "snapshot") renderPhase();
     if (kind === "roster" || kind === "snapshot") renderGroupName();
+    renderSignals();
     return;
   }
   if (room !== ctx.groupRoom) return;
@@ -102,18 +141,28 @@ function onChange({ room, kind, data, op_id: opId }) {
     renderAll();
   }
   if (kind === "pick.set" || kind === "snapshot") reader.render();
+  renderSignals();
 }
 
 function renderAll() {
   panels.forEach((p) => p.render && p.render());
   if (reader) reader.render();
+  renderSignals();
+}
+
+// Votes sit on the notes the panels drew; signals follow the roster and the phase.
+function renderSignals() {
+  if (votes) votes.render();
+  if (signals) signals.render();
 }
 
 // --- phase bar -------------------------------------------------------------------------
 function renderPhase() {
   const p = ctx.phase();
   if (!p) return;
-  $("phase-title").textContent = p.status === "lobby" ? t("board.lobby_title") : p.title;
+  // The activity's own title in the reader's language (the template was fetched in it).
+  const titled = ctx.template.phases.find((x) => x.key === p.key);
+  $("phase-title").textContent = p.status === "lobby" ? t("board.lobby_title") : (titled && titled.title) || p.title;
   const label = ["lobby", "paused", "timeup", "plenary", "closed"].includes(p.status) ? statusLabel(p.status) : "";
   $("phase-status").textContent = label;
   $("phase-status").classList.toggle("hidden", !label);
@@ -146,6 +195,7 @@ function renderGroupName() {
   if (!roster || !you) return;
   const g = roster.groups.find((x) => x.id === you.group_id);
   $("group-name").textContent = g ? g.name : "";
+  if (view !== null && g && !$("view-banner")) $("phasebar").before(viewBanner(g.name));
 }
 
 function tick() {
@@ -165,9 +215,11 @@ function tick() {
 // --- presence --------------------------------------------------------------------------
 function renderPresence() {
   const list = clear($("people"));
+  $("anonymous-note").classList.toggle("hidden", !ctx.client.workshop?.anonymous);
   const members = (ctx.group().presence || []).filter((m) => m.role === "participant");
   for (const m of members) {
-    const name = m.id === ctx.client.you?.id ? t("people.name_you", { name: m.name }) : m.name;
+    // An anonymous workshop's presence names only you; the others count, unnamed.
+    const name = m.id === ctx.client.you?.id ? t("people.name_you", { name: m.name }) : m.name || t("people.anonymous");
     const text = m.editing ? t("people.editing", { name }) : name;
     list.append(el("li", {}, el("span", { class: "dot on", "aria-hidden": "true" }), el("span", { text })));
   }

@@ -14,6 +14,8 @@ import { createWall } from "./facilitate/wall.js";
 import { mountPeople } from "./facilitate/people.js";
 import { mountCoFacilitators } from "./facilitate/cofacilitators.js";
 import { mountClusters } from "./facilitate/clusters.js";
+import { mountVotePanel } from "./facilitate/votes.js";
+import { groupSignals, helpWatcher } from "./facilitate/signals.js";
 
 const code = codeFromPath();
 const token = loadToken(code, "facilitator");
@@ -24,6 +26,9 @@ let workshopRoom = null;
 let wall = null;
 let people = null;
 let clusters = null;
+let votePanel = null;
+// Spoken once when a group asks for help.
+const watchHelp = helpWatcher((text) => { $("announcer").textContent = text; });
 // Phase changes, one minute left and time up, said once each in a polite live region.
 const announce = createAnnouncer($("announcer"));
 
@@ -69,12 +74,15 @@ async function start() {
   clusters = mountClusters({ root: $("clusters-area"), client, template, workshopRoom: () => workshopRoom });
   people = mountPeople($("people-area"), { code, token, roster: () => (workshopRoom ? client.room(workshopRoom).roster : null) });
   mountCoFacilitators($("cofac-card"), { code, token });
+  votePanel = mountVotePanel($("vote-panel"), { client, template, workshopRoom: () => workshopRoom, code, token });
   client.on("unauthorized", () => fatal(t("fac.bad_key"), { askKey: true }));
   client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; renderGroups(); wall.render(); });
   client.on("change", ({ room, kind }) => {
     if (room === workshopRoom) {
       if (kind === "phase" || kind === "phase.warning" || kind === "snapshot") renderPhase();
       if (kind === "roster" || kind === "snapshot" || kind === "spotlight") { renderGroups(); wall.render(); people.render(); }
+      if (kind === "roster" || kind === "snapshot") watchHelp(client.room(workshopRoom).roster);
+      votePanel.render();
     } else wall.changed(room);
     // Clusters name notes of every group: any change may change them.
     clusters.changed();
@@ -215,6 +223,8 @@ function renderGroups() {
       scheduleGroups();
     });
     card.append(name);
+    card.classList.toggle("needs-help", !!g.help);
+    card.append(groupSignals(g, room, { onClear: () => client.op(g.room, "group.help", { on: false }) }));
     // Anonymous: presence says how many of a group are online, not who.
     const anonymous = !!client.workshop?.anonymous;
     if (anonymous && g.members.length) {
