@@ -28,7 +28,7 @@ class Principal:
     workshop_id: int
     group_id: int | None = None
     # The workshop is anonymous: what others see of people is redacted for this viewer
-    # (app.workshops.anonymity).
+    # (app.protocol.anonymity).
     anonymous: bool = False
     # The workshop's secret for unlinkable author pseudonyms; never sent.
     pseudonym_key: str = field(default="", repr=False)

@@ -39,7 +39,7 @@ class Workshop(SQLModel, table=True):
     advance_when_ready: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     # The workshop's default language (app.i18n): reports, the screen, pages without a choice.
     language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
-    # No participant's name leaves the server (app.workshops.anonymity).
+    # No participant's name leaves the server (app.protocol.anonymity).
     anonymous: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     # What the plenary screen shows (app.board.clusters): "boards", "clusters", "comparison".
     cluster_view: str = Field(default="boards", max_length=16,

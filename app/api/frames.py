@@ -19,6 +19,7 @@ from app.api.ops import run_op
 from app.errors import ErrorCode, FieldError, OpError
 from app.i18n.errors import localize_message, reader_language
 from app.json_text import loads
+from app.protocol import anonymity
 from app.protocol.client import (
     Drag,
     Hello,
@@ -35,7 +36,6 @@ from app.protocol.server import AckFrame, ErrorFrame, PongFrame
 from app.realtime.connection import CLOSE_POLICY, CLOSE_TOO_BIG, Connection
 from app.realtime.limits import TokenBucket
 from app.services import Services
-from app.workshops import anonymity
 
 log = logging.getLogger(__name__)
 DRAGS_PER_SECOND = 20.0

@@ -3,7 +3,7 @@
 Someone else's private event becomes a ``hidden`` one (seq stays contiguous for everyone
 without revealing what happened); a phase event travels with the server's clock, since
 its times are read against it, so its text is made per send. In an anonymous workshop
-people are redacted here for each viewer (app.workshops.anonymity): one text for everyone
+people are redacted here for each viewer (app.protocol.anonymity): one text for everyone
 the event does not mention, one per viewer it does.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from app.eventlog import StoredEvent
 from app.principal import Principal
+from app.protocol import anonymity
 from app.protocol.server import EventFrame
-from app.workshops import anonymity
 
 
 class OutgoingEvent:

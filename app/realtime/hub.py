@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 
 from app.eventlog import StoredEvent
+from app.protocol import anonymity
 from app.protocol.events import OutgoingEvent
 from app.protocol.server import DragFrame, PresenceFrame
 from app.realtime.backplane import (
@@ -29,7 +30,6 @@ from app.realtime.connection import (
     CLOSE_REMOVED,
     Connection,
 )
-from app.workshops import anonymity
 
 
 class Hub:

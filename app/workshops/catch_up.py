@@ -17,9 +17,10 @@ from app.board.vote_service import board_votes
 from app.db import Database
 from app.phases.service import PhaseService
 from app.principal import Principal
+from app.protocol import anonymity
 from app.protocol.events import OutgoingEvent
 from app.protocol.server import SnapshotFrame
-from app.workshops import anonymity, store
+from app.workshops import store
 
 
 class CatchUp:

@@ -25,7 +25,8 @@ from app.phases.service import PhaseService
 from app.phases.templates import Template
 from app.phases.timing import PhaseEvent, timing_record
 from app.principal import FACILITATOR_ID, participant_id, workshop_room
-from app.workshops import anonymity, cluster_export, library, store, vote_export
+from app.protocol import anonymity
+from app.workshops import cluster_export, library, store, vote_export
 from app.workshops.export import build_report
 
 Clock = Callable[[], float]
@@ -87,7 +88,7 @@ class WorkshopService:
             "state": workshop["status"], "phase": self._phases.view(workshop),
             # What "leave and erase me" does to a participant's notes: everyone may know.
             "erase_notes": workshop["erase_notes"],
-            # Whether names stay on the server (app.workshops.anonymity): joiners may know.
+            # Whether names stay on the server (app.protocol.anonymity): joiners may know.
             "anonymous": workshop["anonymous"],
             # The facilitator's default language (app.i18n): the screen's and a page's default.
             "language": workshop["language"],

@@ -16,8 +16,9 @@ from app.errors import OpError
 from app.eventlog import StoredEvent
 from app.phases.templates import Template
 from app.principal import group_room, participant_id, workshop_room
+from app.protocol import anonymity
 from app.schema import groups, participants, rooms, workshops
-from app.workshops import anonymity, signals
+from app.workshops import signals
 from app.workshops.codes import new_code
 from app.workshops.join_lock import JoinLocked
 from app.workshops.tokens import hash_token, new_token
