@@ -21,9 +21,9 @@ import { boardAccess, makeReadOnly, viewBanner } from "./board/viewing.js";
 
 const code = codeFromPath();
 // ?view=N: the facilitator's read-only look at group N (board/viewing.js).
-const { token, view } = boardAccess({ code, search: location.search, loadToken });
-if (!token && view === null) location.replace(`/j/${encodeURIComponent(code)}`);
-if (view !== null) document.body.classList.add("viewing");
+const { token, view: viewOnly } = boardAccess({ code, search: location.search, loadToken });
+if (!token && viewOnly === null) location.replace(`/j/${encodeURIComponent(code)}`);
+if (viewOnly !== null) document.body.classList.add("viewing");
 
 const $ = (id) => document.getElementById(id);
 const panels = new Map();       // section key -> panel controller
@@ -53,10 +53,10 @@ async function start() {
     return;
   }
   if (!token) { stopped(t("board.view_no_key")); return; }
-  const client = new SyncClient({ code, token, view });
+  const client = new SyncClient({ code, token, view: viewOnly });
   window.flipchartClient = client; // for debugging and browser tests
   ctx = createBoardContext({ client, template });
-  if (view !== null) makeReadOnly(ctx);
+  if (viewOnly !== null) makeReadOnly(ctx);
   undo = mountUndo(ctx, { host: document.querySelector(".view-bar"), code });
   editor = createEditor(ctx);
   reader = createReader(ctx);
@@ -65,12 +65,12 @@ async function start() {
   votes = mountVotes(ctx, { bar: $("vote-bar"), root: $("sections"), announce: say });
   signals = mountSignals(ctx, { host: $("signal-bar"), announce: say });
   connectionBadge($("conn"), client);
-  client.on("unauthorized", () => (view === null ? location.replace(`/j/${encodeURIComponent(code)}`) : stopped(t("board.view_no_key"))));
+  client.on("unauthorized", () => (viewOnly === null ? location.replace(`/j/${encodeURIComponent(code)}`) : stopped(t("board.view_no_key"))));
   // Removed by the facilitator: say so here (the token opens nothing any more).
   client.on("removed", () => stopped(t("board.removed")));
   client.on("replaced", () => stopped(t("board.replaced"), t("board.use_here")));
   client.on("deleted", () => stopped(t("board.deleted")));
-  if (view === null) mountErase($("erase-card"), { code, token, client });
+  if (viewOnly === null) mountErase($("erase-card"), { code, token, client });
   client.on("welcome", (msg) => {
     ctx.workshopRoom = `workshop:${msg.you.workshop_id}`;
     const room = `group:${msg.you.group_id}`;
@@ -195,7 +195,7 @@ function renderGroupName() {
   if (!roster || !you) return;
   const g = roster.groups.find((x) => x.id === you.group_id);
   $("group-name").textContent = g ? g.name : "";
-  if (view !== null && g && !$("view-banner")) $("phasebar").before(viewBanner(g.name));
+  if (viewOnly !== null && g && !$("view-banner")) $("phasebar").before(viewBanner(g.name));
 }
 
 function tick() {
