@@ -97,7 +97,12 @@ export function mountClusters({ root, client, template, workshopRoom }) {
     const kindSelect = el("select", { "data-focus": `kind:${c.id}`, "aria-label": t("clusters.kind_of", { label: c.label }),
                                       onchange: (ev) => op("cluster.update", { id: c.id, kind: ev.target.value }) },
       CLUSTER_KINDS.map((k) => el("option", { value: k, text: t(`clusters.kind.${k}`), selected: k === c.kind })));
-    const move = (to, key) => () => { focusNext = `${key}:${c.id}`; op("cluster.update", { id: c.id, position: to }); };
+    // Focus stays on the button pressed, unless the move disabled it (first or last now).
+    const move = (to, key) => () => {
+      const stuck = (key === "up" && to === 1) || (key === "down" && to === count);
+      focusNext = `${stuck ? (key === "up" ? "down" : "up") : key}:${c.id}`;
+      op("cluster.update", { id: c.id, position: to });
+    };
     const tools = el("div", { class: "cluster-tools" }, kindSelect,
       el("button", { type: "button", "data-focus": `up:${c.id}`, disabled: i === 0, onclick: move(i, "up"),
                      "aria-label": t("clusters.up_of", { label: c.label }), text: t("clusters.up") }),

@@ -10,6 +10,7 @@ import { comparisonTable } from "../facilitate/clusters.js";
 
 const PAGE_SECONDS = 15;  // a comparison too long for the screen shows its rows in pages
 let pager = null;
+let shownPage = 0;  // a redraw (a note changed) stays on the page being shown
 
 // ctx: {template, client, workshopRoom, roster, phase}; kind: "clusters" or "comparison".
 export function synthesis(view, { template, client, workshopRoom, roster }, kind) {
@@ -24,9 +25,11 @@ export function synthesis(view, { template, client, workshopRoom, roster }, kind
   const index = noteIndex(roster.groups, roomOf);
   renderWall(view, {
     key: "clusters", title: t("clusters.screen_title"), label: t("clusters.a11y_clusters"),
-    groups: list.map((c) => ({
-      name: c.label,
-      items: [{ node: el("p", { class: `cluster-badge kind-${c.kind}`, text: t(`clusters.kind.${c.kind}`) }), keep: true },
+    // The column's heading (one line) says the kind; the label, however long, comes first
+    // among its items, so that it wraps and is measured with them.
+    groups: list.map((c, i) => ({
+      name: `${i + 1}. ${t(`clusters.kind.${c.kind}`)}`,
+      items: [{ node: el("p", { class: `cluster-title kind-${c.kind}`, text: c.label }), keep: true },
         ...clusterNotes(c, index).map(({ note, group }) => ({
           node: el("div", { class: `mini-note c-${note.colour || "yellow"}` },
             note.step ? el("span", { class: "step-no", text: String(note.step) }) : null,
@@ -67,9 +70,10 @@ function comparison(view, found) {
   const note = el("p", { class: "screen-page", "aria-live": "off" });
   wall.querySelector(".wall-head").append(el("span", { class: "spacer" }), note);
   const turn = (i) => {
+    shownPage = i;
     draw([pages[i]]);
     note.textContent = t("screen.page", { page: i + 1, pages: pages.length });
     if (pages.length > 1) pager = setTimeout(() => { if (box.isConnected) turn((i + 1) % pages.length); }, PAGE_SECONDS * 1000);
   };
-  turn(0);
+  turn(Math.min(shownPage, pages.length - 1));
 }
