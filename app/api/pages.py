@@ -16,6 +16,8 @@ PAGES = {
     "/": "index.html",
     "/j/{code}": "index.html",
     "/create": "create.html",
+    # The template editor: its keys and edit tokens stay in the browser (web/js/editor).
+    "/editor": "editor.html",
     "/w/{code}": "board.html",
     "/w/{code}/facilitate": "facilitate.html",
     # The projector: on any browser it shows a pairing code until the facilitator pairs it.

@@ -1,5 +1,9 @@
 import { get, post, el, clear, saveToken } from "./api.js";
 import { limits, applyLimits } from "./limits.js";
+import { currentLanguage, loadMessages, t, translatePage } from "./i18n.js";
+import { LANGUAGES, NAMES } from "./language.js";
+import { mountLanguageSwitch } from "./language-switch.js";
+import { appendSaved, duplicateLink } from "./editor/choices.js";
 
 // With an organiser key on the server (GET /api/limits: organiser_key_required), the page
 // asks for it once and keeps it in this browser; a key the server refuses is asked again.
@@ -22,6 +26,14 @@ async function checkKeyNeeded() {
   if (known && known.organiser_key_required && !storedKey()) askForKey();
 }
 
+// The workshop's language (its screen, report and activity texts): the page's language
+// until the facilitator picks another one.
+const languageSelect = document.getElementById("language");
+let languagePicked = false;
+for (const lang of LANGUAGES) languageSelect.append(el("option", { value: lang, lang, text: NAMES[lang] }));
+languageSelect.addEventListener("change", () => { languagePicked = true; });
+function followPageLanguage() { if (!languagePicked) languageSelect.value = currentLanguage(); }
+
 const list = document.getElementById("templates");
 const errorBox = document.getElementById("error");
 const form = document.getElementById("create");
@@ -30,18 +42,27 @@ async function load() {
   try {
     const templates = await get("/api/templates");
     clear(list);
-    templates.forEach((t, i) => {
-      const phases = (t.phases || []).map((p) => `${p.title}${p.minutes ? ` ${p.minutes}′` : ""}`).join(" · ");
-      list.append(el("label", { class: "template-option" },
-        el("input", { type: "radio", name: "template", value: t.key, checked: i === 0 }),
+    const option = (tpl, checked = false) => {
+      const phases = (tpl.phases || []).map((p) => `${p.title}${p.minutes ? ` ${p.minutes}′` : ""}`).join(" · ");
+      return el("label", { class: "template-option" },
+        el("input", { type: "radio", name: "template", value: tpl.key, checked }),
         el("span", {},
-          el("strong", { text: t.title }),
-          el("div", { class: "muted small", text: `${t.audience || ""}${t.minutes_total ? ` · ${t.minutes_total} min` : ""}` }),
-          t.summary ? el("p", { class: "small", text: t.summary }) : null,
-          el("p", { class: "phases", text: phases }))));
-    });
+          el("strong", { text: tpl.title }),
+          el("div", { class: "muted small", text: `${tpl.audience || ""}${tpl.minutes_total ? ` · ${t("create.total", { min: tpl.minutes_total })}` : ""}` }),
+          tpl.summary ? el("p", { class: "small", text: tpl.summary }) : null,
+          // A translated activity says whose translation it is (not Cedefop's own).
+          tpl.translation_note ? el("p", { class: "small muted translation-note", text: tpl.translation_note }) : null,
+          el("p", { class: "phases", text: phases })));
+    };
+    templates.forEach((tpl, i) => list.append(option(tpl, i === 0), duplicateLink(tpl)));
+    // Templates this browser saved (web/js/editor/choices.js), and one asked for by ?template=.
+    await appendSaved(list, option);
+    list.append(el("a", { class: "template-edit", href: "/editor", text: t("create.new_template") }));
+    const wanted = new URLSearchParams(location.search).get("template");
+    const asked = wanted && list.querySelector(`input[name=template][value="${CSS.escape(wanted)}"]`);
+    if (asked) asked.checked = true;
   } catch (err) {
-    clear(list).append(el("p", { class: "error", text: `Could not load the activities: ${err.message}` }));
+    clear(list).append(el("p", { class: "error", text: t("create.load_failed", { error: err.message }) }));
   }
 }
 
@@ -49,21 +70,22 @@ form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   errorBox.textContent = "";
   const template = form.querySelector("input[name=template]:checked");
-  if (!template) { errorBox.textContent = "Choose an activity."; return; }
+  if (!template) { errorBox.textContent = t("create.choose_activity"); return; }
   const groups = Number(document.getElementById("groups").value);
   const maxGroups = limits.value("max_groups", 20);
   if (!Number.isInteger(groups) || groups < 1 || groups > maxGroups) {
-    errorBox.textContent = `Choose between 1 and ${maxGroups} groups.`; return;
+    errorBox.textContent = t("groups.range", { max: maxGroups }); return;
   }
   const title = document.getElementById("title").value.trim();
   const asking = !keyField.classList.contains("hidden");
   const key = asking ? keyInput.value.trim() : storedKey();
-  if (asking && !key) { askForKey("Type the organiser key."); return; }
+  if (asking && !key) { askForKey(t("create.key_empty")); return; }
   const button = document.getElementById("create-button");
   button.disabled = true;
   try {
     const headers = key ? { "X-Organiser-Key": key } : {};
-    const made = await post("/api/workshops", { template: template.value, title, groups }, { headers });
+    const anonymous = document.getElementById("anonymous").checked;
+    const made = await post("/api/workshops", { template: template.value, title, groups, anonymous, language: languageSelect.value }, { headers });
     if (key) { try { localStorage.setItem(KEY_STORE, key); } catch { /* private mode */ } }
     saveToken(made.code, "facilitator", made.facilitator_token);
     location.href = `/w/${encodeURIComponent(made.code)}/facilitate`;
@@ -72,7 +94,7 @@ form.addEventListener("submit", async (ev) => {
     if (err.status === 401 || err.status === 403) {
       try { localStorage.removeItem(KEY_STORE); } catch { /* private mode */ }
       keyInput.value = "";
-      askForKey(err.status === 401 ? "This server needs its organiser key to create a workshop." : err.message);
+      askForKey(err.status === 401 ? t("create.key_needed") : err.message);
       return;
     }
     errorBox.textContent = err.message; // 429 says when to try again
@@ -81,4 +103,19 @@ form.addEventListener("submit", async (ev) => {
 
 applyLimits();
 checkKeyNeeded();
-load();
+// The activities are listed once the catalogue is in, and again in a newly chosen language
+// (the server describes them in the language the request asks for).
+loadMessages().catch(() => {}).then(() => {
+  translatePage();
+  followPageLanguage();
+  mountLanguageSwitch({ onChange: () => { followPageLanguage(); if (list.querySelector("input[name=template]")) reload(); } });
+  load();
+});
+
+// Keeps the chosen activity across a reload of the list.
+async function reload() {
+  const chosen = form.querySelector("input[name=template]:checked");
+  await load();
+  const again = chosen && form.querySelector(`input[name=template][value="${CSS.escape(chosen.value)}"]`);
+  if (again) again.checked = true;
+}

@@ -73,7 +73,8 @@ async function start() {
   wall = createWall({ root: $("wall"), dialog: $("board-dialog"), client, template, workshopRoom: () => workshopRoom });
   clusters = mountClusters({ root: $("clusters-area"), client, template, workshopRoom: () => workshopRoom });
   people = mountPeople($("people-area"), { code, token, roster: () => (workshopRoom ? client.room(workshopRoom).roster : null) });
-  mountCoFacilitators($("cofac-card"), { code, token });
+  const cofac = mountCoFacilitators($("cofac-card"), { code, token });
+  client.on("welcome", (msg) => cofac.setLead(msg.you.id === "facilitator"));
   votePanel = mountVotePanel($("vote-panel"), { client, template, workshopRoom: () => workshopRoom, code, token });
   client.on("unauthorized", () => fatal(t("fac.bad_key"), { askKey: true }));
   client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; renderGroups(); wall.render(); });
