@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 from typing import Any
 
@@ -123,7 +124,10 @@ async def run_workshop(server: RunningServer, http: httpx.AsyncClient,
     assert docx.status_code == 200
     seen["docx"] = docx_text(docx.content)
 
-    own = {"welcome": author.welcome["you"],
+    own = {"welcome": author.welcome["you"], "roster_ids": [
+               m["id"] for g in rest["roster"].json()["groups"] for m in g["members"]],
+           "as_seen": [f["data"] for f in observer.frames if f["type"] == "event"
+                       and f.get("kind") in ("note.create", "note.update", "note.move")],
            "notes": [f["data"] for f in author.frames
                      if f["type"] == "event" and f.get("kind") == "note.create"],
            "roster": rest["roster"].json(), "presence": [
@@ -142,6 +146,12 @@ async def test_no_name_of_a_participant_reaches_anyone_else_in_an_anonymous_work
     # Her own view still knows her and marks her notes as hers.
     assert own["welcome"]["name"] == NAME
     assert own["notes"] and all(n["author"] == own["welcome"]["id"] for n in own["notes"])
+    # Others see her notes under one pseudonym, which is not her id nor any in the roster.
+    authors = {n["author"] for n in own["as_seen"]}
+    assert len(authors) == 1 and len(own["as_seen"]) == 3
+    pseudonym = authors.pop()
+    assert re.fullmatch(r"a[0-9a-f]{12}", pseudonym)
+    assert pseudonym not in own["roster_ids"] and own["welcome"]["id"] in own["roster_ids"]
     # The facilitator tells people apart by number, not by name.
     members = [m["name"] for g in own["roster"]["groups"] for m in g["members"]]
     assert members == ["Participant 1", "Participant 2"]
