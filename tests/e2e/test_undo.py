@@ -256,7 +256,7 @@ def test_the_history_survives_a_reconnect_and_a_reload_of_the_tab(
     room, note_id = f"group:{ana['group_id']}", first.get_attribute("data-id")
     page.wait_for_function(
         "([room, id, y]) => window.flipchartClient.room(room).notes.get(id).y === y"
-        " && window.flipchartClient.waiting === 0", [room, note_id, start[1] + 20])
+        " && window.flipchartClient.waiting === 0", arg=[room, note_id, start[1] + 20])
     _add(page, "Second note")
 
     # The network goes and comes back: a new socket, the same page.

@@ -231,6 +231,15 @@ test("undoing a vote retracts it, and undoing a retraction casts it again", () =
   assert.ok(b.server.votes.has("note-aaaa1"));
 });
 
+test("an undone vote the server refuses (voting closed) says why, in the server's words", () => {
+  const b = board();
+  b.me("vote.cast", { note_id: "note-aaaa1" });
+  b.deliver();
+  b.server.apply = () => ({ error: "conflict" });
+  b.undo();
+  assert.deepEqual(b.said.at(-1), { key: "history.refused_undo", what: "history.what.vote", reason: "Someone changed this." });
+});
+
 test("an undo is skipped with a message when someone else changed the note since, and the next undo goes on", () => {
   const b = board();
   b.me("note.create", card("note-aaaa1"));

@@ -113,6 +113,7 @@ export function createHistory({ send, read, storage = null, key = "", room = "",
     if (!before && parts[0] !== "*" && target.startsWith("note:")) return send(kind, data);
     if (!known.has(target)) known.set(target, version(target));
     const opId = send(kind, data);
+    if (!opId) return opId;   // nothing was sent (a read-only view)
     remember(opId);
     push(undos, { target, kind, parts, before, after: null, ops: [opId], at: now(), label: whatOf(kind, parts) });
     redos = [];
@@ -180,7 +181,9 @@ export function createHistory({ send, read, storage = null, key = "", room = "",
     if (running && running.entry.ops.includes(opId)) {
       const { entry, action } = running;
       drop(entry);
-      const foreign = err.code === "conflict" || err.code === "not_found" || err.code === "invalid";
+      // A note or field someone else changed (or deleted) first; a vote has no one else's
+      // change to meet, so its refusal (voting closed, no votes left) is said as it is.
+      const foreign = !entry.target.startsWith("vote:") && ["conflict", "not_found", "invalid"].includes(err.code);
       announce(foreign ? `history.skipped_${action}` : `history.refused_${action}`,
                { what: running.what, reason: err.message || "" });
       finish(false);
