@@ -228,6 +228,7 @@ function renderGroups() {
     card.append(groupSignals(g, room, { onClear: () => client.op(g.room, "group.help", { on: false }) }));
     // Anonymous: presence says how many of a group are online, not who.
     const anonymous = !!client.workshop?.anonymous;
+    $("anonymous-note").classList.toggle("hidden", !anonymous);
     if (anonymous && g.members.length) {
       const count = (room.presence || []).filter((m) => m.role === "participant").length;
       card.append(el("p", { class: "small muted online-count", text: t("fac.online_count", { count }) }));

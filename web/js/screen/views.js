@@ -4,6 +4,7 @@ import { el } from "../api.js";
 import { t } from "../i18n.js";
 import { fontSteps, largestFitting } from "./fit.js";
 import { sectionCount } from "../notes.js";
+import { readyLine, resultsPanel } from "./votes.js";
 
 function fitsWindow() {
   const d = document.scrollingElement || document.documentElement;
@@ -56,12 +57,12 @@ export function lobby(view, { template, roster, code, client }) {
 
 // The group phases: the phase, its instructions and the countdown, and each group's
 // progress. Returns the countdown's node (the page's tick fills it).
-export function working(view, { template, client, roster, phase: p }) {
+export function working(view, { template, client, workshopRoom, roster, phase: p }) {
   const tp = template.phases.find((x) => x.key === p.key);
   const countdown = el("div", { class: "screen-countdown" });
   const status = p.status === "paused" ? t("screen.paused") : p.status === "timeup" ? t("screen.time_up") : "";
   view.append(el("div", { class: "screen-phase" },
-    el("div", {}, el("h2", { class: "screen-title", text: p.title }), el("p", { class: "screen-instructions", text: (tp && tp.instructions) || "" })),
+    el("div", {}, el("h2", { class: "screen-title", text: (tp && tp.title) || p.title }), el("p", { class: "screen-instructions", text: (tp && tp.instructions) || "" })),
     el("div", {}, countdown, el("div", { class: "screen-title muted", text: status }))));
   const writable = p.writable || [];
   const shown = template.sections.filter((s) => writable.includes(s.key));
@@ -69,12 +70,16 @@ export function working(view, { template, client, roster, phase: p }) {
   for (const g of roster.groups) {
     const room = client.room(g.room);
     const card = el("div", { class: "screen-group" }, el("h3", { text: `${g.name} · ${g.members.length}` }));
+    const ready = readyLine(g, room);
+    if (ready) card.append(ready);
     for (const s of shown) {
       card.append(el("div", {}, el("span", { class: "section-name", text: s.title }), el("strong", { text: sectionCount(s, room) })));
     }
     grid.append(card);
   }
   view.append(grid);
+  const results = resultsPanel({ template, client, workshopRoom, roster });
+  if (results) view.append(results);
   // The countdown's widest reading, while sizing, so that it does not grow afterwards.
   countdown.textContent = "88:88";
   fitView(view, Math.max(14, Math.min(36, innerHeight / 34)), 10);
