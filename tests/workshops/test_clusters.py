@@ -295,3 +295,34 @@ def _group_name(room: Room, got: dict[str, httpx.Response], who: str) -> str:
     group_id = room.ann["group_id"] if who == "ann" else room.cy["group_id"]
     groups = got["json"].json()["groups"]
     return str(next(g["name"] for g in groups if g["id"] == group_id))
+
+
+async def test_deleting_a_workshop_deletes_its_clusters(
+    server: RunningServer, http: httpx.AsyncClient,
+) -> None:
+    from sqlalchemy import func, select
+
+    from app.schema import cluster_notes, clusters
+
+    room = await setup(http)
+    await phase(http, room.workshop, "start")
+    await phase(http, room.workshop, "next")
+    fac = await connect(server, room.workshop, room.workshop.token)
+    ann = await connect(server, room.workshop, room.ann["token"])
+    note = await step(ann, room.ann["group_id"], "a step")
+    await ok(fac, room.name, "cluster.create", {"id": "cluster-one", "label": "first"})
+    await ok(fac, room.name, "cluster.add", {"id": "cluster-one", "note_id": note})
+    await fac.close()
+    await ann.close()
+
+    def count(conn: Any) -> tuple[int, int]:
+        return (conn.execute(select(func.count()).select_from(clusters)
+                             .where(clusters.c.workshop_id == room.workshop.id)).scalar_one(),
+                conn.execute(select(func.count()).select_from(cluster_notes)
+                             .where(cluster_notes.c.workshop_id == room.workshop.id))
+                .scalar_one())
+
+    assert await server.services.db.read(count) == (1, 1)
+    gone = await http.delete(f"/api/workshops/{room.workshop.code}", headers=room.workshop.auth)
+    assert gone.status_code == 204, gone.text
+    assert await server.services.db.read(count) == (0, 0)
