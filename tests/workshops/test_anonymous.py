@@ -19,6 +19,9 @@ import pytest
 from conftest import Client, RunningServer, Workshop, create_workshop, join, phase
 from docx import Document
 
+from app.principal import Principal
+from app.protocol import anonymity
+
 NAME = "Zephyrine Quill"
 OTHER = "Bartholomew Nightjar"
 PARTS = ("zephyrine", "quill")
@@ -185,3 +188,49 @@ async def test_anonymous_must_be_a_boolean(http: httpx.AsyncClient, value: Any) 
                                                        "anonymous": value})
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
+
+
+def viewer(person: str = "p2", anonymous: bool = True) -> Principal:
+    role = "participant" if person.startswith("p") else "facilitator"
+    return Principal(person, role, "Viewer", 1, anonymous=anonymous, pseudonym_key="k" * 32)
+
+
+def test_redaction_keeps_group_names_and_the_viewers_own_and_nothing_changes_when_named() -> None:
+    roster = {"groups": [{"id": 7, "name": "Group 1", "room": "group:7", "ready": ["p1"],
+                          "members": [{"id": "p1", "name": NAME}, {"id": "p2", "name": OTHER}]}]}
+    seen = anonymity.redact_roster(roster, viewer("p2"))
+    assert seen["groups"][0]["name"] == "Group 1"
+    assert seen["groups"][0]["members"] == [{"id": "p1", "name": "Participant 1"},
+                                            {"id": "p2", "name": OTHER}]
+    assert roster["groups"][0]["members"][0]["name"] == NAME  # the stored data is untouched
+    assert anonymity.redact_roster(roster, viewer("p2", anonymous=False)) is roster
+
+    note = {"id": "n1", "author": "p1", "author_name": NAME, "lane": "p1", "text": "t"}
+    mine = anonymity.redact(note, viewer("p1"))
+    assert mine == note
+    theirs = anonymity.redact(note, viewer("facilitator"))
+    assert theirs["author_name"] == "" and theirs["author"] == theirs["lane"] != "p1"
+    group_lane = anonymity.redact(dict(note, lane=""), viewer("p2"))
+    assert group_lane["lane"] == ""
+    field = {"key": "k", "value": "v", "by": "p1", "by_name": NAME}
+    assert anonymity.redact(field, viewer("p2")) == {"key": "k", "value": "v", "by": "",
+                                                     "by_name": ""}
+    assert anonymity.redact({"by": "facilitator", "by_name": "Facilitator"}, viewer("p2")) \
+        == {"by": "facilitator", "by_name": ""}
+
+
+def test_presence_in_an_anonymous_workshop_counts_people_and_names_only_the_viewer() -> None:
+    members = [{"id": "p1", "name": NAME, "role": "participant", "editing": "n1"},
+               {"id": "p2", "name": OTHER, "role": "participant", "editing": None},
+               {"id": "facilitator", "name": "Facilitator", "role": "facilitator",
+                "editing": None}]
+    assert anonymity.redact_members(members, viewer("p2")) == [
+        {"id": "", "name": "", "role": "participant", "editing": "n1"}, members[1], members[2]]
+    assert anonymity.redact_members(members, viewer("p2", anonymous=False)) is members
+
+
+def test_pseudonyms_differ_between_workshops_and_people() -> None:
+    one, two = anonymity.new_key(), anonymity.new_key()
+    assert anonymity.pseudonym(one, "p1") == anonymity.pseudonym(one, "p1")
+    assert anonymity.pseudonym(one, "p1") != anonymity.pseudonym(two, "p1")
+    assert anonymity.pseudonym(one, "p1") != anonymity.pseudonym(one, "p2")
