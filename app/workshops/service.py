@@ -64,7 +64,9 @@ class WorkshopService:
         def create(conn: Connection) -> tuple[dict[str, Any], str]:
             if copy is not None:
                 library.insert_copy(conn, copy, now)
-            return store.create_workshop(conn, template, title, group_count, minutes,
+            # Its default title and group names in the workshop's language.
+            local = template.localized(parse_language(language) or DEFAULT_LANGUAGE)
+            return store.create_workshop(conn, local, title, group_count, minutes,
                                          auto_advance, now, anonymous=anonymous,
                                          language=language)
 
@@ -84,7 +86,9 @@ class WorkshopService:
         template = self._templates[workshop["template"]]
         return {
             "id": workshop["id"], "code": workshop["code"], "title": workshop["title"],
-            "template": template.key, "template_title": template.title,
+            "template": template.key,
+            "template_title": template.localized(
+                parse_language(workshop["language"]) or DEFAULT_LANGUAGE).title,
             "state": workshop["status"], "phase": self._phases.view(workshop),
             # What "leave and erase me" does to a participant's notes: everyone may know.
             "erase_notes": workshop["erase_notes"],

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from app import eventlog
 from app.errors import OpError
 from app.eventlog import StoredEvent
+from app.i18n import DEFAULT_LANGUAGE, translate
+from app.i18n.catalogue import parse_language
 from app.phases.templates import Template
 from app.principal import group_room, participant_id, workshop_room
 from app.protocol import anonymity
@@ -57,7 +59,7 @@ def create_workshop(conn: Connection, template: Template, title: str,
     workshop_id = _new_id(result)
     eventlog.create_room(conn, workshop_room(workshop_id), workshop_id)
     for position in range(group_count):
-        _add_group(conn, workshop_id, position)
+        _add_group(conn, workshop_id, position, language)
     row = get_workshop(conn, workshop_id)
     assert row is not None
     return row, token
@@ -168,7 +170,7 @@ def set_group_count(conn: Connection, workshop: dict[str, Any], count: int,
         raise OpError("conflict", "Groups can only be added or removed before the start.")
     existing = list_groups(conn, workshop["id"])
     for position in range(len(existing), count):
-        _add_group(conn, workshop["id"], position)
+        _add_group(conn, workshop["id"], position, workshop["language"])
     keep = {g["id"] for g in existing[:count]}
     sizes = {g: size for g, size in (_group_sizes(conn, workshop["id"])).items()
              if g in keep}
@@ -215,9 +217,11 @@ def _new_id(result: Any) -> int:
     return int(result.inserted_primary_key[0])
 
 
-def _add_group(conn: Connection, workshop_id: int, position: int) -> None:
-    result = conn.execute(insert(groups).values(workshop_id=workshop_id,
-                                                name=f"Group {position + 1}",
+def _add_group(conn: Connection, workshop_id: int, position: int, language: str) -> None:
+    # Named in the workshop's language; the facilitator may rename it.
+    name = translate(parse_language(language) or DEFAULT_LANGUAGE, "group.default_name",
+                     n=position + 1)
+    result = conn.execute(insert(groups).values(workshop_id=workshop_id, name=name,
                                                 position=position))
     group_id = _new_id(result)
     eventlog.create_room(conn, group_room(group_id), workshop_id)

@@ -26,6 +26,20 @@ async def test_a_workshop_speaks_the_language_chosen_at_creation(
     assert (await info(http, german.code))["language"] == "de"
 
 
+async def test_a_german_workshop_gets_german_default_title_and_group_names(
+        http: httpx.AsyncClient) -> None:
+    german = await info(http, (await create_workshop(http, language="de", groups=2)).code)
+    assert german["title"] == german["template_title"]
+    assert german["template_title"].startswith("Was können wir tun")
+    assert [g["name"] for g in german["groups"]] == ["Gruppe 1", "Gruppe 2"]
+    french = await create_workshop(http, template="activity-3", language="fr", groups=1)
+    response = await http.put(f"/api/workshops/{french.code}/groups", json={"count": 2},
+                              headers=french.auth)
+    assert [g["name"] for g in response.json()["groups"]] == ["Groupe 1", "Groupe 2"]
+    english = await info(http, (await create_workshop(http)).code)
+    assert english["groups"][0]["name"] == "Group 1"
+
+
 async def test_without_a_choice_the_language_comes_from_accept_language_else_english(
         http: httpx.AsyncClient) -> None:
     response = await http.post("/api/workshops", json={"template": "activity-3"},

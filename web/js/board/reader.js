@@ -1,6 +1,6 @@
 // The toolkit reading a phase asks for: fixed topics, or the topics the group picked.
 import { get, el, clear } from "../api.js";
-import { t } from "../i18n.js";
+import { currentLanguage, t } from "../i18n.js";
 
 export function createReader(ctx) {
   const cache = new Map();
@@ -32,20 +32,28 @@ export function createReader(ctx) {
     clear(box).append(el("h2", { id: "reader-title", text: t("reader.title") }));
     if (!slugs.length) { box.append(el("p", { class: "muted", text: t("reader.pick_first") })); return; }
     for (const slug of slugs) {
+      // Titles come in the page's language (api.js asks for it): one entry per language.
+      const key = `${currentLanguage()}:${slug}`;
       try {
-        if (!cache.has(slug)) cache.set(slug, await get(`/api/toolkit/${encodeURIComponent(slug)}`));
+        if (!cache.has(key)) cache.set(key, await get(`/api/toolkit/${encodeURIComponent(slug)}`));
       } catch (err) { box.append(el("p", { class: "error", text: err.message })); continue; }
       if (shown !== signature) return;
-      box.append(article(cache.get(slug)));
+      box.append(article(cache.get(key)));
     }
   }
 
-  function article({ entry, credit, source_url: url }) {
-    const art = el("article", {}, el("h3", { text: entry.title }), el("p", { text: entry.summary }));
-    if (entry.who) art.append(el("p", {}, el("strong", { text: t("reader.who") }), " ", entry.who));
-    if (entry.what_works?.length) art.append(el("strong", { text: t("reader.what_works") }), el("ul", {}, entry.what_works.map((x) => el("li", { text: x }))));
-    if (entry.tips?.length) art.append(el("strong", { text: t("reader.tips") }), el("ul", {}, entry.tips.map((x) => el("li", { text: x }))));
-    if (entry.example) art.append(el("p", {}, el("em", { text: t("reader.example", { text: entry.example }) })));
+  function article({ entry, credit, source_url: url, language, texts_language: textsLang }) {
+    // The long texts exist in English only: marked as such (screen readers switch voice)
+    // and said so in the page's language.
+    const other = textsLang && textsLang !== language;
+    const art = el("article", {}, el("h3", { text: entry.title }),
+      other ? el("p", { class: "small muted english-only", text: t("toolkit.english_only") }) : null,
+      el("p", { lang: other ? textsLang : null, text: entry.summary }));
+    const inTexts = other ? textsLang : null;
+    if (entry.who) art.append(el("p", {}, el("strong", { text: t("reader.who") }), " ", el("span", { lang: inTexts, text: entry.who })));
+    if (entry.what_works?.length) art.append(el("strong", { text: t("reader.what_works") }), el("ul", { lang: inTexts }, entry.what_works.map((x) => el("li", { text: x }))));
+    if (entry.tips?.length) art.append(el("strong", { text: t("reader.tips") }), el("ul", { lang: inTexts }, entry.tips.map((x) => el("li", { text: x }))));
+    if (entry.example) art.append(el("p", {}, el("em", { lang: inTexts, text: t("reader.example", { text: entry.example }) })));
     art.append(el("p", { class: "small muted" }, `${credit} `, el("a", { href: url, target: "_blank", rel: "noopener", text: t("reader.source") })));
     return art;
   }
