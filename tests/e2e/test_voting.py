@@ -22,7 +22,8 @@ def _notes(server: Server) -> tuple[Any, dict[str, str]]:
     w = server.workshop(["Ana", "Ben"], groups=1, title="Voting test", actions=("start", "next"))
     ids = {"home": str(uuid.uuid4()), "time": str(uuid.uuid4()), "tutor": str(uuid.uuid4())}
     w.notes(w.people[1], [
-        {"id": ids["home"], "section": "commonalities", "text": "Tutors call home", "x": 30, "y": 40},
+        {"id": ids["home"], "section": "commonalities", "text": "Tutors call home", "x": 30,
+         "y": 40},
         {"id": ids["time"], "section": "commonalities", "text": "No time in the timetable",
          "x": 330, "y": 40},
         {"id": ids["tutor"], "section": "challenges", "text": "One tutor per class", "x": 30,
