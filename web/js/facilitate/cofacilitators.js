@@ -1,6 +1,7 @@
 // The lead facilitator's "Co-facilitators" card: add a key (shown once, to copy; never put
 // in a link), list the keys and revoke one (its open pages are shut out at once, 4401).
-// A co-facilitator sees this card without the controls: only the lead manages keys.
+// A co-facilitator sees this card without the controls: only the lead manages keys, and
+// the socket's welcome says who this page is (`setLead`), so nothing is asked before.
 import { api as request, el, clear } from "../api.js";
 import { t, formatTime } from "../i18n.js";
 
@@ -23,17 +24,21 @@ export function mountCoFacilitators(root, { code, token, api = request, origin =
   const status = el("p", { class: "small", role: "status", id: "cofac-status" });
   const list = el("ul", { class: "pair-list", "aria-labelledby": "cofac-title" });
   const none = el("p", { class: "small muted", text: t("cofac.none") });
-  clear(root).append(el("h2", { class: "card-title", id: "cofac-title", text: t("cofac.title") }),
-    el("p", { class: "small muted", text: t("cofac.hint") }), form, shown, status, list, none);
+  const title = () => el("h2", { class: "card-title", id: "cofac-title", text: t("cofac.title") });
+  clear(root).append(title());
+  let lead = null;
+
+  function setLead(isLead) {
+    if (lead === isLead) return;
+    lead = isLead;
+    if (!isLead) { clear(root).append(title(), el("p", { class: "small muted", text: t("cofac.not_lead") })); return; }
+    clear(root).append(title(), el("p", { class: "small muted", text: t("cofac.hint") }), form, shown, status, list, none);
+    refresh();
+  }
 
   async function refresh() {
     let rows;
-    try { rows = await api("GET", base, { token }); } catch (err) {
-      // A co-facilitator's key may not manage keys: say so instead of the controls.
-      if (err.status === 403) { clear(root).append(el("h2", { class: "card-title", text: t("cofac.title") }), el("p", { class: "small muted", text: t("cofac.not_lead") })); }
-      else status.textContent = err.message;
-      return;
-    }
+    try { rows = await api("GET", base, { token }); } catch (err) { status.textContent = err.message; return; }
     clear(list);
     for (const row of rows) {
       const revoke = el("button", { type: "button", class: "small danger", text: t("cofac.revoke"), "aria-label": t("cofac.revoke_label", { name: keyName(row) }) });
@@ -90,6 +95,5 @@ export function mountCoFacilitators(root, { code, token, api = request, origin =
     add.disabled = false;
   });
 
-  refresh();
-  return { refresh };
+  return { refresh, setLead };
 }
