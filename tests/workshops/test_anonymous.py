@@ -89,6 +89,16 @@ async def run_workshop(server: RunningServer, http: httpx.AsyncClient,
     await author.send({"type": "drag", "room": room, "id": card, "x": 40, "y": 50})
     await acked(author, room, "note.update", {"id": card, "text": "Shared worry, edited"})
     await acked(author, room, "note.move", {"id": card, "x": 60, "y": 70})
+    # A vote (counts out once closed), the group's signals, a plenary cluster.
+    workshop_room = f"workshop:{workshop.id}"
+    await acked(facilitator, workshop_room, "votes.open", {"per_person": 2})
+    await acked(author, room, "vote.cast", {"note_id": card})
+    await acked(author, room, "group.ready", {"ready": True})
+    await acked(author, room, "group.help", {"on": True})
+    await acked(facilitator, workshop_room, "votes.close", {})
+    cluster = str(uuid.uuid4())
+    await acked(facilitator, workshop_room, "cluster.create", {"id": cluster, "label": "Worry"})
+    await acked(facilitator, workshop_room, "cluster.add", {"id": cluster, "note_id": card})
     await phase(http, workshop, "next")
     await acked(author, room, "pick.set", {"key": "topics", "value": []})
     await phase(http, workshop, "next")
