@@ -161,8 +161,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], float] =
     api.include_router(links.router)
     api.include_router(screens.router)
     # Before templates_api: its /api/templates/{key} would take /api/templates/{key}.toml.
-    api.include_router(template_library.router)
+    api.include_router(template_library.export_router)
     api.include_router(templates_api.router)
+    api.include_router(template_library.router)
     api.include_router(toolkit.router)
     api.include_router(pages.router)
     api.mount("/static", StaticFiles(directory=WEB_DIR), name="static")

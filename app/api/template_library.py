@@ -24,6 +24,9 @@ from app.services import Services
 from app.workshops.library import EditRefused
 
 router = APIRouter(prefix="/api/templates", tags=["templates"])
+# Served before app.api.templates, whose /api/templates/{key} would take "{key}.toml";
+# ``router`` after it, so that a 405 on /api/templates names the list's GET.
+export_router = APIRouter(prefix="/api/templates", tags=["templates"])
 
 TemplateKey = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 EditToken = Annotated[str, Depends(bearer("the template's edit token"))]
@@ -88,7 +91,7 @@ async def check_template(request: Request) -> Checked | JSONResponse:
     return Checked(template=raw, fields=problems)
 
 
-@router.get("/{key}.toml", response_class=Response, responses={
+@export_router.get("/{key}.toml", response_class=Response, responses={
     **errors(404, 422, 429), 200: {"description": "The template as a TOML file",
                                    "content": {"application/toml": {"schema": {
                                        "type": "string"}}}}})
