@@ -53,10 +53,10 @@ function comparison(view, found) {
   const draw = (parts) => clear(box).append(...parts.map((cmp) => comparisonTable(cmp, { large: true })));
   const fits = (size) => { box.style.setProperty("--fit", `${size}px`); draw(found); return box.scrollHeight <= box.clientHeight + 0.5; };
   const max = Math.min(40, Math.max(MIN_FONT, innerHeight / 26));
-  const size = largestFitting(fontSteps(max, MIN_FONT - 4, 2), fits);
+  const size = largestFitting(fontSteps(max, MIN_FONT, 2), fits);
   if (size !== null) return;
   // Too long even at the smallest type: a page of rows at a time, each table's header kept.
-  box.style.setProperty("--fit", `${MIN_FONT - 4}px`);
+  box.style.setProperty("--fit", `${MIN_FONT}px`);
   const pages = [];
   for (const cmp of found) {
     let rows = [];
