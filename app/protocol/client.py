@@ -135,9 +135,7 @@ class NoteMove(Frame):
     id: NoteId
     x: Coord
     y: Coord
-    # As in note.update: an undo sends the version its change produced, so it never
-    # overwrites a later change by someone else.
-    base: Version | None = None
+    base: Version | None = None  # as note.update's (the board's undo sends it)
 
 
 class NoteDelete(Frame):

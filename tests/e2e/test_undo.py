@@ -196,7 +196,8 @@ def test_undo_and_redo_buttons_work_by_a_single_tap_on_a_phone(
     serious = page.evaluate("""async () => {
       const r = await axe.run(document.querySelector('.view-bar'),
                               {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"]}});
-      return r.violations.filter((v) => ["serious", "critical"].includes(v.impact)).map((v) => v.id);
+      return r.violations.filter((v) => ["serious", "critical"].includes(v.impact))
+                         .map((v) => v.id);
     }""")
     assert serious == []
     assert not pages.errors, pages.errors
@@ -224,7 +225,8 @@ def test_an_undo_is_skipped_with_a_message_when_someone_else_changed_the_note_si
 
     page.locator("body").click(position={"x": 5, "y": 5})
     _undone(page, "Control+z")
-    expect(_status(page)).to_contain_text("Not undone (editing a note): someone else has changed it since")
+    expect(_status(page)).to_contain_text(
+        "Not undone (editing a note): someone else has changed it since")
     expect(_status(page)).to_have_attribute("role", "status")
     page.screenshot(path=str(shots / "undo-skipped.png"))
     # Ana's creation of that note is skipped too: Ben's change is newer.
