@@ -1,4 +1,4 @@
-// The message catalogue: every string the pages show, by key. `t("key", {name})` fills
+// The message catalogue: every string the pages show, by key. `t(key, {name})` fills
 // `{name}` placeholders; a message given as {one, other, …} picks its plural form from
 // `count` with the language's own rules (Intl.PluralRules). Dates, times and numbers are
 // formatted for the same language (formatTime, formatDate, formatNumber).
@@ -80,15 +80,21 @@ export function formatDate(date, options = { dateStyle: "long" }) {
 // `data-i18n-placeholder`, `data-i18n-aria-label`, `data-i18n-title`, `data-i18n-alt`.
 const ATTRIBUTES = [["i18nPlaceholder", "placeholder"], ["i18nAriaLabel", "aria-label"], ["i18nTitle", "title"], ["i18nAlt", "alt"]];
 
+// `data-i18n-vars` (JSON) fills a marked message's placeholders, so a module can mark
+// what it drew ({"keys": "Ctrl+Z"}) and a newly chosen language re-translates it too.
 // A message may hold marked-up parts: `{name}` is filled by the element's own child
 // marked `data-i18n-slot="name"` (kept as it is, e.g. a <code> or a <strong>), so prose
 // with markup is translated whole without ever writing HTML.
 export function translatePage(root = document) {
-  for (const node of root.querySelectorAll("[data-i18n]")) fill(node, t(node.dataset.i18n));
+  for (const node of root.querySelectorAll("[data-i18n]")) fill(node, t(node.dataset.i18n, varsOf(node)));
   for (const [data, attribute] of ATTRIBUTES) {
     const marked = `[data-${data.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}]`;
-    for (const node of root.querySelectorAll(marked)) node.setAttribute(attribute, t(node.dataset[data]));
+    for (const node of root.querySelectorAll(marked)) node.setAttribute(attribute, t(node.dataset[data], varsOf(node)));
   }
+}
+
+function varsOf(node) {
+  try { return node.dataset.i18nVars ? JSON.parse(node.dataset.i18nVars) : {}; } catch { return {}; }
 }
 
 function fill(node, message) {

@@ -38,7 +38,8 @@ export function mountLanguageSwitch({ onChange = null, doc = document } = {}) {
   const slot = doc.querySelector("[data-language-switch]") || doc.querySelector(".topbar, .screen-top");
   if (slot) slot.append(box);
   else {
-    const bar = doc.createElement("div");
+    // A banner of its own, so the switch is inside a landmark like everything else.
+    const bar = doc.createElement("header");
     bar.className = "lang-bar";
     bar.append(box);
     doc.body.prepend(bar);

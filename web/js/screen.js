@@ -29,7 +29,7 @@ async function start() {
   await loadMessages().catch(() => {});
   translatePage();
   // Another language chosen here: the view is drawn again in it.
-  mountLanguageSwitch({ onChange: () => { if (client) { if (code) document.title = t("screen.doc_title", { code }); schedule(); } } });
+  mountLanguageSwitch({ onChange: relabel });
   setInterval(tick, 250);
   // In the facilitator's browser its key opens the projector view; any other browser pairs
   // with a read-only token of its own, which the facilitator can take away again.
@@ -64,6 +64,19 @@ async function open(workshopCode, key, role = null) {
     else clear($("view")).append(el("p", { class: "screen-title", text: t("screen.key_invalid") }));
   });
   c.connect();
+}
+
+// Another language chosen here: the activity's texts are fetched in it and the view drawn
+// again (until the next load, which follows the workshop's language again).
+async function relabel() {
+  if (!client || !template) return;
+  const mine = opened;
+  try {
+    const loaded = await get(`/api/templates/${encodeURIComponent(template.key)}`);
+    if (mine === opened) template = loaded;
+  } catch { /* the old texts stay */ }
+  document.title = t("screen.doc_title", { code });
+  schedule();
 }
 
 // Unpaired: close the workshop; the pairing code takes the view again.

@@ -16,14 +16,15 @@ export function mountUndo(ctx, { host, code, storage = globalThis.sessionStorage
   const mod = mac() ? "⌘" : "Ctrl+";
   const button = (action, icon, keys) => el("button", {
     type: "button", class: "history-btn", id: `history-${action}`, disabled: true,
-    title: t(`history.${action}_hint`, { keys }), "aria-keyshortcuts": action === "undo" ? "Control+Z Meta+Z" : "Control+Shift+Z Meta+Shift+Z Control+Y",
+    // Marked with their keys: a newly chosen language re-translates them (translatePage).
+    title: t(`history.${action}_hint`, { keys }), "data-i18n-title": `history.${action}_hint`, "data-i18n-vars": JSON.stringify({ keys }), "aria-keyshortcuts": action === "undo" ? "Control+Z Meta+Z" : "Control+Shift+Z Meta+Shift+Z Control+Y",
     onclick: () => history && history[action](),
-  }, el("span", { class: "icon", "aria-hidden": "true", text: icon }), el("span", { text: t(`history.${action}`) }));
+  }, el("span", { class: "icon", "aria-hidden": "true", text: icon }), el("span", { text: t(`history.${action}`), "data-i18n": `history.${action}` }));
   const undoBtn = button("undo", "↶", `${mod}Z`);
   const redoBtn = button("redo", "↷", mac() ? "⇧⌘Z" : "Ctrl+Y");
   // A live region: what an undo did, or why it was skipped, is read out as well as shown.
   const status = el("p", { class: "history-status", id: "history-status", role: "status" });
-  host.prepend(el("div", { class: "history-bar", role: "group", "aria-label": t("history.label") }, undoBtn, redoBtn));
+  host.prepend(el("div", { class: "history-bar", role: "group", "aria-label": t("history.label"), "data-i18n-aria-label": "history.label" }, undoBtn, redoBtn));
   host.append(status);
 
   ctx.op = (kind, data) => (history ? history.track(kind, data) : send(kind, data));

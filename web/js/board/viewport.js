@@ -7,7 +7,7 @@
 // A pointerdown that a note takes for its own drag sets `ev.noteDrag`; the window leaves
 // that pointer alone until a second finger turns the gesture into a pinch.
 import { el } from "../api.js";
-import { t } from "../i18n.js";
+import { t, formatNumber } from "../i18n.js";
 import { ZOOM } from "./layout.js";
 
 const SLOP = { mouse: 3, pen: 6, touch: 8 };
@@ -63,7 +63,7 @@ export function createViewport({ label, extent, fit, onScale = () => {}, onTap =
     scale = Math.min(ZOOM.max, Math.max(ZOOM.min, s));
     state.scale = scale;
     canvas.style.setProperty("--s", String(scale));
-    level.textContent = `${Math.round(scale * 100)}%`;
+    level.textContent = formatNumber(Math.round(scale * 100) / 100, { style: "percent" });
     onScale(scale, canvas);
     resize();
   }
