@@ -23,7 +23,7 @@ from app.workshops.lifecycle import LifecycleService
 from app.workshops.moderation_service import ModerationService
 from app.workshops.screens import ScreenService
 from app.workshops.service import WorkshopService
-from app.workshops.signal_service import SignalService, roster_event
+from app.workshops.signal_service import SignalService, phase_change_hook, roster_event
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,7 @@ def build_services(settings: Settings, clock: Callable[[], float],
     phases = PhaseService(db, hub, templates, clock, reveal=board.reveal)
     votes = VoteService(db, hub, templates, clock, roster_event)
     signals = SignalService(db, hub, templates, phases, clock)
-    phases.on_phase_change = lambda conn, workshop, index, now: [
-        *votes.on_phase_change(conn, workshop, index, now),
-        *signals.on_phase_change(conn, workshop["id"], now)]
+    phases.on_phase_change = phase_change_hook(votes, signals)
     return Services(
         settings=settings, clock=clock, templates=templates, db=db, hub=hub,
         auth=Authenticator(db, clock), board=board, phases=phases,

@@ -130,21 +130,25 @@ class VoteService:
         return await self._write(close_)
 
     def on_phase_change(self, conn: Connection, workshop: dict[str, Any], new_index: int,
-                        now: float) -> list[StoredEvent]:
+                        now: float) -> tuple[list[StoredEvent], bool]:
         """Inside a phase transition's transaction: the open vote ends with its phase, and
-        a phase that declares a vote opens one. The caller appends the roster event."""
+        a phase that declares a vote opens one. Returns the events and whether the vote
+        changed (the caller then appends the roster event)."""
         events: list[StoredEvent] = []
+        changed = False
         current = vote_store.current_round(conn, workshop["id"])
         if current is not None and current["status"] == "open" \
                 and current["phase_index"] != new_index:
             vote_store.close_round(conn, current["id"], now)
             events += self._results(conn, workshop["id"], current["id"], now)
+            changed = True
         phases = self._templates[workshop["template"]].phases
         declared = phases[new_index].vote if 0 <= new_index < len(phases) else None
         if declared is not None:
             vote_store.open_round(conn, workshop["id"], new_index, declared.per_person,
                                   list(declared.sections), now)
-        return events
+            changed = True
+        return events, changed
 
     def _results(self, conn: Connection, workshop_id: int, round_id: int,
                  now: float) -> list[StoredEvent]:

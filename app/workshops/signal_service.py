@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app import eventlog
+from app.board.vote_service import VoteService
 from app.db import Database
 from app.errors import OpError
 from app.eventlog import Publisher, StoredEvent
 from app.phases import store as phase_store
-from app.phases.service import PhaseService
+from app.phases.service import PhaseChange, PhaseService
 from app.phases.templates import Template
 from app.principal import Principal, group_room, workshop_room
 from app.protocol.client import GroupHelpOp, GroupReadyOp
@@ -105,12 +106,13 @@ class SignalService:
 
         await self._publisher.publish([await self._db.write(change)])
 
-    def on_phase_change(self, conn: Connection, workshop_id: int,
-                        now: float) -> list[StoredEvent]:
+    def on_phase_change(self, conn: Connection, workshop_id: int, now: float,
+                        votes_changed: bool) -> list[StoredEvent]:
         """Inside a phase transition's transaction: nobody is done with the new phase yet;
-        the roster says so (and what the vote hook changed)."""
-        signals.clear_ready(conn, workshop_id)
-        return [roster_event(conn, workshop_id, now)]
+        the roster says so (and what the vote hook changed), if anything changed."""
+        if signals.clear_ready(conn, workshop_id) or votes_changed:
+            return [roster_event(conn, workshop_id, now)]
+        return []
 
 
 def roster_event(conn: Connection, workshop_id: int, now: float,
@@ -118,3 +120,13 @@ def roster_event(conn: Connection, workshop_id: int, now: float,
     return eventlog.append_next(conn, workshop_room(workshop_id), "roster",
                                 store.roster(conn, workshop_id), op_id=op_id,
                                 by="facilitator", at=now)
+
+
+def phase_change_hook(votes: VoteService, signals_: SignalService) -> PhaseChange:
+    """What a new phase does to votes and signals, for PhaseService.on_phase_change."""
+    def on_phase_change(conn: Connection, workshop: dict[str, Any], index: int,
+                        now: float) -> list[StoredEvent]:
+        ended, changed = votes.on_phase_change(conn, workshop, index, now)
+        return [*ended, *signals_.on_phase_change(conn, workshop["id"], now, changed)]
+
+    return on_phase_change

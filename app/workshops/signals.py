@@ -32,10 +32,15 @@ def put_signal(conn: Connection, workshop_id: int, group_id: int, help_: bool,
                      .values(help=help_, ready=ready))
 
 
-def clear_ready(conn: Connection, workshop_id: int) -> None:
-    """A new phase: nobody is done with it yet."""
+def clear_ready(conn: Connection, workshop_id: int) -> bool:
+    """A new phase: nobody is done with it yet. Returns whether anybody was."""
+    rows = conn.execute(select(group_signals.c.group_id, group_signals.c.ready)
+                        .where(group_signals.c.workshop_id == workshop_id)).all()
+    if not any(ready for _, ready in rows):
+        return False
     conn.execute(update(group_signals).where(group_signals.c.workshop_id == workshop_id)
                  .values(ready=[]))
+    return True
 
 
 def set_advance(conn: Connection, workshop_id: int, on: bool) -> None:
