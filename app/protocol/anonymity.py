@@ -5,13 +5,17 @@ participant. Every channel that carries people (events and snapshots on the sock
 and drags, REST rosters, the exports) passes its data through ``redact`` (or ``redact_roster``,
 ``redact_members``) for the viewer it is built for:
 
-- a name (``author_name``, ``by_name``, ``updated_by_name``, a person's ``name``) is blanked
-  unless it is the viewer's own; roster members are numbered "Participant 1, 2 …" in joining
-  order instead (the facilitator still needs to tell entries apart to move people);
+- a participant's name (``author_name``, ``by_name``, ``updated_by_name``, a person's
+  ``name``) is blanked unless it is the viewer's own (a facilitator's stays); roster
+  members are numbered "Participant 1, 2 …" in joining order instead (the facilitator
+  still needs to tell entries apart to move people);
 - an author or lane id (``author``, ``lane``) becomes a pseudonym: a keyed hash with the
   workshop's secret key, stable (a person's notes stay in one lane) but not linkable to the
   roster's ids, so the roster's joining order cannot tie notes to a person;
-- who did something (``by``, ``updated_by``) is blanked.
+- which participant did something (``by``, ``updated_by``) is blanked.
+
+Exports (``report_view``) show the facilitator's numbered roster and write every
+participant's note as by "Participant".
 
 The viewer's own notes keep their real author id, so the browser still marks them "yours".
 The database keeps names and ids: the server's own rules (private notes, erasure,
@@ -34,6 +38,8 @@ _AUTHOR_KEYS = ("author", "lane")
 # Keys whose value says who did something: blanked.
 _ACTOR_KEYS = ("by", "updated_by")
 # A name and the id key that says whose it is.
+# How an export writes an anonymous author.
+REPORT_AUTHOR = "Participant"
 _NAME_OF = {"author_name": "author", "by_name": "by", "updated_by_name": "updated_by",
             "name": "id"}
 
@@ -78,10 +84,10 @@ def _redact(value: Any, viewer: Principal) -> Any:
     for name_key, id_key in _NAME_OF.items():
         if name_key in out and isinstance(out[name_key], str):
             owner = value.get(id_key)
-            # A dict's plain "name" is a person's only beside a person's id (groups have names).
-            if name_key == "name" and not is_person(owner):
-                continue
-            if owner != viewer.id:
+            # A facilitator's name may show; a plain "name" is a person's only beside a
+            # person's id (groups have names); a name whose owner is not said is blanked.
+            if (is_person(owner) and owner != viewer.id) \
+                    or (owner is None and name_key != "name"):
                 out[name_key] = ""
     for key in _AUTHOR_KEYS:
         person = value.get(key)
@@ -121,3 +127,18 @@ def facilitator_view(workshop: dict[str, Any]) -> Principal:
     return Principal(FACILITATOR_ID, "facilitator", "Facilitator", workshop["id"],
                      anonymous=bool(workshop["anonymous"]),
                      pseudonym_key=workshop["pseudonym_key"] or "")
+
+
+def report_view(workshop: dict[str, Any], roster: dict[str, Any],
+                boards: dict[str, dict[str, Any]]
+                ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """An anonymous workshop's roster and boards as every export shows them: members
+    numbered as on the facilitator's page, each author written "Participant" with no number
+    (the roster's numbers follow joining order and must not tie notes to a person)."""
+    viewer = facilitator_view(workshop)
+    shown: dict[str, dict[str, Any]] = _redact(boards, viewer)
+    for board in shown.values():
+        for note in board.get("notes", []):
+            if note.get("author_name") == "":
+                note["author_name"] = REPORT_AUTHOR
+    return redact_roster(roster, viewer), shown

@@ -176,10 +176,9 @@ class WorkshopService:
         template = self._templates[workshop["template"]].localized(language)
         timing = timing_record(phase_events, template, workshop["minutes"], self._clock())
         if workshop["anonymous"]:
-            # One redaction for every format: authors become unlinkable pseudonyms (written
-            # "Participant", unnumbered), members "Participant N" as in the live roster.
-            boards = anonymity.redact(boards, anonymity.facilitator_view(workshop))
-            names = False
+            # One redaction for every format (app.protocol.anonymity.report_view).
+            people, boards = anonymity.report_view(workshop, people, boards)
+            names = True
         report = build_report(workshop, template, people, boards, timing, names=names,
                               language=language)
         report["synthesis"] = cluster_export.synthesis(template, people, boards, clusters)

@@ -226,7 +226,8 @@ def test_redaction_keeps_group_names_and_the_viewers_own_and_nothing_changes_whe
     assert anonymity.redact(field, viewer("p2")) == {"key": "k", "value": "v", "by": "",
                                                      "by_name": ""}
     assert anonymity.redact({"by": "facilitator", "by_name": "Facilitator"}, viewer("p2")) \
-        == {"by": "facilitator", "by_name": ""}
+        == {"by": "facilitator", "by_name": "Facilitator"}
+    assert anonymity.redact({"author_name": NAME}, viewer("p2")) == {"author_name": ""}
 
 
 def test_presence_in_an_anonymous_workshop_counts_people_and_names_only_the_viewer() -> None:
@@ -244,3 +245,21 @@ def test_pseudonyms_differ_between_workshops_and_people() -> None:
     assert anonymity.pseudonym(one, "p1") == anonymity.pseudonym(one, "p1")
     assert anonymity.pseudonym(one, "p1") != anonymity.pseudonym(two, "p1")
     assert anonymity.pseudonym(one, "p1") != anonymity.pseudonym(one, "p2")
+
+
+async def test_exports_number_people_as_the_facilitators_roster_does(
+    http: httpx.AsyncClient
+) -> None:
+    workshop = await create_workshop(http, groups=2, anonymous=True)
+    info = (await http.get(f"/api/workshops/{workshop.code}")).json()
+    first, second = (g["id"] for g in info["groups"])
+    # Joining order differs from group order: the second group's member joined first.
+    await join(http, workshop.code, NAME, group_id=second)
+    await join(http, workshop.code, OTHER, group_id=first)
+    roster = (await http.get(f"/api/workshops/{workshop.code}/roster",
+                             headers=workshop.auth)).json()
+    report = (await http.get(f"/api/workshops/{workshop.code}/export",
+                             params={"format": "json"}, headers=workshop.auth)).json()
+    live = [[m["name"] for m in g["members"]] for g in roster["groups"]]
+    assert live == [["Participant 2"], ["Participant 1"]]
+    assert [g["members"] for g in report["groups"]] == live
