@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from app.errors import OpError
-from app.protocol.client import ClusterCreate, ClusterMember, ClusterUpdate
+from app.protocol.cluster_data import ClusterCreate, ClusterMember, ClusterUpdate
 from app.protocol.limits import MAX_CLUSTER_NOTES, MAX_CLUSTERS
 
 # A cluster as clients see it: {id, label, kind, position, notes: [{note_id, group_id}]}.

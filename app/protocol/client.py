@@ -19,12 +19,18 @@ from pydantic import (
 )
 
 from app.errors import ErrorCode, FieldError
+from app.protocol.cluster_data import (
+    ClusterCreate,
+    ClusterMember,
+    ClusterRef,
+    ClusterShow,
+    ClusterUpdate,
+)
 from app.protocol.limits import (
     BOARD_HEIGHT,
     BOARD_WIDTH,
     MAX_ACTOR,
     MAX_ACTORS,
-    MAX_CLUSTER_LABEL,
     MAX_EXTEND_SECONDS,
     MAX_FIELD_TEXT,
     MAX_ID,
@@ -203,38 +209,6 @@ class VotesOpen(Frame):
     per_person: Annotated[int, Field(ge=1, le=MAX_VOTES)]
     # Section keys whose notes may be voted on; none: every note section.
     sections: Annotated[list[SectionKey], Field(max_length=40)] | None = None
-
-
-ClusterKind = Literal["commonality", "difference", "theme"]
-ClusterLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                max_length=MAX_CLUSTER_LABEL), NO_NUL]
-
-
-class ClusterCreate(Frame):
-    id: NoteId | None = None
-    label: ClusterLabel
-    kind: ClusterKind = "theme"
-
-
-class ClusterUpdate(Frame):
-    id: NoteId
-    label: ClusterLabel | None = None
-    kind: ClusterKind | None = None
-    # 1 is the first cluster; beyond the last is the last.
-    position: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
-
-
-class ClusterRef(Frame):
-    id: NoteId
-
-
-class ClusterShow(Frame):
-    view: Literal["boards", "clusters", "comparison"]
-
-
-class ClusterMember(Frame):
-    id: NoteId
-    note_id: NoteId
 
 
 # --- ops: one model per kind -----------------------------------------------------------

@@ -151,6 +151,7 @@ async def test_bad_cluster_ops_get_a_clear_error_and_change_nothing(
     cases: list[tuple[Client, str, dict[str, Any], str]] = [
         (fac, "cluster.create", {"label": "x" * 121}, "too_large"),
         (fac, "cluster.create", {"label": "   "}, "invalid"),
+        (fac, "cluster.create", {"label": "a\x00b"}, "invalid"),
         (fac, "cluster.create", {"label": "ok", "kind": "opinion"}, "invalid"),
         (fac, "cluster.create", {"id": "cluster-one", "label": "again"}, "invalid"),
         (fac, "cluster.update", {"id": "cluster-one"}, "invalid"),
