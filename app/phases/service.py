@@ -17,6 +17,8 @@ from app import eventlog
 from app.db import Database
 from app.errors import OpError
 from app.eventlog import Publisher, StoredEvent
+from app.i18n import DEFAULT_LANGUAGE
+from app.i18n.catalogue import parse_language
 from app.phases import store
 from app.phases.engine import (
     Action,
@@ -59,8 +61,11 @@ class PhaseService:
         self.on_deadline_change: Callable[[], None] = lambda: None
 
     def view(self, workshop: dict[str, Any]) -> dict[str, Any]:
-        """The phase as clients see it, from a workshop row."""
-        return phase_view(store.state_of(workshop), self._templates[workshop["template"]],
+        """The phase as clients see it, from a workshop row; its titles in the workshop's
+        language (pages in another one take them from the template they fetched in theirs)."""
+        language = parse_language(workshop.get("language")) or DEFAULT_LANGUAGE
+        return phase_view(store.state_of(workshop),
+                          self._templates[workshop["template"]].localized(language),
                           workshop["minutes"], workshop["auto_advance"])
 
     async def act(self, workshop_id: int, action: Action, seconds: int | None, by: str,

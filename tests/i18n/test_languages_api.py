@@ -210,3 +210,15 @@ async def test_the_facilitator_may_ask_for_the_report_in_another_language(
     english = (await export(http, workshop, "md", lang="en")).decode()
     assert "## Timing" in english and "Members: Ada" in english
     assert "- Date: January 15, 2027" in english
+
+
+async def test_the_phase_view_names_phases_in_the_workshops_language(
+        server: RunningServer, http: httpx.AsyncClient) -> None:
+    workshop = await create_workshop(http, language="fr")
+    view = await phase(http, workshop, "start")
+    assert view["title"] == "Travail individuel"
+    assert [step["title"] for step in view["timeline"]][-1] == "Plénière"
+    person = await join(http, workshop.code, "Ada")
+    client = await Client.connect(server, workshop.code, person["token"])
+    assert client.welcome["workshop"]["language"] == "fr"
+    await client.close()
