@@ -100,7 +100,19 @@ def test_a_template_built_in_the_editor_runs_a_workshop_to_the_plenary(
             expect(board.get_by_text("The two changes").first).to_be_visible()
     info = app_server.api("GET", f"/api/workshops/{code}")
     assert info["template"].startswith("w-") and info["phase"]["mode"] == "plenary"
-    assert not pages.errors, pages.errors
+    # The running workshop's set-up, saved as a new template of this browser's.
+    page.click("#save-as-template")
+    opened = page.get_by_role("link", name="Open it in the editor")
+    expect(opened).to_be_visible()
+    again = re.search(r"t-[0-9a-f]{16}", opened.get_attribute("href") or "")
+    assert again is not None and again[0] != key[0]
+    copy = app_server.api("GET", f"/api/templates/{again[0]}")
+    assert [p["title"] for p in copy["phases"]] == ["On your own", "Together", "Plenary"]
+    assert len(json.loads(page.evaluate("localStorage.getItem('flipchart:templates')"))) == 2
+    # The one refused save above is the only failed request the browser logs.
+    unexpected = [e for e in pages.errors if "/editor: Failed to load resource: the server "
+                  "responded with a status of 422" not in e]
+    assert len(pages.errors) - len(unexpected) == 1 and not unexpected, pages.errors
 
 
 def test_an_imported_file_shows_its_problem_next_to_the_field_on_a_phone(

@@ -141,8 +141,8 @@ $("import").addEventListener("change", async (ev) => {
   edit(result.data.template);
   lastErrors = result.data.fields || [];
   if (lastErrors.length) {
-    showErrors(form, lastErrors, () => {});
     fail(t("editor.import_problems", { count: lastErrors.length }));
+    showErrors(form, lastErrors, () => {})?.focus();
   }
   say(t("editor.imported", { name: file.name }));
 });
