@@ -78,7 +78,7 @@ class MemoryStorage {
 
 // A board page: its room, its history, and the server behind it. `me(kind, data)` is a
 // change made on the page; `deliver()` lets the server answer everything sent so far.
-function board({ storage = new MemoryStorage(), server = new FakeServer(), limit = 100, clock = { t: 1000 } } = {}) {
+function board({ storage = new MemoryStorage(), server = new FakeServer(), limit = 100, clock = { t: 1000 }, isPending } = {}) {
   const room = emptyRoom("group:1");
   const outbox = [];
   const sent = [];
@@ -92,7 +92,7 @@ function board({ storage = new MemoryStorage(), server = new FakeServer(), limit
       showOptimistic(room, frame, { id: "p1", name: "Ann" });
       return frame.op_id;
     },
-    read, storage, key: "flipchart:history:K7QX2M:p1", room: "group:1", limit,
+    read, storage, key: "flipchart:history:K7QX2M:p1", room: "group:1", limit, isPending,
     now: () => clock.t, announce: (key, vars) => said.push({ key, ...vars }),
   });
   const page = { room, server, sent, said, storage, clock, history: make() };
@@ -123,6 +123,8 @@ function board({ storage = new MemoryStorage(), server = new FakeServer(), limit
     page.history.observe({ kind: "snapshot" });
   };
   page.lastSent = () => sent[sent.length - 1];
+  // The server applies the next op sent, but its event never reaches the page.
+  page.unseen = () => { const frame = outbox.shift(); server.apply(frame, "p1"); return frame; };
   page.note = (id) => room.notes.get(id);
   page.undo = () => { page.history.undo(); page.deliver(); };
   page.redo = () => { page.history.redo(); page.deliver(); };
@@ -323,6 +325,32 @@ test("undo presses made while an undo is on its way run in turn", () => {
   b.deliver();
   assert.equal(b.note("note-aaaa1"), undefined);
   assert.deepEqual(b.said.map((m) => m.key), ["history.done_undo", "history.done_undo"]);
+});
+
+test("an undo whose event never came (a snapshot stood in for it) does not hold up the next one", () => {
+  const pending = new Set();
+  const clock = { t: 1000 };
+  const b = board({ clock, isPending: (id) => pending.has(id) });
+  b.me("note.create", card("note-aaaa1"));
+  b.deliver();
+  b.me("note.move", { id: "note-aaaa1", x: 300, y: 300 });
+  b.deliver();
+  b.history.undo();
+  // The server applies the undo, but the page only ever gets a snapshot after it.
+  pending.add(b.unseen().op_id);
+  b.history.undo();                        // waits behind the first
+  assert.equal(b.sent.length, 3);
+  clock.t += 6000;
+  b.history.undo();                        // still waiting after 5 s: looked at again, but the op is pending
+  assert.equal(b.sent.length, 3);
+  pending.clear();                         // acked: not pending any more
+  b.room.notes = new Map([...b.server.notes.values()].map((x) => [x.id, { ...x }]));
+  b.history.observe({ kind: "snapshot" });  // settled from the board as the snapshot has it
+  b.deliver();
+  // The queued undo ran: what happened in the gap is not known to be this person's alone,
+  // so it errs on the side of the others and skips (never overwriting their change).
+  assert.deepEqual(b.said.map((m) => m.key), ["history.done_undo", "history.skipped_undo", "history.nothing_undo"]);
+  assert.ok(b.note("note-aaaa1"));
 });
 
 test("history survives a reload of the page in the same tab, and knows what changed meanwhile", () => {

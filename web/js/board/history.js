@@ -18,6 +18,8 @@ const CONTENT = ["text", "answer", "actors", "colour"];
 const VOTES = { "vote.cast": "vote.retract", "vote.retract": "vote.cast" };
 const FIELD_KINDS = ["field.set", "pick.set"];
 const MAX_QUEUED = 20;
+// An undo still unconfirmed this long is looked at again (see unstick).
+const STUCK_MS = 5000;
 // A history older than this (a tab left open overnight) is not brought back.
 const MAX_AGE_MS = 24 * 3600 * 1000;
 
@@ -51,7 +53,7 @@ function whatOf(kind, parts) {
 }
 
 export function createHistory({ send, read, storage = null, key = "", room = "", now = () => Date.now(),
-                                limit = 100, onChange = () => {}, announce = () => {} }) {
+                                isPending = () => true, limit = 100, onChange = () => {}, announce = () => {} }) {
   let undos = [];
   let redos = [];
   // Target -> the version it was last seen at, to tell whose event moved it on.
@@ -138,6 +140,7 @@ export function createHistory({ send, read, storage = null, key = "", room = "",
       // What happened while this page was away is unknown: anything since is someone else's.
       known.clear();
       for (const e of [...undos, ...redos]) known.set(e.target, version(e.target));
+      unstick();
       return;
     }
     const own = !!opId && mine.has(opId);
@@ -195,6 +198,19 @@ export function createHistory({ send, read, storage = null, key = "", room = "",
     return false;
   }
 
+  // Changes the server has answered whose events this page never saw (a snapshot stood in
+  // for them): the board as it is now is what they left.
+  function unstick() {
+    for (const e of [...undos, ...redos]) {
+      if (e.after !== null || e.ops.some((id) => isPending(id))) continue;
+      e.after = version(e.target);
+      delete e.done;
+      known.set(e.target, e.after);
+      if (running && running.entry === e) finish(true);
+    }
+    changed();
+  }
+
   function drop(entry) {
     undos = undos.filter((e) => e !== entry);
     redos = redos.filter((e) => e !== entry);
@@ -205,6 +221,7 @@ export function createHistory({ send, read, storage = null, key = "", room = "",
   function redo() { step("redo"); }
 
   function step(action) {
+    if (running && now() - running.at > STUCK_MS) unstick();
     if (running) { if (queued.length < MAX_QUEUED) queued.push(action); return; }
     const stack = action === "undo" ? undos : redos;
     const entry = stack[stack.length - 1];
@@ -228,7 +245,7 @@ export function createHistory({ send, read, storage = null, key = "", room = "",
     // Its own inverse goes on the other stack, waiting (like any change) for the server.
     const inverse = { target: entry.target, kind: kindOfInverse(entry, kind), parts: entry.parts, before, after: null, ops: ids, at: now(), label: entry.label };
     push(action === "undo" ? redos : undos, inverse);
-    running = { entry: inverse, action, what };
+    running = { entry: inverse, action, what, at: now() };
     changed();
   }
 

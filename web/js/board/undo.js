@@ -54,6 +54,7 @@ export function mountUndo(ctx, { host, code, storage = globalThis.sessionStorage
         field: (key) => ctx.group().fields[key],
         notes: () => [...ctx.group().notes.values()],
       },
+      isPending: (opId) => ctx.client.pending.has(opId),
       onChange: update, announce: say,
     });
     update({ canUndo: history.canUndo, canRedo: history.canRedo });
