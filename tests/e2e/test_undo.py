@@ -286,3 +286,41 @@ def test_the_history_survives_a_reconnect_and_a_reload_of_the_tab(
     saved = _server_note(app_server, w.code, ana, "Before the blip")
     assert saved is not None and (saved["x"], saved["y"]) == start
     assert not pages.errors, pages.errors
+
+
+def test_undo_takes_back_a_pick_and_a_form_answer(
+    app_server: Server, pages: Pages, shots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    # The toolkit phase opens the pick of two topics.
+    w = app_server.workshop(["Ana"], title="Undo picks", actions=("start", "next", "next"))
+    page = pages.board(app_server, w.code, w.people[0]["token"], 1366, 768)
+    topics = page.locator('section.panel[data-section="topics"] input[type=checkbox]')
+    first, second = topics.nth(0), topics.nth(1)
+    first.check()
+    expect(page.locator("#history-undo")).to_be_enabled()
+    second.check()
+    page.wait_for_function("() => window.flipchartClient.waiting === 0")
+    # Ctrl+Z on a focused checkbox is the board's undo (a checkbox has no text to undo).
+    second.focus()
+    _undone(page, "Control+z")
+    expect(_status(page)).to_have_text("Undone: the topics picked.")
+    expect(second).not_to_be_checked()
+    expect(first).to_be_checked()
+    _undone(page, "Control+Shift+z")
+    expect(second).to_be_checked()
+
+    # The group-action phase opens the form.
+    w.phase("next")
+    field = page.locator("#f-action-challenge")
+    expect(field).to_be_enabled()
+    field.fill("Low motivation")
+    field.blur()
+    page.wait_for_function("() => window.flipchartClient.waiting === 0")
+    page.locator("#history-undo").click()
+    expect(_status(page)).to_have_text("Undone: a form answer.")
+    expect(field).to_have_value("")
+    page.locator("#history-redo").click()
+    expect(field).to_have_value("Low motivation")
+    assert not pages.errors, pages.errors
