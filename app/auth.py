@@ -18,6 +18,7 @@ from app.principal import (
     group_room,
     participant_id,
     screen_principal_id,
+    view_principal_id,
     workshop_room,
 )
 from app.workshops import moderation, screens, store
@@ -112,9 +113,8 @@ def _facilitating(conn: Connection, workshop: dict[str, Any], co: dict[str, Any]
     if view is not None:
         if view not in {g["id"] for g in store.list_groups(conn, workshop_id)}:
             return None
-        # The actor's own id: revoking a co-facilitator closes these sockets too.
-        return Principal(actor, "screen", f"{name} (view only)", workshop_id, view,
-                         anonymous, key), workshop
+        return Principal(view_principal_id(actor, view), "screen", f"{name} (view only)",
+                         workshop_id, view, anonymous, key), workshop
     if role == "screen":
         return Principal(f"screen-{workshop_id}", "screen", "Screen", workshop_id,
                          anonymous=anonymous, pseudonym_key=key), workshop

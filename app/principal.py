@@ -47,9 +47,11 @@ class Principal:
 
     @property
     def co_facilitator(self) -> int | None:
-        """A co-facilitator's key row id (principal ``f<id>``); None for anyone else."""
-        number = self.id.removeprefix("f")
-        return int(number) if self.id.startswith("f") and number.isascii() \
+        """A co-facilitator's key row id (principal ``f<id>``, or its group view
+        ``f<id>/view:<group>``); None for anyone else."""
+        actor = self.id.split("/", 1)[0]
+        number = actor.removeprefix("f")
+        return int(number) if actor.startswith("f") and number.isascii() \
             and number.isdigit() else None
 
     @property
@@ -74,6 +76,12 @@ def participant_id(row_id: int) -> str:
 def co_facilitator_id(row_id: int) -> str:
     """A co-facilitator's principal id (the workshop's creator is ``facilitator``)."""
     return f"f{row_id}"
+
+
+def view_principal_id(actor: str, group_id: int) -> str:
+    """A facilitator's read-only look at one group: a principal of its own (its own socket
+    limit, never another's private notes), named after who looks."""
+    return f"{actor}/view:{group_id}"
 
 
 def screen_principal_id(row_id: int) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from app.db import Database
 from app.eventlog import Publisher, StoredEvent
-from app.principal import co_facilitator_id, participant_id, workshop_room
+from app.principal import co_facilitator_id, participant_id, view_principal_id, workshop_room
 from app.workshops import moderation, store
 
 Clock = Callable[[], float]
@@ -66,11 +66,17 @@ class ModerationService:
             lambda conn: moderation.list_co_facilitators(conn, workshop["id"]))
 
     async def revoke_co_facilitator(self, workshop: dict[str, Any], row_id: int) -> None:
-        """The key opens nothing from now on; its open sockets close at once (4401)."""
-        await self._db.write(lambda conn: moderation.revoke_co_facilitator(
-            conn, workshop["id"], row_id))
+        """The key opens nothing from now on; its open sockets close at once (4401), its
+        views of groups too."""
+        def revoke(conn: Connection) -> list[int]:
+            moderation.revoke_co_facilitator(conn, workshop["id"], row_id)
+            return [g["id"] for g in store.list_groups(conn, workshop["id"])]
+
+        groups = await self._db.write(revoke)
+        actor = co_facilitator_id(row_id)
         await self._publisher.revoke(workshop_room(workshop["id"]),
-                                     [co_facilitator_id(row_id)], moderation.REVOKED_REASON)
+                                     [actor, *(view_principal_id(actor, g) for g in groups)],
+                                     moderation.REVOKED_REASON)
 
     async def find_co_facilitator(self, workshop: dict[str, Any],
                                   token: str) -> dict[str, Any] | None:

@@ -181,7 +181,7 @@ async def test_participants_and_screens_get_403_and_co_facilitators_cannot_manag
 async def test_a_revoked_co_facilitators_socket_closes_at_once_and_its_key_opens_nothing(
     server: RunningServer, http: httpx.AsyncClient,
 ) -> None:
-    workshop, _ann, _ = await two_groups(http)
+    workshop, ann, _ = await two_groups(http)
     co = await co_facilitator(http, workshop, "Maria")
     assert set(co) == {"id", "label", "created_at", "token"}
     listed = (await http.get(f"/api/workshops/{workshop.code}/facilitators",
@@ -191,10 +191,12 @@ async def test_a_revoked_co_facilitators_socket_closes_at_once_and_its_key_opens
     you = co_ws.welcome["you"]
     assert (you["id"], you["role"]) == (f"f{co['id']}", "facilitator")
     assert len(co_ws.welcome["rooms"]) == 3  # the workshop and both groups, as the lead's
+    co_view = await connect(server, workshop, co["token"], view=ann["group_id"])
     response = await http.delete(f"/api/workshops/{workshop.code}/facilitators/{co['id']}",
                                  headers=workshop.auth)
     assert response.status_code == 204
     assert await closed_with(co_ws.ws) == (4401, "this co-facilitator key was revoked")
+    assert await closed_with(co_view.ws) == (4401, "this co-facilitator key was revoked")
     assert await refused_code(server, workshop.code, co["token"]) == 4401
     response = await http.get(f"/api/workshops/{workshop.code}/roster",
                               headers=bearer(co["token"]))
@@ -248,7 +250,8 @@ async def test_viewing_as_a_participant_of_a_group_is_read_only_and_shows_what_t
     for token in (workshop.token, (await co_facilitator(http, workshop))["token"]):
         view = await connect(server, workshop, token, view=ann["group_id"])
         assert view.welcome["rooms"] == [f"workshop:{workshop.id}", room]
-        assert view.welcome["you"]["role"] == "screen"
+        you = view.welcome["you"]
+        assert you["role"] == "screen" and you["id"].endswith(f"/view:{ann['group_id']}")
         snapshot = next(f for f in view.frames if f["type"] == "snapshot" and f["room"] == room)
         assert snapshot["notes"] == []  # Ann's individual work is hers until the reveal
         op = await view.op(room, "note.create", {"section": "procedure", "text": "sneaky"})
