@@ -59,7 +59,7 @@ export function createHistory({ send, read, storage = null, key = "", room = "",
   // Target -> the version it was last seen at, to tell whose event moved it on.
   const known = new Map();
   const mine = new Set();       // op ids this history sent (bounded below)
-  let running = null;           // {entry, stack, action}: an undo or redo not yet applied
+  let running = null;           // {entry, action, what, at}: an undo or redo not yet applied
   const queued = [];
 
   load();
@@ -112,7 +112,7 @@ export function createHistory({ send, read, storage = null, key = "", room = "",
     if (!target || (!parts.length && !(kind in VOTES))) return send(kind, data);
     const before = capture(target, parts, kind);
     // A note still on its way to the server has no state of its own to go back to yet.
-    if (!before && parts[0] !== "*" && target.startsWith("note:")) return send(kind, data);
+    if (!before && kind !== "note.create" && target.startsWith("note:")) return send(kind, data);
     if (!known.has(target)) known.set(target, version(target));
     const opId = send(kind, data);
     if (!opId) return opId;   // nothing was sent (a read-only view)
