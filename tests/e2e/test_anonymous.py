@@ -127,6 +127,13 @@ def test_an_anonymous_workshop_shows_no_names_on_boards_facilitator_page_or_scre
     assert names_in(screen) == []
     assert "undefined" not in screen.locator("body").inner_text()
     screen.screenshot(path=str(shots / "anonymous-screen-plenary.png"))
+    handout = pages.keyed(app_server, code, key, f"/w/{code}/handout", role="facilitator",
+                          width=1366, height=768)
+    expect(handout.locator("body")).to_contain_text("Card of Zep-writer")
+    expect(handout.locator("body")).to_contain_text("Participant 1, Participant 2")
+    assert names_in(handout) == []
+    assert "undefined" not in handout.locator("body").inner_text()
+    handout.screenshot(path=str(shots / "anonymous-handout.png"), full_page=True)
     phone_facilitator = pages.keyed(app_server, code, key, f"/w/{code}/facilitate",
                                     role="facilitator", phone=True)
     expect(phone_facilitator.locator(".group .members li")).to_have_count(2)

@@ -120,13 +120,14 @@ function by(name) {
 function steps(notes) {
   const lanes = new Map();
   const sorted = [...notes].sort((a, b) => a.lane.localeCompare(b.lane) || (a.step || 0) - (b.step || 0));
+  // Keyed by lane, not by name: two anonymous authors (or two erased ones) share a name
+  // but each keeps their own numbered lane.
   for (const note of sorted) {
-    const lane = note.lane ? note.author_name : t("handout.group_lane");
-    if (!lanes.has(lane)) lanes.set(lane, []);
-    lanes.get(lane).push(note);
+    if (!lanes.has(note.lane)) lanes.set(note.lane, { label: note.lane ? note.author_name : t("handout.group_lane"), notes: [] });
+    lanes.get(note.lane).notes.push(note);
   }
-  return [...lanes].map(([lane, laneNotes]) => el("div", { class: "lane" },
-    el("h4", { text: lane }),
+  return [...lanes.values()].map(({ label, notes: laneNotes }) => el("div", { class: "lane" },
+    el("h4", { text: label }),
     el("ol", { class: "steps" }, laneNotes.map((n) => el("li", { value: n.step || undefined },
       el("span", { class: "text", text: n.text }), " ", tags(n.actors), " ", by(n.author_name))))));
 }
