@@ -89,6 +89,7 @@ def test_a_removed_participants_board_says_so_and_their_key_is_refused_after(
     banner = board.locator(".stop-banner")
     expect(banner).to_contain_text("The facilitator removed you from this workshop")
     expect(board.locator("#conn")).to_have_attribute("data-state", "offline")
+    expect(board.locator(".add-note")).to_have_count(0)
     board.screenshot(path=str(shots / "moderation-removed-board-phone.png"), full_page=True)
     assert not pages.errors, pages.errors
 

@@ -67,7 +67,13 @@ async function start() {
   connectionBadge($("conn"), client);
   client.on("unauthorized", () => (viewOnly === null ? location.replace(`/j/${encodeURIComponent(code)}`) : stopped(t("board.view_no_key"))));
   // Removed by the facilitator: say so here (the token opens nothing any more).
-  client.on("removed", () => stopped(t("board.removed")));
+  client.on("removed", () => {
+    stopped(t("board.removed"));
+    // Nothing here may be written any more: the panels are drawn again without "Add note".
+    makeReadOnly(ctx);
+    builtFor = "";
+    buildPanels();
+  });
   client.on("replaced", () => stopped(t("board.replaced"), t("board.use_here")));
   client.on("deleted", () => stopped(t("board.deleted")));
   if (viewOnly === null) mountErase($("erase-card"), { code, token, client });
