@@ -27,6 +27,7 @@ _FIELD_OF_MESSAGE = (
     ("two column titles", "columns"),
     ("needs minutes", "minutes"),
     ("no writable sections", "sections"),
+    ("may hold a vote", "vote"),
 )
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -111,10 +112,10 @@ def _template_level(message: str, data: Mapping[str, Any]) -> Loc:
         return _second_of(sections, "sections")
     if "phase keys must be unique" in message:
         return _second_of(phases, "phases")
-    named = re.match(r"phase '([^']*)' names unknown section", message)
+    named = re.match(r"phase '([^']*)' (names unknown section|votes on)", message)
     if named:
         index = next((i for i, p in enumerate(phases) if p.get("key") == named[1]), 0)
-        return ["phases", index, "sections"]
+        return ["phases", index, "sections" if named[2].startswith("names") else "vote"]
     if "the last phase" in message:
         return ["phases", max(len(phases) - 1, 0), "mode"] if phases else ["phases"]
     if "only the last phase" in message:

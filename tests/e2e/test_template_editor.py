@@ -45,6 +45,10 @@ def _build_three_phases(page: Any) -> None:
     for name in ("Ideas", "The two changes"):
         page.locator('#editor-form [data-path="phases.1.sections"] label',
                      has_text=name).locator("input").check()
+    page.locator('#editor-form input[data-path="phases.1.vote"]').check()
+    path(page, "phases.1.vote.per_person").fill("2")
+    page.locator('#editor-form [data-path="phases.1.vote.sections"] label',
+                 has_text="Ideas").locator("input").check()
     path(page, "phases.2.title").fill("Plenary")
     path(page, "phases.2.instructions").fill("Each group presents its two changes.")
 
@@ -70,6 +74,9 @@ def test_a_template_built_in_the_editor_runs_a_workshop_to_the_plenary(
     expect(page.locator(".field-error")).to_have_count(0)
     key = re.search(r"t-[0-9a-f]{16}", page.locator("#saved-as").inner_text())
     assert key is not None
+    saved = app_server.api("GET", f"/api/templates/{key[0]}")
+    assert saved["phases"][1]["vote"] == {"per_person": 2, "sections": ["s1"]}
+    assert saved["phases"][0]["sections"] == ["s1"] and saved["sections"][1]["choose"] == 2
     stored = json.loads(page.evaluate("localStorage.getItem('flipchart:templates')"))
     assert stored[key[0]]["token"] and key[0] not in page.url.split("key=")[0]
     assert stored[key[0]]["token"] not in page.url

@@ -129,6 +129,10 @@ BAD = [
     ("unknown section in a phase", lambda d: d["phases"][0].update(sections=["nope"]),
      ["body", "phases", 0, "sections"]),
     ("plenary not last", lambda d: d["phases"].reverse(), ["body", "phases", 2, "mode"]),
+    ("vote outside a group phase", lambda d: d["phases"][0].update(vote={"per_person": 3}),
+     ["body", "phases", 0, "vote"]),
+    ("vote on a pick section", lambda d: d["phases"][1].update(
+        vote={"per_person": 3, "sections": ["top"]}), ["body", "phases", 1, "vote"]),
 ]
 
 

@@ -27,6 +27,16 @@ test("a plenary has no minutes or writable sections; a timed mode gets minutes b
   assert.equal(phase.minutes, 10);
 });
 
+test("a dot vote belongs to a group phase and forgets a removed section", () => {
+  const tpl = model.emptyTemplate();
+  model.setVote(tpl.phases[0], true);
+  tpl.phases[0].vote.sections = ["s1"];
+  model.removeSection(tpl, 0);
+  assert.deepEqual(tpl.phases[0].vote, { per_person: 3, sections: [] });
+  model.setMode(tpl.phases[0], "individual");
+  assert.equal(tpl.phases[0].vote, undefined);
+});
+
 test("every kind of section starts with what the server requires of it", () => {
   const tpl = model.emptyTemplate();
   for (const kind of model.KINDS) model.addSection(tpl, kind);

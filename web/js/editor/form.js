@@ -134,12 +134,42 @@ function phaseEditor(tpl, p, i, structure, changed, onPreview) {
     control(t("editor.instructions"), `${at}.instructions`, { type: "textarea", rows: 4, value: p.instructions, set: changed((v) => { p.instructions = v; }) }),
     control(t("editor.prompts"), `${at}.prompts`, { type: "textarea", hint: t("editor.one_a_line"), value: (p.prompts || []).join("\n"), set: changed((v) => { p.prompts = model.lines(v); }) }),
     plenary ? el("p", { class: "hint", text: t("editor.plenary_note") }) : writable,
+    p.mode === "group" ? voteEditor(tpl, p, at, structure, changed) : null,
     p.mode === "individual" ? el("p", { class: "hint ed-reveal", text: reveal ? t("editor.revealed_by", { phase: reveal.title || t("editor.phase_legend", { n: tpl.phases.indexOf(reveal) + 1 }) }) : t("editor.never_revealed") }) : null,
     el("div", { class: "row" },
       button(t("editor.preview_phase"), () => onPreview(i), { "aria-label": t("editor.preview_named", { n: i + 1 }), "data-focus": `${p.key}:preview` }),
       button(t("editor.move_up"), structure(() => model.movePhase(tpl, i, -1)), { disabled: i === 0, "aria-label": t("editor.move_up_named", { n: i + 1 }), "data-focus": `${p.key}:up` }),
       button(t("editor.move_down"), structure(() => model.movePhase(tpl, i, 1)), { disabled: i === tpl.phases.length - 1, "aria-label": t("editor.move_down_named", { n: i + 1 }), "data-focus": `${p.key}:down` }),
       button(t("editor.remove_phase"), structure(() => model.removePhase(tpl, i)), { class: "danger", "aria-label": t("editor.remove_phase_named", { n: i + 1 }) })));
+}
+
+// A group phase's dot vote: on or off, dots per person, and which sections of notes.
+function voteEditor(tpl, p, at, structure, changed) {
+  const id = nextId();
+  const on = el("input", { type: "checkbox", id, checked: !!p.vote });
+  on.dataset.path = `${at}.vote`;
+  on.addEventListener("change", () => { model.setVote(p, on.checked); structure(() => {})(); });
+  const box = el("fieldset", { class: "ed-sub", "data-path": `${at}.vote` },
+    el("legend", { text: t("editor.vote") }),
+    el("label", { class: "check", for: id }, on, t("editor.vote_on")));
+  if (!p.vote) return box;
+  const votable = tpl.sections.filter((s) => model.VOTABLE.includes(s.kind));
+  box.append(
+    control(t("editor.vote_per_person"), `${at}.vote.per_person`, { type: "number", min: 1, max: 20, value: p.vote.per_person, set: changed((v) => { p.vote.per_person = v === "" ? null : Number(v); }) }),
+    el("fieldset", { class: "ed-sub", "data-path": `${at}.vote.sections` },
+      el("legend", { text: t("editor.vote_sections") }),
+      el("p", { class: "hint", text: t("editor.vote_sections_hint") }),
+      votable.map((s) => {
+        const boxId = nextId();
+        const tick = el("input", { type: "checkbox", id: boxId, checked: (p.vote.sections || []).includes(s.key) });
+        tick.addEventListener("change", () => {
+          const keys = (p.vote.sections || []).filter((k) => k !== s.key);
+          p.vote.sections = tick.checked ? [...keys, s.key] : keys;
+          changed(() => {})();
+        });
+        return el("label", { class: "check", for: boxId }, tick, s.title || t(`editor.kind.${s.kind}`));
+      })));
+  return box;
 }
 
 // Shows the server's problems next to their controls; returns the first control marked.

@@ -49,8 +49,18 @@ export function movePhase(tpl, index, by) {
   return true;
 }
 
+// Sections whose notes a dot vote can count (app/phases/templates.py VOTABLE_KINDS).
+export const VOTABLE = ["steps", "cards", "pairs"];
+
+// A dot vote belongs to a group phase: it opens when the phase starts, closes when it ends.
+export function setVote(phase, on) {
+  if (on) phase.vote = phase.vote || { per_person: 3, sections: [] };
+  else delete phase.vote;
+}
+
 export function setMode(phase, mode) {
   phase.mode = mode;
+  if (mode !== "group") delete phase.vote;
   if (mode === "plenary") { delete phase.minutes; phase.sections = []; }
   else if (!phase.minutes) phase.minutes = 10;
 }
@@ -73,7 +83,10 @@ export function addSection(tpl, kind) {
 // A section goes from every phase that wrote in it too.
 export function removeSection(tpl, index) {
   const [gone] = tpl.sections.splice(index, 1);
-  for (const phase of tpl.phases) phase.sections = (phase.sections || []).filter((k) => k !== gone.key);
+  for (const phase of tpl.phases) {
+    phase.sections = (phase.sections || []).filter((k) => k !== gone.key);
+    if (phase.vote) phase.vote.sections = (phase.vote.sections || []).filter((k) => k !== gone.key);
+  }
 }
 
 export function setWritable(phase, sectionKey, on) {

@@ -27,6 +27,7 @@ export function renderPreview(root, tpl, index) {
         phase.mode === "plenary" ? null : el("span", { class: "countdown", text: t("editor.minutes_short", { min: Number(phase.minutes) || 0 }) })),
       el("p", { class: "instructions small", text: phase.instructions || "" }),
       (phase.prompts || []).length ? el("ul", { class: "small" }, phase.prompts.map((q) => el("li", { text: q }))) : null,
+      phase.vote ? el("p", { class: "small", text: t("editor.preview_vote", { count: Number(phase.vote.per_person) || 0 }) }) : null,
       phase.mode === "individual" ? el("p", { class: "hint", text: reveal ? t("editor.private_until", { phase: reveal.title || "…" }) : t("editor.never_revealed") }) : null),
     ...(phase.mode === "plenary"
       ? [el("p", { class: "hint", text: t("editor.preview_plenary") })]
