@@ -3,10 +3,14 @@ procedures side by side, clustered steps on one row. No author's name appears in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.board.clusters import Cluster, align_procedures
 from app.phases.templates import Template
+
+# A catalogue key (and its placeholders) -> the message in the report's language.
+Words = Callable[..., str]
 
 
 def synthesis(template: Template, roster: dict[str, Any], boards: dict[str, dict[str, Any]],
@@ -60,22 +64,29 @@ def _step(cell: dict[str, Any] | None) -> str:
     return "" if cell is None else f"{cell['step']}. {cell['text']}"
 
 
-def markdown(report: dict[str, Any]) -> list[str]:
-    out = ["## Plenary synthesis", ""]
+def _named(item: dict[str, Any], t: Words) -> str:
+    """A cluster (or a comparison row) by label and kind: ``Label (Commonality)``."""
+    return f"{item['label']} ({t('clusters.kind.' + item['kind'])})"
+
+
+def markdown(report: dict[str, Any], t: Words) -> list[str]:
+    """The synthesis in Markdown; ``t`` translates a catalogue key (the report's language)."""
+    out = [f"## {t('report.synthesis')}", ""]
     if not report["clusters"] and not report["comparisons"]:
-        return [*out, "_No clusters._", ""]
+        return [*out, f"_{t('report.no_clusters')}_", ""]
     for cluster in report["clusters"]:
-        out += [f"### {cluster['label']} ({cluster['kind']})", ""]
+        out += [f"### {_named(cluster, t)}", ""]
         out += [f"- {n['text']} — {n['group']}, {n['section']}"
-                + (f", step {n['step']}" if n["step"] is not None else "")
-                for n in cluster["notes"]] or ["_No notes yet._"]
+                + ("" if n["step"] is None else ", " + t("report.step", step=n["step"]))
+                for n in cluster["notes"]] or [f"_{t('report.cluster_empty')}_"]
         out.append("")
     for comparison in report["comparisons"]:
-        out += [f"### Procedure comparison: {comparison['title']}", "",
-                "| Cluster | " + " | ".join(_cell(g) for g in comparison["groups"]) + " |",
+        out += [f"### {t('report.comparison', section=comparison['title'])}", "",
+                f"| {t('report.cluster')} | "
+                + " | ".join(_cell(g) for g in comparison["groups"]) + " |",
                 "|---" * (len(comparison["groups"]) + 1) + "|"]
         for row in comparison["rows"]:
-            label = "" if row["label"] is None else f"{row['label']} ({row['kind']})"
+            label = "" if row["label"] is None else _named(row, t)
             out.append(f"| {_cell(label)} | "
                        + " | ".join(_cell(_step(c)) for c in row["cells"]) + " |")
         out.append("")
@@ -90,21 +101,22 @@ def csv_rows(report: dict[str, Any]) -> list[list[str]]:
             for c in report["clusters"] for n in c["notes"]]
 
 
-def docx(doc: Any, report: dict[str, Any], table: Any) -> None:
+def docx(doc: Any, report: dict[str, Any], table: Any, t: Words) -> None:
     """The synthesis as headings and tables; ``table(doc, header, rows)`` draws one."""
-    doc.add_heading("Plenary synthesis", level=1)
+    doc.add_heading(t("report.synthesis"), level=1)
     if not report["clusters"] and not report["comparisons"]:
-        doc.add_paragraph("No clusters.")
+        doc.add_paragraph(t("report.no_clusters"))
     for cluster in report["clusters"]:
-        doc.add_heading(f"{cluster['label']} ({cluster['kind']})", level=2)
+        doc.add_heading(_named(cluster, t), level=2)
         if cluster["notes"]:
-            table(doc, ["Note", "Group", "Section", "Step"],
+            table(doc, [t("report.col.note"), t("report.col.group"), t("report.col.section"),
+                        t("report.col.step")],
                   [[n["text"], n["group"], n["section"],
                     "" if n["step"] is None else str(n["step"])] for n in cluster["notes"]])
         else:
-            doc.add_paragraph("No notes yet.")
+            doc.add_paragraph(t("report.cluster_empty"))
     for comparison in report["comparisons"]:
-        doc.add_heading(f"Procedure comparison: {comparison['title']}", level=2)
-        table(doc, ["Cluster", *comparison["groups"]],
-              [["" if r["label"] is None else f"{r['label']} ({r['kind']})",
-                *(_step(c) for c in r["cells"])] for r in comparison["rows"]])
+        doc.add_heading(t("report.comparison", section=comparison["title"]), level=2)
+        table(doc, [t("report.cluster"), *comparison["groups"]],
+              [["" if r["label"] is None else _named(r, t), *(_step(c) for c in r["cells"])]
+               for r in comparison["rows"]])

@@ -119,7 +119,7 @@ def to_markdown(report: dict[str, Any]) -> str:
             out += _section_lines(section, t) or [f"_{t('report.nothing')}_"]
             out.append("")
     if "synthesis" in report:
-        out += cluster_export.markdown(report["synthesis"])
+        out += cluster_export.markdown(report["synthesis"], t)
     out += vote_export.markdown(report.get("votes", []))
     return "\n".join(out)
 
@@ -206,7 +206,7 @@ def to_docx(report: dict[str, Any]) -> bytes:
             doc.add_heading(section["title"], level=2)
             _docx_section(doc, section, t)
     if "synthesis" in report:
-        cluster_export.docx(doc, report["synthesis"], _table)
+        cluster_export.docx(doc, report["synthesis"], _table, t)
     vote_export.docx(doc, report.get("votes", []), _table)
     buffer = io.BytesIO()
     doc.save(buffer)

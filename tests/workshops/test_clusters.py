@@ -264,9 +264,9 @@ async def test_every_report_format_holds_the_clusters_and_the_procedure_comparis
 
     md = got["md"].text
     assert "## Plenary synthesis" in md
-    assert "### common first step: tutor informs counsellor (commonality)" in md
+    assert "### common first step: tutor informs counsellor (Commonality)" in md
     assert "### Procedure comparison: " in md
-    assert any(line.startswith("| common first step: tutor informs counsellor (commonality) |")
+    assert any(line.startswith("| common first step: tutor informs counsellor (Commonality) |")
                and "1. Tutor informs counsellor" in line and "2. Tutor tells the counsellor"
                in line for line in md.splitlines())
 
@@ -283,7 +283,7 @@ async def test_every_report_format_holds_the_clusters_and_the_procedure_comparis
     assert "Plenary synthesis" in headings
     assert any(h.startswith("Procedure comparison: ") for h in headings)
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
-    assert any(["common first step: tutor informs counsellor (commonality)",
+    assert any(["common first step: tutor informs counsellor (Commonality)",
                 *sorted(["1. Tutor informs counsellor", "2. Tutor tells the counsellor"])]
                == [row[0], *sorted(row[1:])] for t in tables for row in t)
     # No author's name in the synthesis.
