@@ -59,10 +59,9 @@ async function start() {
     $("workshop-title").textContent = info.title || info.template_title;
     document.title = t("fac.doc_title", { code });
     template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
-    templateKey = info.template;
   } catch (err) { fatal(err.message); return; }
   await limitsLoaded;
-  screens = mountScreens($("screens-card"), code, token);
+  mountScreens($("screens-card"), code, token);
   mountReports($("reports"), { code, token });
   mountDangerZone($("danger-card"), { code, token });
   mountSaveTemplate($("template-card"), { code });
@@ -94,20 +93,10 @@ async function start() {
   setInterval(tick, 250);
 }
 
-// Another language chosen: what this page drew itself is drawn again in it (the static
-// markup is already translated). A dialog in use is left as it is.
-let screens = null;
-let templateKey = "";
-async function relabel() {
-  if (!client) return;
-  // In place: the wall holds this same template.
-  try { Object.assign(template, await get(`/api/templates/${encodeURIComponent(templateKey)}`)); } catch { /* the old texts stay */ }
-  document.title = t("fac.doc_title", { code });
-  if (screens) { screens.stop(); screens = mountScreens($("screens-card"), code, token); }
-  mountReports(clear($("reports")), { code, token });
-  if (!$("danger-card").querySelector("dialog[open]")) mountDangerZone(clear($("danger-card")), { code, token });
-  renderPhase();
-}
+// Another language chosen: the page loads again in it. Its cards come from many modules
+// (people, votes, clusters, screens, reports…), and a fresh load words every one of them;
+// the socket catches up at once, and nothing typed here is lost but an unsaved field.
+function relabel() { location.reload(); }
 
 let groupsTimer = null;
 function scheduleGroups() { clearTimeout(groupsTimer); groupsTimer = setTimeout(renderGroups, 100); }
