@@ -286,6 +286,11 @@ async def test_every_report_format_holds_the_clusters_and_the_procedure_comparis
     assert any(["common first step: tutor informs counsellor (Commonality)",
                 *sorted(["1. Tutor informs counsellor", "2. Tutor tells the counsellor"])]
                == [row[0], *sorted(row[1:])] for t in tables for row in t)
+    # In the report's language.
+    french = await http.get(base, params={"format": "md", "lang": "fr"},
+                            headers=room.workshop.auth)
+    assert "## Synthèse de la plénière" in french.text
+    assert "### common first step: tutor informs counsellor (Point commun)" in french.text
     # No author's name in the synthesis.
     assert "Ann" not in str(synthesis) and "Cy" not in str(synthesis)
     for client in (fac, ann, cy):
