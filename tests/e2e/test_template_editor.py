@@ -139,6 +139,10 @@ def test_an_imported_file_shows_its_problem_next_to_the_field_on_a_phone(
     described = minutes.get_attribute("aria-describedby") or ""
     assert "needs minutes" in page.locator(f"#{described.split()[-1]}").inner_text()
     page.screenshot(path=str(shots / "template-editor-phone.png"), full_page=False)
+    # Its translations are named, and can be dropped.
+    expect(path(page, "translations")).to_contain_text("Français")
+    page.click("#ed-drop-translations")
+    expect(path(page, "translations")).to_have_count(0)
     # Keyboard: the first field takes focus from Tab, and every button is a finger wide.
     small = page.evaluate("""() => [...document.querySelectorAll('main button, main .button')]
         .filter((b) => b.offsetParent && b.getBoundingClientRect().height < 44)

@@ -154,6 +154,18 @@ async def test_a_bad_template_is_refused_with_the_field_located_and_nothing_save
         "minutes"] == 10
 
 
+async def test_a_changed_list_that_its_translations_no_longer_match_is_located_there(
+        http: httpx.AsyncClient) -> None:
+    data = tomllib.loads((TEMPLATE_DIR / "activity-2.toml").read_text())
+    assert data["translations"]
+    data["phases"][0]["prompts"].append("One more question?")
+    response = await http.post("/api/templates", json=data)
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["loc"] == ["body", "translations"]
+    del data["translations"]
+    assert (await http.post("/api/templates", json=data)).status_code == 201
+
+
 async def test_toml_syntax_errors_and_duplicate_toml_keys_give_line_and_column(
         http: httpx.AsyncClient) -> None:
     broken = await http.post("/api/templates", content=b'title = "x"\nsummary = \n',

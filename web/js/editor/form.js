@@ -3,6 +3,7 @@
 // in place, and adding, removing or moving parts draws the form again (`onStructure`).
 import { el } from "../api.js";
 import { t } from "../i18n.js";
+import { LANGUAGES, NAMES } from "../language.js";
 import * as model from "./model.js";
 
 let uid = 0;
@@ -41,9 +42,21 @@ export function renderForm(root, tpl, { onChange, onStructure, onPreview }) {
       el("legend", { class: "ed-legend", text: t("editor.about") }),
       control(t("editor.title"), "title", { value: tpl.title, maxlength: 200, set: changed((v) => { tpl.title = v; }) }),
       control(t("editor.audience"), "audience", { value: tpl.audience, set: changed((v) => { tpl.audience = v; }) }),
-      control(t("editor.summary"), "summary", { type: "textarea", value: tpl.summary, set: changed((v) => { tpl.summary = v; }) })),
+      control(t("editor.summary"), "summary", { type: "textarea", value: tpl.summary, set: changed((v) => { tpl.summary = v; }) }),
+      control(t("editor.language"), "language", { type: "select", value: tpl.language || "en", options: LANGUAGES.map((l) => [l, NAMES[l]]), set: changed((v) => { tpl.language = v; }) }),
+      translationsNote(tpl, structure)),
     sectionsBlock(tpl, structure, changed),
     phasesBlock(tpl, structure, changed, onPreview));
+}
+
+// Translations come with a duplicated or imported file; the editor does not edit them, so
+// it says so, and they can be dropped when changed texts no longer match them.
+function translationsNote(tpl, structure) {
+  const langs = Object.keys(tpl.translations || {});
+  if (!langs.length) return null;
+  return el("div", { class: "ed-sub", "data-path": "translations" },
+    el("p", { class: "hint", text: t("editor.translations", { langs: langs.map((l) => NAMES[l] || l).join(", ") }) }),
+    button(t("editor.drop_translations"), structure(() => { delete tpl.translations; }), { id: "ed-drop-translations" }));
 }
 
 function sectionsBlock(tpl, structure, changed) {
