@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.i18n import Language, translate
 from app.phases.templates import Template
 
 Table = Callable[[Any, list[str], list[list[str]]], None]
@@ -33,15 +34,15 @@ def results(template: Template, roster: dict[str, Any], boards: dict[str, dict[s
     return listed
 
 
-def markdown(votes: list[dict[str, Any]]) -> list[str]:
+def markdown(votes: list[dict[str, Any]], lang: Language = "en") -> list[str]:
     out: list[str] = []
     for vote in votes:
-        out += [f"## Votes: {vote['phase']}", "",
-                f"Each participant had {vote['per_person']} votes.", ""]
+        out += [f"## {translate(lang, 'report.votes', phase=vote['phase'])}", "",
+                translate(lang, "report.votes_each", count=vote["per_person"]), ""]
         for group in vote["groups"]:
             out += [f"### {group['group']}", ""]
             out += [f"- **{n['votes']}** — {n['text']} ({n['section']})" for n in group["notes"]]
-            out += [""] if group["notes"] else ["_No votes._", ""]
+            out += [""] if group["notes"] else [f"_{translate(lang, 'report.no_votes')}_", ""]
     return out
 
 
@@ -52,14 +53,15 @@ def csv_rows(votes: list[dict[str, Any]]) -> list[list[str]]:
             for vote in votes for group in vote["groups"] for note in group["notes"]]
 
 
-def docx(doc: Any, votes: list[dict[str, Any]], table: Table) -> None:
+def docx(doc: Any, votes: list[dict[str, Any]], table: Table, lang: Language = "en") -> None:
     for vote in votes:
-        doc.add_heading(f"Votes: {vote['phase']}", level=1)
-        doc.add_paragraph(f"Each participant had {vote['per_person']} votes.")
+        doc.add_heading(translate(lang, "report.votes", phase=vote["phase"]), level=1)
+        doc.add_paragraph(translate(lang, "report.votes_each", count=vote["per_person"]))
         for group in vote["groups"]:
             doc.add_heading(group["group"], level=2)
             if group["notes"]:
-                table(doc, ["Votes", "Note", "Section"],
+                table(doc, [translate(lang, f"report.col.{c}")
+                            for c in ("votes", "note", "section")],
                       [[str(n["votes"]), n["text"], n["section"]] for n in group["notes"]])
             else:
-                doc.add_paragraph("No votes.")
+                doc.add_paragraph(translate(lang, "report.no_votes"))

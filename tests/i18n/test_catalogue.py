@@ -8,9 +8,11 @@ import pytest
 
 from app.i18n import LANGUAGES, catalogue, negotiate, translate
 from app.i18n.catalogue import CATALOGUE_DIR, plural_category
+from app.workshops import vote_export
 
 
 def test_the_server_reads_the_same_catalogue_files_the_browser_loads() -> None:
+    catalogue.cache_clear()  # read now, as the file is on disk
     on_disk = json.loads((CATALOGUE_DIR / "en.json").read_text(encoding="utf-8"))
     assert catalogue("en") == on_disk
     assert translate("en", "conn.connected") == on_disk["conn.connected"]
@@ -66,3 +68,17 @@ def test_placeholders_are_filled_and_unknown_ones_left_visible() -> None:
 ])
 def test_accept_language_picks_the_best_language_we_speak(header: str, lang: str) -> None:
     assert negotiate(header) == lang
+
+
+@pytest.mark.parametrize(("lang", "lines"), [
+    ("de", ["## Abstimmung: Arbeit", "", "Jede Person hatte 1 Stimme.", "", "### Gruppe 1", "",
+            "_Keine Stimmen._", ""]),
+    ("fr", ["## Votes : Arbeit", "", "Chaque participant avait 1 vote.", "", "### Gruppe 1", "",
+            "_Aucun vote._", ""]),
+    ("en", ["## Votes: Arbeit", "", "Each participant had 1 vote.", "", "### Gruppe 1", "",
+            "_No votes._", ""]),
+])
+def test_a_reports_vote_results_are_worded_in_its_language(lang: str, lines: list[str]) -> None:
+    votes = [{"phase": "Arbeit", "per_person": 1, "groups": [{"group": "Gruppe 1", "notes": []}]}]
+    assert vote_export.markdown(votes, lang) == lines  # type: ignore[arg-type]
+
