@@ -120,7 +120,7 @@ def to_markdown(report: dict[str, Any]) -> str:
             out.append("")
     if "synthesis" in report:
         out += cluster_export.markdown(report["synthesis"], t)
-    out += vote_export.markdown(report.get("votes", []))
+    out += vote_export.markdown(report.get("votes", []), _language(report))
     return "\n".join(out)
 
 
@@ -207,7 +207,7 @@ def to_docx(report: dict[str, Any]) -> bytes:
             _docx_section(doc, section, t)
     if "synthesis" in report:
         cluster_export.docx(doc, report["synthesis"], _table, t)
-    vote_export.docx(doc, report.get("votes", []), _table)
+    vote_export.docx(doc, report.get("votes", []), _table, lang)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
