@@ -332,3 +332,34 @@ async def test_deleting_a_workshop_deletes_its_clusters(
     gone = await http.delete(f"/api/workshops/{room.workshop.code}", headers=room.workshop.auth)
     assert gone.status_code == 204, gone.text
     assert await server.services.db.read(count) == (0, 0)
+
+
+async def test_in_an_anonymous_workshop_clusters_and_their_report_carry_no_name(
+    server: RunningServer, http: httpx.AsyncClient,
+) -> None:
+    workshop = await create_workshop(http, groups=2, anonymous=True)
+    ann = await join(http, workshop.code, "Annabel Secret")
+    cy = await join(http, workshop.code, "Cyrano Hidden")
+    room = Room(workshop, ann, cy)
+    await phase(http, workshop, "start")
+    await phase(http, workshop, "next")
+    fac = await connect(server, workshop, workshop.token)
+    writer = await connect(server, workshop, ann["token"])
+    note = await step(writer, ann["group_id"], "tutor informs counsellor")
+    await ok(fac, room.name, "cluster.create", {"id": "cluster-one", "label": "first"})
+    await ok(fac, room.name, "cluster.add", {"id": "cluster-one", "note_id": note})
+    screen = await connect(server, workshop, workshop.token, role="screen")
+    await writer.until(lambda f: f.get("kind") == "cluster.add")
+    # What each of them got of the clusters: events, and the screen's snapshot.
+    sent: list[Any] = [f for client in (fac, writer) for f in client.frames
+                       if f.get("kind", "").startswith("cluster.")]
+    assert [f["kind"] for f in sent] == ["cluster.create", "cluster.add"] * 2
+    sent.append(snapshot(screen, room.name)["clusters"])
+    assert sent[-1][0]["notes"][0]["note_id"] == note
+    synthesis = (await http.get(f"/api/workshops/{workshop.code}/export",
+                                params={"format": "json"}, headers=workshop.auth)).json()
+    text = str([sent, synthesis["synthesis"]])
+    assert "tutor informs counsellor" in text
+    assert "Annabel" not in text and "Cyrano" not in text
+    for client in (fac, writer, screen):
+        await client.close()
