@@ -144,4 +144,11 @@ def test_a_cluster_built_by_keyboard_on_the_panel_shows_on_the_paired_screen(
     area.get_by_role("button", name="Group boards").focus()
     panel.keyboard.press("Enter")
     expect(projector.locator(".compare-table")).to_have_count(0, timeout=6_000)
+    # With the clusters up, putting a group in the spotlight brings the boards back.
+    area.get_by_role("button", name="Clusters", exact=True).click()
+    expect(projector.locator(".cluster-title")).to_have_count(2, timeout=6_000)
+    panel.get_by_role("button", name="Spotlight this group").first.click()
+    expect(projector.locator(".wall.spotlight")).to_be_visible(timeout=6_000)
+    expect(area.get_by_role("button", name="Group boards")).to_have_attribute(
+        "aria-pressed", "true")
     assert not [e for e in pages.errors if "favicon" not in e], pages.errors

@@ -246,7 +246,7 @@ function renderGroups() {
     // What the group has written is on the wall of boards (facilitate/wall.js).
     if (p && (p.status === "plenary" || p.status === "closed")) {
       const on = spot === g.id;
-      card.append(el("button", { type: "button", class: on ? "primary" : "", onclick: () => client.op(workshopRoom, "plenary.spotlight", { group_id: on ? null : g.id }) },
+      card.append(el("button", { type: "button", class: on ? "primary" : "", onclick: () => spotlight(on ? null : g.id) },
         t(on ? "fac.spotlight_on" : "fac.spotlight")));
     }
     box.append(card);
@@ -258,6 +258,12 @@ function renderGroups() {
 }
 
 let refocus = null;
+
+// A group in the spotlight is shown on the projector's boards: off the clusters, if they are up.
+function spotlight(groupId) {
+  if (groupId !== null && client.room(workshopRoom).clusterView !== "boards") client.op(workshopRoom, "cluster.show", { view: "boards" });
+  client.op(workshopRoom, "plenary.spotlight", { group_id: groupId });
+}
 
 async function moveTo(pid, groupId) {
   try { await patch(`/api/workshops/${encodeURIComponent(code)}/participants/${encodeURIComponent(pid)}`, { group_id: groupId }, { token }); return true; }

@@ -155,7 +155,8 @@ export function mountClusters({ root, client, template, workshopRoom }) {
     for (const cmp of found) box.append(comparisonTable(cmp));
   }
 
-  function schedule() { if (!timer) timer = setTimeout(render, 60); }
+  // At most five redraws a second: every note written in any group may change what is here.
+  function schedule() { if (!timer) timer = setTimeout(render, 200); }
   return { render, changed: schedule };
 }
 
