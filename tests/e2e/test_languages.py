@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from .conftest import ROOT, Pages, Server
+from .test_accessibility import BLOCKING_IMPACTS, STRUCTURE, WCAG_TAGS, _axe, _describe
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +27,8 @@ NOTES = {"fr": ["Le tuteur appelle la famille", "Réunion avec l’équipe"],
 READ_PAGE = """() => {
   const out = [document.body.innerText, document.title];
   for (const node of document.querySelectorAll("[aria-label], [placeholder], [title], img[alt]")) {
-    if (!node.checkVisibility({ visibilityProperty: true }) && !node.closest(".visually-hidden")) continue;
+    const hidden = !node.checkVisibility({ visibilityProperty: true });
+    if (hidden && !node.closest(".visually-hidden")) continue;
     for (const name of ["aria-label", "placeholder", "title", "alt"]) {
       const value = node.getAttribute(name);
       if (value) out.push(value);
@@ -44,7 +46,8 @@ def _english_phrases(lang: str) -> dict[str, str]:
     """English fragments that must not show in ``lang``: the literal parts of every English
     message (between its placeholders) of two words or more, leaving out any that the
     translated catalogue also says (a name, a format, a word the languages share)."""
-    translated = "\n".join(form for message in CATALOGUES[lang].values() for form in _forms(message))
+    translated = "\n".join(form for message in CATALOGUES[lang].values()
+                           for form in _forms(message))
     phrases: dict[str, str] = {}
     for key, message in CATALOGUES["en"].items():
         for form in _forms(message):
@@ -74,6 +77,20 @@ def _assert_in(page: Any, lang: str, where: str) -> None:
     assert not leaks, f"{where} in {lang} still shows English: {leaks}"
 
 
+def _assert_accessible(page: Any, where: str) -> None:
+    """axe-core: no serious WCAG 2.1 AA violation, and the structure every page keeps."""
+    violations = _axe(page)
+    blocking = [v for v in violations
+                if (v["impact"] in BLOCKING_IMPACTS and set(v["tags"]) & set(WCAG_TAGS))
+                or v["id"] in STRUCTURE]
+    assert not blocking, f"{where}:\n{_describe(blocking)}"
+
+
+def _first_phase(server: Server, lang: str) -> str:
+    """The first phase's title of activity 2 in ``lang``, as the server words it."""
+    return str(server.api("GET", f"/api/templates/activity-2?lang={lang}")["phases"][0]["title"])
+
+
 def _say(lang: str, key: str, **values: Any) -> str:
     message = CATALOGUES[lang][key]
     text = message if isinstance(message, str) else message["other"]
@@ -87,7 +104,8 @@ def _open(pages: Pages, server: Server, lang: str, path: str, *, phone: bool = F
     options: dict[str, Any] = {"locale": "de-DE"} if lang == "de" else {}
     remembered = {"flipchart:language": "fr"} if lang == "fr" else {}
     size = (390, 844) if phone else (1366, 768)
-    page = pages.new(*size, phone=phone, **options)
+    # bypass_csp: axe is injected as an inline script (see test_accessibility.py).
+    page = pages.new(*size, phone=phone, bypass_csp=True, **options)
     page.goto(server.base_url + "/privacy")
     page.evaluate("(entries) => entries.forEach(([k, v]) => localStorage.setItem(k, v))",
                   list({**remembered, **(storage or {})}.items()))
@@ -103,9 +121,9 @@ class Run:
         from playwright.sync_api import expect
 
         self.lang = lang
+        title = "Atelier" if lang == "fr" else "Werkstatt"
         made = server.api("POST", "/api/workshops", {"template": "activity-2", "groups": 2,
-                                                     "title": "Atelier" if lang == "fr" else "Werkstatt",
-                                                     "language": lang})
+                                                     "title": title, "language": lang})
         self.code, self.token = made["code"], made["facilitator_token"]
         self.server = server
         self.people = [server.api("POST", f"/api/workshops/{self.code}/participants", {"name": n})
@@ -115,7 +133,8 @@ class Run:
         self.board = _open(pages, server, lang, f"/w/{self.code}", phone=True,
                            storage={f"flipchart:{self.code}:participant": person["token"]})
         facilitator = {f"flipchart:{self.code}:facilitator": self.token}
-        self.facilitate = _open(pages, server, lang, f"/w/{self.code}/facilitate", storage=facilitator)
+        self.facilitate = _open(pages, server, lang, f"/w/{self.code}/facilitate",
+                                storage=facilitator)
         self.screen = _open(pages, server, lang, f"/w/{self.code}/screen", storage=facilitator)
         for page in (self.board, self.facilitate):
             expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
@@ -123,7 +142,8 @@ class Run:
 
     def act(self, *actions: str) -> None:
         for action in actions:
-            self.server.api("POST", f"/api/workshops/{self.code}/phase", {"action": action}, self.token)
+            self.server.api("POST", f"/api/workshops/{self.code}/phase", {"action": action},
+                            self.token)
 
     def shows(self, index: int, status: str) -> None:
         """Waits until every page shows phase ``index`` (-1: the lobby) with ``status``."""
@@ -131,14 +151,16 @@ class Run:
 
         lang = self.lang
         if index < 0:
+            lobby = _say(lang, "fac.lobby_title")
             expect(self.board.locator("#phase-title")).to_have_text(_say(lang, "board.lobby_title"))
-            expect(self.facilitate.locator("#phase-title")).to_have_text(_say(lang, "fac.lobby_title"))
+            expect(self.facilitate.locator("#phase-title")).to_have_text(lobby)
             expect(self.screen.locator("#view")).to_contain_text(self.code)
             return
         title = self.template["phases"][index]["title"]
         expect(self.board.locator("#phase-title")).to_have_text(title)
         expect(self.facilitate.locator("#phase-title")).to_have_text(title)
-        expect(self.facilitate.locator("#phase-status")).to_have_text(_say(lang, f"phase.status.{status}"))
+        said = _say(lang, f"phase.status.{status}")
+        expect(self.facilitate.locator("#phase-status")).to_have_text(said)
         shown = _say(lang, "plenary.thanks") if status == "closed" else title
         expect(self.screen.locator("#view")).to_contain_text(shown)
 
@@ -204,6 +226,7 @@ def test_the_pages_outside_a_workshop_show_no_english(app_server: Server, pages:
         expect(page.locator(ready).first).to_be_visible()
         expect(page.locator("#language-select")).to_have_value(lang)
         _assert_in(page, lang, path)
+        _assert_accessible(page, f"{path} in {lang}")
     # An error the page itself words: the join form sent empty.
     page = _open(pages, app_server, lang, "/", phone=True)
     page.locator("#join-button").click()
@@ -219,7 +242,7 @@ def test_a_participant_switches_to_french_then_german_mid_workshop(
     code, token = made["code"], made["facilitator_token"]
     person = app_server.api("POST", f"/api/workshops/{code}/participants", {"name": "Zoë"})
     app_server.api("POST", f"/api/workshops/{code}/phase", {"action": "start"}, token)
-    app_server.notes(code, {**person}, [{"section": "procedure", "text": "Anruf", "x": 40, "y": 40}])
+    app_server.notes(code, person, [{"section": "procedure", "text": "Anruf", "x": 40, "y": 40}])
     page = pages.board(app_server, code, person["token"], phone=True)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     add = page.locator("button", has_text=_say("en", "canvas.add")).first
@@ -231,15 +254,15 @@ def test_a_participant_switches_to_french_then_german_mid_workshop(
         switch.focus()
         switch.select_option(lang)  # the keyboard's way too: a native select
         expect(page.locator("html")).to_have_attribute("lang", lang)
-        title = app_server.api("GET", f"/api/templates/activity-2?lang={lang}")["phases"][0]["title"]
-        expect(page.locator("#phase-title")).to_have_text(title)
+        expect(page.locator("#phase-title")).to_have_text(_first_phase(app_server, lang))
         expect(page.locator("button", has_text=_say(lang, "canvas.add")).first).to_be_visible()
         expect(page.locator("#conn")).to_have_text(_say(lang, "conn.connected"))
         expect(page.locator("#language-select")).to_have_value(lang)
         expect(page.locator("#language-select option:checked")).to_have_text(name)
         _assert_in(page, lang, f"the board switched to {lang}")
         # Still live: a note written now appears, and the board is still writable.
-        app_server.notes(code, person, [{"section": "procedure", "text": f"Notiz {lang}", "x": 90, "y": 90}])
+        app_server.notes(code, person, [{"section": "procedure", "text": f"Notiz {lang}",
+                                         "x": 90, "y": 90}])
         expect(page.locator("#sections").get_by_text(f"Notiz {lang}")).to_have_count(1)
 
     # The choice is remembered: the next visit opens in German.
@@ -282,6 +305,30 @@ def test_the_screen_speaks_the_workshop_language_whatever_the_browser_reads(
     screen = _open(pages, app_server, "de", f"/w/{code}/screen",
                    storage={f"flipchart:{code}:facilitator": token})
     expect(screen.locator("html")).to_have_attribute("lang", "fr")
-    title = app_server.api("GET", "/api/templates/activity-2?lang=fr")["phases"][0]["title"]
+    title = _first_phase(app_server, "fr")
     expect(screen.locator("#view")).to_contain_text(title)
     _assert_in(screen, "fr", "a French workshop's screen in a German browser")
+
+
+def test_the_facilitator_and_the_screen_switch_language_mid_workshop(
+        app_server: Server, pages: Pages) -> None:
+    from playwright.sync_api import expect
+
+    made = app_server.api("POST", "/api/workshops", {"template": "activity-2", "groups": 2,
+                                                     "language": "en"})
+    code, token = made["code"], made["facilitator_token"]
+    app_server.api("POST", f"/api/workshops/{code}/participants", {"name": "Zoë"})
+    app_server.api("POST", f"/api/workshops/{code}/phase", {"action": "start"}, token)
+    mine = {f"flipchart:{code}:facilitator": token}
+    for path in (f"/w/{code}/facilitate", f"/w/{code}/screen"):
+        page = pages.keyed(app_server, code, token, path, role="facilitator", width=1366,
+                           height=768, bypass_csp=True, storage=mine)
+        expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        for lang in ("de", "fr"):
+            page.locator("#language-select").select_option(lang)
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            expect(page.locator("main")).to_contain_text(_first_phase(app_server, lang))
+            expect(page.locator("#conn")).to_have_text(_say(lang, "conn.connected"))
+            _assert_in(page, lang, f"{path} switched to {lang}")
+        _assert_accessible(page, f"{path} in French")
