@@ -6,7 +6,7 @@ import { t } from "../i18n.js";
 import { renderWall, MIN_FONT } from "./wall.js";
 import { fontSteps, largestFitting } from "./fit.js";
 import { noteIndex, clusterNotes, comparisons } from "../clusters.js";
-import { comparisonTable } from "../facilitate/clusters.js";
+import { comparisonTable } from "../compare_table.js";
 
 const PAGE_SECONDS = 15;  // a comparison too long for the screen shows its rows in pages
 let pager = null;
