@@ -119,3 +119,24 @@ def test_a_german_board_reads_the_toolkit_with_german_titles_and_says_the_text_i
     reader.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "reader-german-phone.png"))
     assert not pages.errors, pages.errors
+
+
+def test_the_facilitator_changes_the_workshops_language_and_the_report_follows(
+        app_server: Server, pages: Pages, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    w = app_server.workshop(["Ana"], title="Sprachwechsel")
+    page = pages.keyed(app_server, w.code, w.token, f"/w/{w.code}/facilitate",
+                       role="facilitator", width=LAPTOP[0], height=LAPTOP[1])
+    select = page.locator("#workshop-language")
+    expect(select).to_have_value("en")
+    page.select_option("#workshop-language", "fr")
+    expect(page.locator("#workshop-language-status")).to_have_text("Workshop language: Français.")
+    assert app_server.api("GET", f"/api/workshops/{w.code}")["language"] == "fr"
+    page.locator("#language-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "facilitate-workshop-language.png"))
+    with page.expect_download() as markdown:
+        page.click("#export")
+    md = Path(markdown.value.path()).read_text(encoding="utf-8")
+    assert "## Déroulement horaire" in md and "Membres : Ana" in md
+    assert not pages.errors, pages.errors

@@ -9,6 +9,7 @@ import { mountScreens } from "./facilitate/screens.js";
 import { showJoinLink, keyForm } from "./facilitate/join.js";
 import { mountReports } from "./facilitate/exports.js";
 import { mountDangerZone } from "./facilitate/danger.js";
+import { mountWorkshopLanguage } from "./facilitate/language.js";
 import { mountSaveTemplate } from "./facilitate/save-template.js";
 import { createWall } from "./facilitate/wall.js";
 import { mountPeople } from "./facilitate/people.js";
@@ -56,6 +57,7 @@ async function start() {
   if (!token) { fatal(t("fac.no_key", { code }), { askKey: true }); return; }
   try {
     const info = await get(`/api/workshops/${encodeURIComponent(code)}`);
+    mountWorkshopLanguage($("language-card"), { code, token, current: info.language });
     $("workshop-title").textContent = info.title || info.template_title;
     document.title = t("fac.doc_title", { code });
     template = await get(`/api/templates/${encodeURIComponent(info.template)}`);
