@@ -198,6 +198,8 @@ class ActivityTemplate(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=40)
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     edit_token_hash: str | None = Field(default=None, max_length=64)
+    # A copy's workshop (None for a facilitator's own template).
+    workshop_id: int | None = Field(default=None, index=True)
     created_at: float
     updated_at: float
 

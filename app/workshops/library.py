@@ -88,16 +88,16 @@ def load(conn: Connection, key: str) -> Template | None:
     return None if found is None else Template.model_validate(found["body"])
 
 
-def insert_copy(conn: Connection, copy: Template, now: float) -> None:
+def insert_copy(conn: Connection, copy: Template, workshop_id: int, now: float) -> None:
     """Store a workshop's own copy (in the transaction that creates the workshop)."""
     conn.execute(insert(table).values(key=copy.key, body=_body(copy), edit_token_hash=None,
-                                      created_at=now, updated_at=now))
+                                      workshop_id=workshop_id, created_at=now,
+                                      updated_at=now))
 
 
-def delete_copy(conn: Connection, key: str) -> None:
-    """Drop a workshop's copy along with the workshop (a built-in's key matches nothing)."""
-    if key.startswith(COPY):
-        conn.execute(delete(table).where(table.c.key == key))
+def delete_copy(conn: Connection, workshop_id: int) -> None:
+    """Drop a workshop's copy (if it has one) along with the workshop."""
+    conn.execute(delete(table).where(table.c.workshop_id == workshop_id))
 
 
 def _body(template: Template) -> dict[str, Any]:

@@ -86,9 +86,7 @@ def delete_workshop(conn: Connection, workshop_id: int) -> bool:
     conn.execute(delete(participants).where(participants.c.workshop_id == workshop_id))
     moderation.delete_all(conn, workshop_id)
     conn.execute(delete(groups).where(groups.c.workshop_id == workshop_id))
-    template = conn.execute(select(workshops.c.template)
-                            .where(workshops.c.id == workshop_id)).scalar_one()
-    library.delete_copy(conn, template)  # its own copy of a saved template, if any
+    library.delete_copy(conn, workshop_id)  # its own copy of a saved template, if any
     conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
     return True
 

@@ -62,13 +62,14 @@ class WorkshopService:
         now = self._clock()
 
         def create(conn: Connection) -> tuple[dict[str, Any], str]:
-            if copy is not None:
-                library.insert_copy(conn, copy, now)
             # Its default title and group names in the workshop's language.
             local = template.localized(parse_language(language) or DEFAULT_LANGUAGE)
-            return store.create_workshop(conn, local, title, group_count, minutes,
-                                         auto_advance, now, anonymous=anonymous,
-                                         language=language)
+            row, token = store.create_workshop(conn, local, title, group_count, minutes,
+                                               auto_advance, now, anonymous=anonymous,
+                                               language=language)
+            if copy is not None:
+                library.insert_copy(conn, copy, row["id"], now)
+            return row, token
 
         return await self._db.write(create)
 

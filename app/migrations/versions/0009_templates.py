@@ -21,9 +21,11 @@ def upgrade() -> None:
         sa.Column("key", sa.String(40), primary_key=True),
         sa.Column("body", sa.JSON, nullable=False),
         sa.Column("edit_token_hash", sa.String(64), nullable=True),
+        sa.Column("workshop_id", sa.Integer, nullable=True),
         sa.Column("created_at", sa.Float, nullable=False),
         sa.Column("updated_at", sa.Float, nullable=False),
     )
+    op.create_index("ix_activity_template_workshop_id", "activity_template", ["workshop_id"])
 
 
 def downgrade() -> None:
