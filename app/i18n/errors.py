@@ -59,6 +59,17 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Choose at most (?P<count>\d+): unpick one before picking another\.",
          "error.pick_limit"),
         (r"Someone changed this.* in the meantime; here is their version\.", "error.conflict"),
+        (r"The facilitator has locked joining for this workshop\..*", "error.join_locked"),
+        (r"This server needs its organiser key to create a workshop.*",
+         "error.organiser_key_needed"),
+        (r"This organiser key is not the server's\..*", "error.organiser_key_wrong"),
+        (rf"There is no template called {_QUOTED}\.", "error.no_template"),
+        (rf"Unknown template {_QUOTED}; choose one of: (?P<known>.+)\.", "error.unknown_template"),
+        (rf"No toolkit entry called {_QUOTED}\.", "error.no_toolkit_entry"),
+        (r"This workshop has no participant p?\d+\.", "error.no_participant"),
+        (r"No vote is open( right now)?\.", "error.no_vote"),
+        (r"You have used all (?P<count>\d+) of your votes; take one back to vote again\.",
+         "error.votes_used"),
         # Validation, REST (``where: what``) and socket (``data.x: what``): last, the widest.
         (r"(?P<where>[A-Za-z0-9_.\[\]-]+): (?P<detail>.+)", "error.invalid_field"),
     ))

@@ -1,0 +1,98 @@
+"""Error messages said again in French and German from their English wording; codes apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.i18n import catalogue
+from app.i18n.errors import PATTERNS, localize_message
+
+# One real message per pattern, as the code raises it.
+SAMPLES = [
+    "There is no workshop with the code 'ZZZZZZ'. Check the code and try again.",
+    "There is no such workshop.",
+    "This workshop has no group 12.",
+    "There is nothing at this address.",
+    "This address does not accept DELETE requests.",
+    "The request body is not valid JSON (Expecting value).",
+    "This frame is not valid JSON.",
+    "The request is not valid.",
+    "The request body is larger than 65536 bytes.",
+    "Too many codes that do not exist were tried from your network. Try again in 5 minutes.",
+    "Too many workshops were created from your network (20 per hour). Try again in 3 minutes.",
+    "Too many changes at once; this one was not applied. Send it again in a moment.",
+    "Too many resyncs at once; ask again in a moment.",
+    "This workshop has ended.",
+    "The workshop is closed.",
+    "The workshop has not started yet.",
+    "Start the workshop first.",
+    "The workshop has already started.",
+    "Only a running phase can be paused.",
+    "No running phase to end.",
+    "There is no phase running to be done with.",
+    "Only a paused phase can be resumed.",
+    "This is the first phase.",
+    "Time can only be changed while a phase runs or is paused.",
+    "Minutes can only be changed before the start.",
+    "Groups can only be added or removed before the start.",
+    "A workshop has between 1 and 20 groups.",
+    "'Procedure' is not open for writing in this phase.",
+    "Only the facilitator runs the phases.",
+    "Only the facilitator may do this.",
+    "The screen is read-only.",
+    "A screen's token is read-only: it cannot do what the facilitator does.",
+    "This token is not valid for this workshop.",
+    "This token does not open this workshop.",
+    "Send your participant token as 'Authorization: Bearer <token>'.",
+    "You can only change your own group's board.",
+    "There is no note 'abcd-1234' on this board.",
+    "There is no such note on your board.",
+    "This board is full: it holds at most 500 notes.",
+    "Choose at most 2: unpick one before picking another.",
+    "Someone changed this note in the meantime; here is their version.",
+    "The facilitator has locked joining for this workshop. Ask them to unlock it if you "
+    "should be in.",
+    "This server needs its organiser key to create a workshop: send it in the "
+    "X-Organiser-Key header.",
+    "This organiser key is not the server's. Ask whoever runs the server for the right one.",
+    "There is no template called 'nope'.",
+    "Unknown template 'nope'; choose one of: activity-2, activity-3.",
+    "No toolkit entry called 'nope'.",
+    "This workshop has no participant p7.",
+    "No vote is open right now.",
+    "You have used all 3 of your votes; take one back to vote again.",
+    "body.name: String should have at least 1 character.",
+]
+
+
+def test_every_pattern_has_a_sample_and_a_message_in_every_language() -> None:
+    keys = {key for _, key in PATTERNS}
+    for lang in ("en", "fr", "de"):
+        assert keys <= set(catalogue(lang)), sorted(keys - set(catalogue(lang)))  # type: ignore[arg-type]
+    matched = {key for sample in SAMPLES for pattern, key in PATTERNS if pattern.match(sample)}
+    assert matched == keys
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_a_known_english_message_is_said_in_french_and_german(lang: str, sample: str) -> None:
+    said = localize_message(lang, sample)  # type: ignore[arg-type]
+    assert said != sample
+    assert "{" not in said, said  # every placeholder filled
+
+
+def test_english_readers_get_the_message_as_raised_and_unknown_wording_stays_english() -> None:
+    assert localize_message("en", SAMPLES[0]) == SAMPLES[0]
+    assert localize_message("de", "Something nobody translated.") == \
+        "Something nobody translated."
+
+
+def test_numbers_in_a_message_choose_its_plural_form() -> None:
+    assert localize_message("de", "This board is full: it holds at most 1 notes.") == \
+        "Dieses Board ist voll: Es fasst höchstens 1 Notiz."
+    assert localize_message("fr", "You have used all 3 of your votes; take one back to vote "
+                                  "again.") == \
+        "Vous avez utilisé vos 3 votes ; retirez-en un pour voter à nouveau."
+    assert localize_message("fr", "There is no workshop with the code 'AB'. Check the code "
+                                  "and try again.") == \
+        "Il n’y a pas d’atelier avec le code 'AB'. Vérifiez le code et réessayez."
