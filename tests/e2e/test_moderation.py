@@ -54,6 +54,9 @@ def test_a_participant_moved_while_writing_keeps_the_unsent_text_and_saves_it_in
     row = fac.locator(person_row(ana))
     row.get_by_label("Move Ana to another group").select_option(label="Group 2")
     expect(fac.locator("#people-status")).to_have_text("Ana moved to Group 2.")
+    # Her row says so, and the keyboard focus followed her there.
+    expect(row).to_contain_text("Group 2")
+    expect(row.get_by_label("Move Ana to another group")).to_be_focused()
     # Her board follows her to the new group; the editor and its text are untouched.
     expect(board.locator("#group-name")).to_have_text("Group 2")
     expect(board.locator("#conn")).to_have_attribute("data-state", "connected")

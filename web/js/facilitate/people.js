@@ -39,6 +39,8 @@ export function mountPeople(root, { code, token, roster, api = request }) {
   // Who is being asked "remove?" now: kept across redraws so a roster event does not cancel it.
   let confirming = null;
   let drawn = "";
+  // Who was just moved: focus follows them to their row once the roster shows the move.
+  let follow = null;
 
   lock.addEventListener("change", async () => {
     const locked = lock.checked;
@@ -55,6 +57,9 @@ export function mountPeople(root, { code, token, roster, api = request }) {
       await api("PATCH", `${base}/participants/${encodeURIComponent(person.id)}`, { token, body: { group_id: groupId } });
       const to = (roster()?.groups || []).find((g) => g.id === groupId);
       status.textContent = t("mod.moved", { name: person.name, group: to ? to.name : String(groupId) });
+      follow = { id: person.id, groupId };
+      select.blur();
+      render();
     } catch (err) { status.textContent = err.message; select.value = ""; }
   }
 
@@ -76,6 +81,8 @@ export function mountPeople(root, { code, token, roster, api = request }) {
       el("option", { value: "", text: t("mod.move") }),
       others.map((g) => el("option", { value: String(g.id), text: g.name })));
     select.addEventListener("change", () => { if (select.value) move(person, Number(select.value), select); });
+    // A redraw put off while the list was open happens now.
+    select.addEventListener("blur", () => render());
     const li = el("li", { dataset: { pid: person.id } },
       el("span", { class: "mod-name" }, el("strong", { text: person.name }), el("span", { class: "small muted", text: ` · ${person.groupName}` })),
       select);
@@ -98,12 +105,19 @@ export function mountPeople(root, { code, token, roster, api = request }) {
     return li;
   }
 
+  // The roster may show the move before or after the request answers: either way, once.
+  function focusFollowed(r) {
+    if (!follow || !participants(r).some((p) => p.id === follow.id && p.groupId === follow.groupId)) return;
+    list.querySelector(`li[data-pid="${CSS.escape(follow.id)}"] select`)?.focus();
+    follow = null;
+  }
+
   function render(force = false) {
     const r = roster();
     if (!r) return;
     if (typeof r.join_locked === "boolean") lock.checked = r.join_locked;
     const key = JSON.stringify([r.groups, confirming]);
-    if (key === drawn && !force) return;
+    if (key === drawn && !force) { focusFollowed(r); return; }
     // Not while choosing where to move someone: a redraw would close the list.
     if (!force && document.activeElement && list.contains(document.activeElement) && document.activeElement.matches("select")) return;
     drawn = key;
@@ -112,6 +126,7 @@ export function mountPeople(root, { code, token, roster, api = request }) {
     for (const person of people) list.append(row(person, r.groups));
     none.classList.toggle("hidden", people.length > 0);
     clear(views);
+    focusFollowed(r);
     for (const g of r.groups) {
       views.append(el("a", { class: "button small", href: viewUrl(code, g.id), target: "_blank", rel: "noopener",
                              text: t("mod.view", { group: g.name }) }));
