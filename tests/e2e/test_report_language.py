@@ -140,3 +140,19 @@ def test_the_facilitator_changes_the_workshops_language_and_the_report_follows(
     md = Path(markdown.value.path()).read_text(encoding="utf-8")
     assert "## Déroulement horaire" in md and "Membres : Ana" in md
     assert not pages.errors, pages.errors
+
+
+def test_the_handout_is_in_the_pages_language_whatever_the_workshops(
+        app_server: Server, pages: Pages, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    w = app_server.workshop(["Ana"], title="Handout", actions=["start"])
+    page = pages.keyed(app_server, w.code, w.token, f"/w/{w.code}/handout",
+                       role="facilitator", locale="de-DE")
+    expect(page.locator("#handout")).to_contain_text("Einzelarbeit")
+    expect(page.locator("#handout")).to_contain_text(
+        "Verfahren zur Begleitung abbruchgefährdeter Lernender")
+    page.select_option("#language-select", "fr")
+    expect(page.locator("#handout")).to_contain_text("Travail individuel")
+    page.screenshot(path=str(shots / "handout-french.png"))
+    assert not pages.errors, pages.errors

@@ -6,6 +6,8 @@ import { currentLanguage, loadMessages, t, translatePage } from "./i18n.js";
 import { mountLanguageSwitch } from "./language-switch.js";
 
 const code = codeFromPath();
+// The report in the page's language (the export's default is the workshop's own).
+const reportPath = () => `/api/workshops/${encodeURIComponent(code)}/export?format=json&lang=${encodeURIComponent(currentLanguage())}`;
 const $ = (id) => document.getElementById(id);
 
 function fail(message) {
@@ -24,7 +26,7 @@ async function start() {
   // activity's texts come from the server) and laid out again.
   mountLanguageSwitch({ onChange: async () => {
     if (!report) return;
-    try { report = await get(`/api/workshops/${encodeURIComponent(code)}/export?format=json`, { token }); } catch { /* the one shown stays */ }
+    try { report = await get(reportPath(), { token }); } catch { /* the one shown stays */ }
     render(report);
   } });
   $("back").href = `/w/${encodeURIComponent(code)}/facilitate`;
@@ -32,7 +34,7 @@ async function start() {
   const token = loadToken(code, "facilitator");
   if (!token) { fail(t("handout.no_key", { code })); return; }
   try {
-    report = await get(`/api/workshops/${encodeURIComponent(code)}/export?format=json`, { token });
+    report = await get(reportPath(), { token });
   } catch (err) {
     fail(err.status === 401 || err.status === 403 ? t("handout.bad_key") : err.message);
     return;
