@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from app.schema import vote_rounds, votes
+from app.schema import notes, vote_rounds, votes
 
 
 def current_round(conn: Connection, workshop_id: int) -> dict[str, Any] | None:
@@ -39,9 +39,14 @@ def close_round(conn: Connection, round_id: int, now: float) -> None:
                  .values(status="closed", closed_at=now))
 
 
+# Dots on notes that still exist: a deleted note's dots count nowhere and go back to their
+# voters' budgets (an undone delete, which brings the note back, brings them back too).
+_LIVE = votes.join(notes, (notes.c.id == votes.c.note_id) & (notes.c.room == votes.c.room))
+
+
 def mine(conn: Connection, round_id: int, room: str, voter: str) -> dict[str, int]:
     """How many of this voter's dots are on each note."""
-    query = (select(votes.c.note_id, func.count()).where(
+    query = (select(votes.c.note_id, func.count()).select_from(_LIVE).where(
         votes.c.round_id == round_id, votes.c.room == room, votes.c.voter == voter)
         .group_by(votes.c.note_id))
     return {note: int(n) for note, n in conn.execute(query).all()}
@@ -49,7 +54,7 @@ def mine(conn: Connection, round_id: int, room: str, voter: str) -> dict[str, in
 
 def counts(conn: Connection, round_id: int, room: str | None = None) -> dict[str, dict[str, int]]:
     """room -> note id -> dots, for one room or all of the round's."""
-    query = (select(votes.c.room, votes.c.note_id, func.count())
+    query = (select(votes.c.room, votes.c.note_id, func.count()).select_from(_LIVE)
              .where(votes.c.round_id == round_id).group_by(votes.c.room, votes.c.note_id))
     if room is not None:
         query = query.where(votes.c.room == room)
@@ -61,8 +66,8 @@ def counts(conn: Connection, round_id: int, room: str | None = None) -> dict[str
 
 def totals(conn: Connection, round_id: int) -> dict[str, int]:
     """room -> dots cast: what may be shown while the vote is open."""
-    query = (select(votes.c.room, func.count()).where(votes.c.round_id == round_id)
-             .group_by(votes.c.room))
+    query = (select(votes.c.room, func.count()).select_from(_LIVE)
+             .where(votes.c.round_id == round_id).group_by(votes.c.room))
     return {room: int(n) for room, n in conn.execute(query).all()}
 
 

@@ -139,3 +139,22 @@ async def test_nobody_but_the_voter_sees_where_votes_went_until_the_vote_closes(
                              room)["votes"]
     assert after["counts"] == {first: 2, second: 1}
     await shut(*c.values(), screen, late, replay, bob_again, bob_replay)
+
+
+async def test_the_dots_on_a_deleted_note_go_back_to_their_voters(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people, c, (first, second) = await vote_ready(server, http)
+    room = people.room
+    await workshop_op(c["facilitator"], people, "votes.open", {"per_person": 2})
+    for _ in range(2):
+        await vote(c["bob"], room, "vote.cast", first)
+    assert (await vote(c["bob"], room, "vote.cast", second))["code"] == "invalid"
+    deleted = await c["ann"].op(room, "note.delete", {"id": first})
+    assert (await c["ann"].ack(deleted))["type"] == "ack"
+    assert (await vote(c["bob"], room, "vote.cast", second))["type"] == "ack"
+    assert events(c["bob"], room, "vote.cast")[-1]["data"]["mine"] == {second: 1}
+    await workshop_op(c["facilitator"], people, "votes.close", {})
+    shown = await received(c["ann"], lambda f: f.get("kind") == "votes.results")
+    assert shown["data"]["counts"] == {second: 1}
+    await shut(*c.values())
