@@ -15,6 +15,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.phases.templates import Template
+from app.protocol.limits import MAX_TITLE
+
+# A heading anywhere else in a template: long enough for any real one, short enough to show.
+MAX_HEADING = 200
 
 Loc = list[str | int]
 
@@ -134,9 +138,10 @@ def _second_of(items: list[dict[str, Any]], where: str) -> Loc:
 
 
 def _hand_written_problems(template: Template) -> list[tuple[Loc, str]]:
-    """What the built-in files never do but a hand-written one may: a section that no phase
-    lets anyone write in, two fields or options under one key."""
-    problems: list[tuple[Loc, str]] = []
+    """What the built-in files never do but a hand-written one may: a blank or overlong
+    title, a section that no phase lets anyone write in, two fields or options under one
+    key."""
+    problems = _titles(template)
     used = {key for phase in template.phases for key in phase.sections}
     for i, section in enumerate(template.sections):
         if section.key not in used:
@@ -150,6 +155,25 @@ def _hand_written_problems(template: Template) -> list[tuple[Loc, str]]:
                 index = len(keys) - 1 - keys[::-1].index(twice[0])
                 problems.append((["sections", i, name, index],
                                  f"{twice[0]!r} is used twice in this section"))
+    return problems
+
+
+def _titles(template: Template) -> list[tuple[Loc, str]]:
+    # The template's title becomes a workshop's (at most MAX_TITLE characters, in any language).
+    named: list[tuple[Loc, str, int]] = [(["title"], template.title, MAX_TITLE)]
+    named += [(["translations", lang, "title"], texts.title, MAX_TITLE)
+              for lang, texts in template.translations.items() if texts.title is not None]
+    named += [(["sections", i, "title"], s.title, MAX_HEADING)
+              for i, s in enumerate(template.sections)]
+    named += [(["phases", i, "title"], p.title, MAX_HEADING) for i, p in enumerate(template.phases)]
+    named += [(["sections", i, "fields", j, "label"], f.label, MAX_HEADING)
+              for i, s in enumerate(template.sections) for j, f in enumerate(s.fields)]
+    problems: list[tuple[Loc, str]] = []
+    for loc, text, limit in named:
+        if not text.strip():
+            problems.append((loc, "needs a title" if loc[-1] == "title" else "needs a label"))
+        elif len(text) > limit:
+            problems.append((loc, f"at most {limit} characters"))
     return problems
 
 

@@ -129,6 +129,9 @@ BAD = [
     ("unknown section in a phase", lambda d: d["phases"][0].update(sections=["nope"]),
      ["body", "phases", 0, "sections"]),
     ("plenary not last", lambda d: d["phases"].reverse(), ["body", "phases", 2, "mode"]),
+    ("blank phase title", lambda d: d["phases"][2].update(title="  "),
+     ["body", "phases", 2, "title"]),
+    ("title longer than a workshop's", lambda d: d.update(title="x" * 121), ["body", "title"]),
     ("vote outside a group phase", lambda d: d["phases"][0].update(vote={"per_person": 3}),
      ["body", "phases", 0, "vote"]),
     ("vote on a pick section", lambda d: d["phases"][1].update(
