@@ -38,6 +38,7 @@ def test_the_panel_shows_help_and_readiness_live_and_moves_on_when_all_are_done(
     expect(help_button).to_have_attribute("aria-pressed", "true")
     expect(card).to_have_class("group needs-help")
     expect(card.locator(".help-flag")).to_have_text("Needs help")
+    expect(facilitator.locator(".mini-board .help-flag")).to_be_visible()
     expect(facilitator.locator("#announcer")).to_have_text("Group 1 needs help.")
     done_button.tap()
     expect(done_button).to_have_attribute("aria-pressed", "true")

@@ -86,6 +86,7 @@ def test_a_participant_votes_on_a_phone_and_counts_show_only_after_the_close(
     # Nobody else learns where the votes went: Ben's board, the facilitator's wall, the screen.
     expect(ben.locator(".vote-bar")).to_contain_text("2 of 2 votes left")
     ben.screenshot(path=str(shots / "votes-laptop-open.png"))
+    expect(facilitator.locator(".fw-votes")).to_have_count(0)
     for page in (ben, facilitator):
         expect(page.locator(".vote-count")).to_have_count(0)
         assert "●" not in page.locator("body").inner_text()
@@ -100,6 +101,7 @@ def test_a_participant_votes_on_a_phone_and_counts_show_only_after_the_close(
         expect(page.locator(f'[data-id="{ids["home"]}"] .vote-count')).to_have_text("1 vote")
         expect(page.locator(f'[data-id="{ids["time"]}"] .vote-count')).to_have_text("1 vote")
         expect(page.locator(".vote-add")).to_have_count(0)
+    expect(facilitator.locator(".mini-board .fw-votes")).to_have_text(["1 vote", "1 vote"])
     expect(screen.locator(".vote-results li")).to_have_count(2)
     expect(screen.locator(".vote-results li.top").first).to_contain_text("★ 1")
     phone.screenshot(path=str(shots / "votes-phone-closed.png"))

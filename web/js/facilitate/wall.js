@@ -5,6 +5,7 @@
 import { el, clear } from "../api.js";
 import { t } from "../i18n.js";
 import { NOTE_KINDS, sharedNotes, privateCount, pickedLabels, sectionCount, noteLanes } from "../notes.js";
+import { voteState } from "../votes.js";
 
 const MINI_NOTES = 12;   // notes drawn per section in a miniature; the dialog has them all
 
@@ -15,8 +16,11 @@ function hasContent(s, room) {
   return false;
 }
 
-function noteNode(tag, n, s, full) {
+function noteNode(tag, n, s, full, counts = null) {
   const node = el(tag, { class: `fw-note c-${n.colour || "yellow"}` });
+  // A closed vote's count (only then does the server send counts).
+  const votes = counts ? counts[n.id] || 0 : 0;
+  if (votes) node.append(el("span", { class: "fw-votes", text: t("votes.count", { count: votes }) }));
   const body = el("span", { class: full ? "fw-text" : "fw-text clamp" });
   if (n.step) body.append(el("b", { text: `${n.step}.` }));
   body.append(n.text || "");
@@ -31,7 +35,7 @@ function noteNode(tag, n, s, full) {
 }
 
 // The notes of one section; `limit` cuts a miniature short.
-function notesBlock(s, room, limit, full) {
+function notesBlock(s, room, limit, full, counts = null) {
   const box = el("div", { class: "fw-notes" });
   const all = noteLanes(s.kind, sharedNotes(room, s.key));
   let drawn = 0;
@@ -43,7 +47,7 @@ function notesBlock(s, room, limit, full) {
     if (!shown.length) continue;
     if (lane.name && all.length > 1) box.append(el("p", { class: "fw-lane small muted", text: t("fac.wall.lane", { name: lane.name }) }));
     const list = el(s.kind === "steps" ? "ol" : "ul", { class: "fw-list" });
-    for (const n of shown) list.append(noteNode("li", n, s, full));
+    for (const n of shown) list.append(noteNode("li", n, s, full, counts));
     box.append(list);
   }
   if (total > drawn) box.append(el("p", { class: "small muted", text: t("fac.wall.more", { count: total - drawn }) }));
@@ -83,17 +87,21 @@ export function createWall({ root, dialog, client, template, workshopRoom }) {
       const headingId = `wall-g-${g.id}`;
       const title = el("h3", { id: headingId, class: "fw-title" });
       const people = el("span", { class: "small muted fw-people" });
+      const help = el("span", { class: "help-flag hidden", text: t("fac.signals.help") });
       const open = el("button", { type: "button", class: "fw-open", "data-group": g.id });
       open.addEventListener("click", () => show(g.id, open));
       const body = el("div", { class: "fw-body" });
       const region = el("section", { class: "mini-board", role: "region", tabindex: "0", "data-group": g.id },
-        el("div", { class: "fw-head" }, el("div", { class: "fw-name" }, title, people), open), body);
-      m = { region, body, open, title, people };
+        el("div", { class: "fw-head" }, el("div", { class: "fw-name" }, title, people, help), open), body);
+      m = { region, body, open, title, people, help };
       minis.set(g.id, m);
     }
     m.title.textContent = g.name;
     m.region.setAttribute("aria-label", t("fac.wall.region", { name: g.name }));
     m.people.textContent = t("fac.wall.people", { count: g.members.length });
+    m.help.textContent = t("fac.signals.help");
+    m.help.classList.toggle("hidden", !g.help);
+    m.region.classList.toggle("needs-help", !!g.help);
     clear(m.open).append(t("fac.wall.open"), el("span", { class: "visually-hidden", text: t("fac.wall.open_which", { name: g.name }) }));
     return m;
   }
@@ -114,10 +122,15 @@ export function createWall({ root, dialog, client, template, workshopRoom }) {
         el("span", { class: "fw-section-name", text: s.title }),
         el("span", { class: "fw-count", "data-section": s.key, "aria-label": t("fac.wall.count", { count }), text: count }));
       const block = el("div", { class: `fw-section${now ? " now" : ""}`, "data-section": s.key }, head);
-      block.append(NOTE_KINDS.has(s.kind) ? notesBlock(s, room, MINI_NOTES, false) : fieldsBlock(s, room, false));
+      block.append(NOTE_KINDS.has(s.kind) ? notesBlock(s, room, MINI_NOTES, false, closedCounts(room)) : fieldsBlock(s, room, false));
       body.append(block);
     }
     if (!shown && !hidden) body.append(el("p", { class: "small muted", text: t("fac.wall.empty") }));
+  }
+
+  function closedCounts(room) {
+    const v = voteState(room, wsRoom());
+    return v && v.status === "closed" ? v.counts : null;
   }
 
   function render() {
@@ -168,7 +181,7 @@ export function createWall({ root, dialog, client, template, workshopRoom }) {
         el("h3", { id }, el("span", { text: s.title }), " ", el("span", { class: "fw-count", text: sectionCount(s, room) })));
       if (s.hint) sec.append(el("p", { class: "small muted hint", text: s.hint }));
       if (NOTE_KINDS.has(s.kind)) {
-        sec.append(sharedNotes(room, s.key).length ? notesBlock(s, room, Infinity, true) : el("p", { class: "small muted", text: t("fac.wall.nothing_written") }));
+        sec.append(sharedNotes(room, s.key).length ? notesBlock(s, room, Infinity, true, closedCounts(room)) : el("p", { class: "small muted", text: t("fac.wall.nothing_written") }));
       } else sec.append(fieldsBlock(s, room, true));
       body.append(sec);
     });
