@@ -151,6 +151,29 @@ def test_an_imported_file_shows_its_problem_next_to_the_field_on_a_phone(
     assert not pages.errors, pages.errors
 
 
+def test_phases_are_added_and_reordered_from_the_keyboard_keeping_the_focus(
+        app_server: Server, pages: Pages) -> None:
+    from playwright.sync_api import expect
+
+    page = pages.new(390, 844, phone=True)
+    page.goto(app_server.base_url + "/editor")
+    path(page, "phases.0.title").fill("First")
+    page.locator("#ed-add-phase").focus()
+    page.keyboard.press("Enter")
+    path(page, "phases.1.title").fill("Second")
+    page.get_by_role("button", name="Move down: phase 1").focus()
+    page.keyboard.press("Enter")
+    expect(path(page, "phases.0.title")).to_have_value("Second")
+    expect(path(page, "phases.1.title")).to_have_value("First")
+    # The focus stays on the moved phase's button, now phase 2's.
+    expect(page.get_by_role("button", name="Move down: phase 2")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # its "Move up": back to where it was
+    expect(path(page, "phases.0.title")).to_have_value("First")
+    expect(page.locator("#preview")).to_contain_text("First")
+    assert not pages.errors, pages.errors
+
+
 @pytest.mark.parametrize("viewport", ["laptop", "phone"])
 def test_axe_finds_no_serious_violations_in_the_editor(
         app_server: Server, pages: Pages, viewport: str) -> None:
