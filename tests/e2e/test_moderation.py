@@ -179,3 +179,48 @@ def test_viewing_a_group_as_a_participant_is_read_only(
     view.screenshot(path=str(shots / "moderation-view-as-participant-phone.png"), full_page=True)
     assert serious_violations(view) == []
     assert not pages.errors, pages.errors
+
+
+def test_a_phase_button_pressed_on_a_stale_page_is_refused_and_the_page_says_why(
+    app_server: Server, pages: Pages,
+) -> None:
+    import json
+
+    from playwright.sync_api import expect
+
+    w = app_server.workshop(["Ana"], actions=["start"])
+    co = app_server.api("POST", f"/api/workshops/{w.code}/facilitators", {"label": "Maria"},
+                        w.token)
+    page = pages.new(1366, 768)
+    stale = {"on": False}
+
+    def hold_phase_events(ws: Any) -> None:
+        # The co-facilitator's page stops hearing phase changes: it keeps showing the
+        # phase as it was, as a page does in the instant before an event arrives.
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if stale["on"] and frame.get("type") == "event" and frame.get("kind") == "phase":
+                return
+            ws.send(message)
+
+        server.on_message(from_server)
+
+    page.route_web_socket("**/ws/workshops/**", hold_phase_events)
+    page.goto(app_server.base_url + "/")
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)",
+                  [f"flipchart:{w.code}:facilitator", co["token"]])
+    page.goto(f"{app_server.base_url}/w/{w.code}/facilitate")
+    expect(page.locator("#conn")).to_have_attribute("data-state", "connected")
+    pause = page.locator('#controls button[data-action="pause"]')
+    expect(pause).to_be_visible()
+    stale["on"] = True
+    # The lead pauses first; the co-facilitator, still seeing it running, presses Pause too.
+    app_server.api("POST", f"/api/workshops/{w.code}/phase", {"action": "pause"}, w.token)
+    pause.click()
+    expect(page.locator(".toast")).to_contain_text("Someone else changed the phase just "
+                                                   "before you")
+    info = app_server.api("GET", f"/api/workshops/{w.code}")
+    assert info["phase"]["status"] == "paused"
+    assert not pages.errors, pages.errors
