@@ -138,7 +138,7 @@ def test_the_facilitator_changes_the_workshops_language_and_the_report_follows(
     with page.expect_download() as markdown:
         page.click("#export")
     md = Path(markdown.value.path()).read_text(encoding="utf-8")
-    assert "## Déroulement horaire" in md and "Membres : Ana" in md
+    assert "## Déroulement horaire" in md and "Membres\u00a0: Ana" in md
     assert not pages.errors, pages.errors
 
 

@@ -73,8 +73,8 @@ def test_accept_language_picks_the_best_language_we_speak(header: str, lang: str
 @pytest.mark.parametrize(("lang", "lines"), [
     ("de", ["## Abstimmung: Arbeit", "", "Jede Person hatte 1 Stimme.", "", "### Gruppe 1", "",
             "_Keine Stimmen._", ""]),
-    ("fr", ["## Votes : Arbeit", "", "Chaque participant avait 1 vote.", "", "### Gruppe 1", "",
-            "_Aucun vote._", ""]),
+    ("fr", ["## Votes\u00a0: Arbeit", "", "Chaque participant avait 1 vote.", "",
+            "### Gruppe 1", "", "_Aucun vote._", ""]),
     ("en", ["## Votes: Arbeit", "", "Each participant had 1 vote.", "", "### Gruppe 1", "",
             "_No votes._", ""]),
 ])

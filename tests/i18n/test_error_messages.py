@@ -96,7 +96,7 @@ def test_numbers_in_a_message_choose_its_plural_form() -> None:
         "Dieses Board ist voll: Es fasst höchstens 1 Notiz."
     assert localize_message("fr", "You have used all 3 of your votes; take one back to vote "
                                   "again.") == \
-        "Vous avez utilisé vos 3 votes ; retirez-en un pour voter à nouveau."
+        "Vous avez utilisé vos 3 votes\u00a0; retirez-en un pour voter à nouveau."
     assert localize_message("fr", "There is no workshop with the code 'AB'. Check the code "
                                   "and try again.") == \
         "Il n’y a pas d’atelier avec le code 'AB'. Vérifiez le code et réessayez."

@@ -206,7 +206,7 @@ async def test_the_facilitator_may_ask_for_the_report_in_another_language(
     assert "- Activité: Que faire si nous pensons" in md
     assert "- Date: 15 janvier 2027" in md
     assert "## Déroulement horaire" in md and "| Travail individuel | 10 min |" in md
-    assert "Membres : Ada" in md
+    assert "Membres\u00a0: Ada" in md
     english = (await export(http, workshop, "md", lang="en")).decode()
     assert "## Timing" in english and "Members: Ada" in english
     assert "- Date: January 15, 2027" in english
