@@ -221,7 +221,9 @@ def test_the_pages_outside_a_workshop_show_no_english(app_server: Server, pages:
             (f"/j/{code}", {}, "#workshop-title"),
             ("/privacy", {}, "#retention-days"),
             (f"/w/{code}/handout", mine, ".handout-group"),
-            ("/pair?code=ABC123", mine, "#choices button")]:
+            ("/pair?code=ABC123", mine, "#choices button"),
+            ("/screen", {}, ".pair-code"),
+            ("/editor", {}, "main input")]:
         page = _open(pages, app_server, lang, path, phone=True, storage=storage)
         expect(page.locator(ready).first).to_be_visible()
         expect(page.locator("#language-select")).to_have_value(lang)
@@ -243,7 +245,7 @@ def test_a_participant_switches_to_french_then_german_mid_workshop(
     person = app_server.api("POST", f"/api/workshops/{code}/participants", {"name": "Zoë"})
     app_server.api("POST", f"/api/workshops/{code}/phase", {"action": "start"}, token)
     app_server.notes(code, person, [{"section": "procedure", "text": "Anruf", "x": 40, "y": 40}])
-    page = pages.board(app_server, code, person["token"], phone=True)
+    page = pages.board(app_server, code, person["token"], phone=True, bypass_csp=True)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     add = page.locator("button", has_text=_say("en", "canvas.add")).first
     expect(add).to_be_visible()
@@ -271,6 +273,7 @@ def test_a_participant_switches_to_french_then_german_mid_workshop(
     expect(page.locator("#language-select")).to_have_value("de")
     box = page.locator("#language-select").bounding_box()
     assert box and box["height"] >= 44, "the switch is a finger-sized target on a phone"
+    _assert_accessible(page, "a German board at a phone")
 
 
 def test_the_create_page_in_german_makes_a_german_workshop(app_server: Server,

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 
 import { chooseLanguage, browserLanguage, rememberLanguage, STORE_KEY } from "../../web/js/language.js";
 import { setMessages, loadMessages, currentLanguage, t, formatNumber } from "../../web/js/i18n.js";
+import { api } from "../../web/js/api.js";
 
 const web = new URL("../../web/", import.meta.url);
 const catalogue = (lang) => JSON.parse(readFileSync(new URL(`i18n/${lang}.json`, web), "utf8"));
@@ -142,4 +143,23 @@ test("a catalogue that cannot be had falls back to English", async () => {
   assert.equal(currentLanguage(), "en");
   assert.equal(t("hello"), "Hello");
   assert.equal(await loadMessages("xx", { fetch }), "en", "an unknown language asks for English at once");
+});
+
+test("requests ask for the page's language, even while its catalogue is still loading", async () => {
+  setMessages({}, "en");
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const asked = [];
+  const fetch = async (path, init = {}) => {
+    asked.push({ path, language: init.headers?.["Accept-Language"] });
+    if (path.startsWith("/static/i18n/")) { await held; return { ok: true, json: async () => ({}) }; }
+    return { ok: true, text: async () => "{}" };
+  };
+  const loading = loadMessages("de", { fetch });
+  await api("GET", "/api/templates/activity-2", { fetch });
+  release();
+  await loading;
+  await api("GET", "/api/workshops/ABC", { fetch });
+  assert.deepEqual(asked.filter((a) => a.path.startsWith("/api/")).map((a) => a.language), ["de", "de"]);
+  setMessages({}, "en");
 });

@@ -1,5 +1,5 @@
 // Small fetch helpers: JSON in, JSON out, readable error messages.
-import { t, currentLanguage, onLanguageChange } from "./i18n.js";
+import { t, requestLanguage, onLanguageChange } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(message, status) { super(message); this.status = status; }
@@ -23,7 +23,7 @@ export function describe(body, status) {
 // `headers`: extra request headers (e.g. X-Organiser-Key on the create page).
 export async function api(method, path, { body, token, headers: extra, fetch: send = globalThis.fetch } = {}) {
   // The server words its errors (and reports) in the language this page shows.
-  const headers = { Accept: "application/json", "Accept-Language": currentLanguage(), ...extra };
+  const headers = { Accept: "application/json", "Accept-Language": requestLanguage(), ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;

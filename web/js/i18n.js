@@ -6,6 +6,7 @@ import { chooseLanguage, supported } from "./language.js";
 
 let messages = {};
 let language = "en";
+let requested = null;   // the language being loaded, until its catalogue is in
 let plurals = new Intl.PluralRules("en");
 let numbers = new Intl.NumberFormat("en");
 const listeners = new Set();
@@ -22,18 +23,24 @@ export function setMessages(catalogue, lang = "en") {
 // a catalogue that cannot be had falls back to English. `fetch` may be passed in (tests).
 export async function loadMessages(lang = chooseLanguage(), { fetch: send = globalThis.fetch } = {}) {
   const wanted = supported(lang) || "en";
+  requested = wanted;
   try {
     const res = await send(`/static/i18n/${encodeURIComponent(wanted)}.json`);
     if (!res.ok) throw new Error(`No message catalogue for ${wanted}.`);
     setMessages(await res.json(), wanted);
   } catch (err) {
-    if (wanted === "en") throw err;
+    if (wanted === "en") { requested = null; throw err; }
     return loadMessages("en", { fetch: send });
   }
+  requested = null;
   return language;
 }
 
 export function currentLanguage() { return language; }
+
+// The language the page is in or is switching to: what its requests ask the server for,
+// even while the catalogue is still on its way (a page fetches its data meanwhile).
+export function requestLanguage() { return requested || language; }
 
 // Pages re-render what they drew when the reader picks another language.
 export function onLanguageChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
