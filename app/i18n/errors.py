@@ -82,6 +82,44 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 
 
+# Pydantic's wording of a field's problem (the ``detail`` of ``error.invalid_field``).
+DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(f"^{pattern}$", re.DOTALL), key) for pattern, key in (
+        (r"Field required", "error.detail.required"),
+        (r"String should have at least (?P<count>\d+) characters?", "error.detail.too_short"),
+        (r"String should have at most (?P<count>\d+) characters?", "error.detail.too_long"),
+        (r"Input should be greater than or equal to (?P<limit>-?[\d.]+)", "error.detail.min"),
+        (r"Input should be less than or equal to (?P<limit>-?[\d.]+)", "error.detail.max"),
+        (r"Extra inputs are not permitted", "error.detail.extra"),
+        (r"Input should be a valid (integer|number).*", "error.detail.number"),
+        (r"Input should be a valid (boolean|string|list|dictionary|object).*",
+         "error.detail.type"),
+        (r"Input should be (?P<choices>'.*')", "error.detail.choices"),
+    ))
+_MORE = re.compile(r"^(?P<detail>.*) \(and (?P<count>\d+) more\)\.?$", re.DOTALL)
+
+
+def _detail(lang: Language, detail: str) -> str:
+    """A field's problem in ``lang``, with "(and N more)" kept; as is when unknown."""
+    more = _MORE.match(detail)
+    core = more.group("detail") if more else detail.removesuffix(".")
+    for pattern, key in DETAILS:
+        match = pattern.match(core)
+        if match is not None:
+            params: dict[str, object] = {k: v for k, v in match.groupdict().items()
+                                         if v is not None}
+            if "count" in params:
+                params["count"] = int(str(params["count"]))
+            if "choices" in params:  # 'a', 'b' or 'c': the list without the English "or"
+                params["choices"] = str(params["choices"]).replace("' or '", "', '")
+            core = translate(lang, key, **params)
+            break
+    if more:
+        return translate(lang, "error.detail.more", detail=core,
+                         count=int(more.group("count")))
+    return core
+
+
 def localize_message(lang: Language, message: str) -> str:
     """``message`` (an error body's English sentence) in ``lang`` when we know its wording."""
     if lang == DEFAULT_LANGUAGE:
@@ -93,6 +131,8 @@ def localize_message(lang: Language, message: str) -> str:
         params: dict[str, object] = {k: v for k, v in match.groupdict().items() if v is not None}
         if "count" in params:
             params["count"] = int(str(params["count"]))
+        if key == "error.invalid_field" and "detail" in params:
+            params["detail"] = _detail(lang, str(params["detail"]))
         translated = translate(lang, key, **params)
         return message if translated == key else translated
     return message

@@ -100,3 +100,23 @@ def test_numbers_in_a_message_choose_its_plural_form() -> None:
     assert localize_message("fr", "There is no workshop with the code 'AB'. Check the code "
                                   "and try again.") == \
         "Il n’y a pas d’atelier avec le code 'AB'. Vérifiez le code et réessayez."
+
+
+@pytest.mark.parametrize(("message", "french", "german"), [
+    ("groups: Input should be greater than or equal to 1.",
+     "Saisie non valide (groups)\u00a0: au moins 1.", "Ungültige Eingabe (groups): mindestens 1."),
+    ("body.name: String should have at least 1 character (and 2 more).",
+     "Saisie non valide (body.name)\u00a0: au moins 1 caractère (et 2 autres).",
+     "Ungültige Eingabe (body.name): mindestens 1 Zeichen (und 2 weitere)."),
+    ("language: Input should be 'en', 'fr' or 'de'.",
+     "Saisie non valide (language)\u00a0: l’une des valeurs 'en', 'fr', 'de'.",
+     "Ungültige Eingabe (language): einer der Werte 'en', 'fr', 'de'."),
+    ("data.x: Input should be a valid number, unable to parse string as a number",
+     "Saisie non valide (data.x)\u00a0: un nombre est attendu.",
+     "Ungültige Eingabe (data.x): eine Zahl wird erwartet."),
+    ("zzz: Extra inputs are not permitted.", "Saisie non valide (zzz)\u00a0: non attendu ici.",
+     "Ungültige Eingabe (zzz): hier nicht vorgesehen."),
+])
+def test_what_is_wrong_with_a_field_is_said_too(message: str, french: str, german: str) -> None:
+    assert localize_message("fr", message) == french
+    assert localize_message("de", message) == german

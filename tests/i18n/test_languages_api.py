@@ -103,7 +103,8 @@ async def test_rest_errors_are_said_in_the_readers_language_with_the_same_code(
     invalid = await http.post("/api/workshops", json={"template": "activity-2", "groups": 0},
                               headers={"Accept-Language": "fr"})
     assert invalid.status_code == 422 and invalid.json()["code"] == "invalid"
-    assert invalid.json()["message"].startswith("Saisie non valide (groups)")
+    assert invalid.json()["message"] == "Saisie non valide (groups)\u00a0: au moins 1."
+    assert invalid.json()["fields"][0]["loc"] == ["body", "groups"]
 
     workshop = await create_workshop(http)
     early = await http.post(f"/api/workshops/{workshop.code}/phase", json={"action": "pause"},
