@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import Pages, Server
+from .test_voting import _blocking, _describe
 
 pytestmark = pytest.mark.e2e
 
@@ -22,9 +23,10 @@ def test_the_panel_shows_help_and_readiness_live_and_moves_on_when_all_are_done(
     w = app_server.workshop(["Ana", "Ben"], groups=1, title="Signals test",
                             actions=("start", "next"))
     facilitator = pages.keyed(app_server, w.code, w.token, f"/w/{w.code}/facilitate",
-                              role="facilitator", width=LAPTOP[0], height=LAPTOP[1])
+                              role="facilitator", width=LAPTOP[0], height=LAPTOP[1],
+                              bypass_csp=True)
     expect(facilitator.locator("#conn")).to_have_attribute("data-state", "connected")
-    phone = pages.board(app_server, w.code, w.people[0]["token"], phone=True)
+    phone = pages.board(app_server, w.code, w.people[0]["token"], phone=True, bypass_csp=True)
     ben = pages.board(app_server, w.code, w.people[1]["token"], *LAPTOP)
     card = facilitator.locator(".group").first
     expect(card.locator(".ready-count")).to_have_text("0/2 done")
@@ -45,6 +47,9 @@ def test_the_panel_shows_help_and_readiness_live_and_moves_on_when_all_are_done(
     expect(card.locator(".ready-count")).to_have_text("1/2 done")
     phone.screenshot(path=str(shots / "signals-phone.png"))
     facilitator.screenshot(path=str(shots / "signals-facilitator.png"), full_page=True)
+    for page in (phone, facilitator):
+        blocking = _blocking(page)
+        assert not blocking, _describe(blocking)
 
     card.get_by_role("button", name="Clear the call for help of Group 1").click()
     expect(help_button).to_have_attribute("aria-pressed", "false")

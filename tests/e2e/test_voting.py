@@ -50,9 +50,11 @@ def test_a_participant_votes_on_a_phone_and_counts_show_only_after_the_close(
     facilitator.get_by_role("checkbox", name="Commonalities").check()
     facilitator.click("#vote-open")
     expect(facilitator.locator(".vote-cast")).to_have_text("0 votes cast so far")
+    blocking = _blocking(facilitator)
+    assert not blocking, _describe(blocking)
 
     phone = pages.board(app_server, w.code, w.people[0]["token"], phone=True, bypass_csp=True)
-    ben = pages.board(app_server, w.code, w.people[1]["token"], *LAPTOP)
+    ben = pages.board(app_server, w.code, w.people[1]["token"], *LAPTOP, bypass_csp=True)
     expect(phone.locator("#vote-bar")).to_contain_text("2 of 2 votes left")
     home = phone.locator(f'[data-id="{ids["home"]}"]')
     add = home.locator(".vote-add")
@@ -91,7 +93,8 @@ def test_a_participant_votes_on_a_phone_and_counts_show_only_after_the_close(
         expect(page.locator(".vote-count")).to_have_count(0)
         assert "●" not in page.locator("body").inner_text()
     screen = pages.keyed(app_server, w.code, w.token, f"/w/{w.code}/screen",
-                         role="facilitator", width=LAPTOP[0], height=LAPTOP[1])
+                         role="facilitator", width=LAPTOP[0], height=LAPTOP[1],
+                         bypass_csp=True)
     expect(screen.locator(".screen-group")).to_have_count(1)
     expect(screen.locator(".screen-votes")).to_have_count(0)
 
@@ -108,4 +111,7 @@ def test_a_participant_votes_on_a_phone_and_counts_show_only_after_the_close(
     ben.screenshot(path=str(shots / "votes-laptop-closed.png"))
     screen.screenshot(path=str(shots / "votes-screen-closed.png"))
     facilitator.screenshot(path=str(shots / "votes-facilitator-closed.png"), full_page=True)
+    for page in (facilitator, screen, ben):
+        blocking = _blocking(page)
+        assert not blocking, _describe(blocking)
     assert not pages.errors, pages.errors
