@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from babel import Locale, negotiate_locale
+from babel.numbers import format_decimal
 
 Language = Literal["en", "fr", "de"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
@@ -58,6 +59,10 @@ def translate(lang: Language, key: str, /, **params: Any) -> str:
         message = message.get(form, message.get("other"))
     if not isinstance(message, str):
         return key
+    count = params.get("count")
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        # A quantity is written as the language writes numbers (65,536 / 65 536 / 65.536).
+        params = {**params, "count": format_decimal(count, locale=lang)}
     return _PLACEHOLDER.sub(
         lambda m: str(params[m.group(1)]) if m.group(1) in params else m.group(0), message)
 

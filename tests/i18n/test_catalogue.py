@@ -82,3 +82,9 @@ def test_a_reports_vote_results_are_worded_in_its_language(lang: str, lines: lis
     votes = [{"phase": "Arbeit", "per_person": 1, "groups": [{"group": "Gruppe 1", "notes": []}]}]
     assert vote_export.markdown(votes, lang) == lines  # type: ignore[arg-type]
 
+
+
+@pytest.mark.parametrize(("lang", "written"), [
+    ("en", "65,536 bytes"), ("fr", "65\u202f536 octets"), ("de", "65.536 Byte")])
+def test_a_count_is_written_as_the_language_writes_numbers(lang: str, written: str) -> None:
+    assert written in translate(lang, "error.body_too_large", count=65536)  # type: ignore[arg-type]
