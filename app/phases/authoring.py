@@ -32,6 +32,7 @@ _FIELD_OF_MESSAGE = (
     ("needs minutes", "minutes"),
     ("no writable sections", "sections"),
     ("may hold a vote", "vote"),
+    ("always reveals", "reveal"),
 )
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 

@@ -206,7 +206,7 @@ class PhaseService:
                                        self.view(updated), op_id=op_id, by=by, at=now)]
         template = self._templates[workshop["template"]]
         phase = template.phases[new.index] if new.index >= 0 else None
-        if phase is not None and phase.mode != "individual":
+        if phase is not None and phase.mode != "individual" and phase.reveal:
             for group_id in store.group_ids(conn, workshop["id"]):
                 events += self._reveal(conn, group_room(group_id), by, now)
         if new.index != old.index:

@@ -89,6 +89,9 @@ class Phase(_Strict):
     # Toolkit entries to read in this phase (slugs); "picked" means the group's picks.
     reading: list[Slug] = []
     vote: PhaseVote | None = None
+    # Whether starting this (group) phase reveals the private notes of the individual work
+    # before it; false keeps them their authors' until a later phase that does.
+    reveal: bool = True
 
     @model_validator(mode="after")
     def _timed_unless_plenary(self) -> Phase:
@@ -98,6 +101,8 @@ class Phase(_Strict):
             raise ValueError("a plenary phase has no writable sections")
         if self.vote is not None and self.mode != "group":
             raise ValueError("only a group phase may hold a vote")
+        if self.mode == "plenary" and not self.reveal:
+            raise ValueError("the plenary always reveals the private notes")
         return self
 
 

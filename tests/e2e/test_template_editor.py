@@ -23,6 +23,8 @@ def path(page: Any, where: str) -> Any:
 
 def _build_three_phases(page: Any) -> None:
     """From the empty template (one cards section, one group phase and the plenary)."""
+    from playwright.sync_api import expect
+
     path(page, "title").fill("Team retro")
     path(page, "audience").fill("A project team")
     path(page, "summary").fill("What went well, what to change, and the two changes to make.")
@@ -50,6 +52,12 @@ def _build_three_phases(page: Any) -> None:
     page.locator('#editor-form [data-path="phases.1.vote.sections"] label',
                  has_text="Ideas").locator("input").check()
     path(page, "phases.2.title").fill("Plenary")
+    # Which phase reveals the private notes of "On your own": "Together", unless it does not.
+    reveal = page.locator('#editor-form input[data-path="phases.1.reveal"]')
+    reveal.uncheck()
+    expect(page.locator("#editor-form .ed-reveal")).to_contain_text("“Plenary” starts")
+    reveal.check()
+    expect(page.locator("#editor-form .ed-reveal")).to_contain_text("“Together” starts")
     path(page, "phases.2.instructions").fill("Each group presents its two changes.")
 
 

@@ -62,10 +62,18 @@ test("pick options keep their values when their labels stay, and never share one
     ["community-involvement", "second-chance", "second-chance-2"]);
 });
 
-test("private notes are revealed by the next phase that is not individual", () => {
-  const tpl = { phases: [{ mode: "individual" }, { mode: "individual" }, { mode: "group", title: "G" }, { mode: "plenary" }] };
+test("private notes are revealed by the next phase that reveals: a group phase unless told not to, or the plenary", () => {
+  const tpl = { phases: [{ mode: "individual" }, { mode: "individual" }, { mode: "group", title: "G" }, { mode: "plenary", title: "P" }] };
   assert.equal(model.revealedBy(tpl, 0).title, "G");
   assert.equal(model.revealedBy(tpl, 2), null);
+  model.setReveal(tpl.phases[2], false);
+  assert.equal(tpl.phases[2].reveal, false);
+  assert.equal(model.revealedBy(tpl, 0).title, "P");
+  model.setReveal(tpl.phases[2], true);
+  assert.equal("reveal" in tpl.phases[2], false);
+  model.setReveal(tpl.phases[2], false);
+  model.setMode(tpl.phases[2], "plenary");
+  assert.equal("reveal" in tpl.phases[2], false);
 });
 
 test("server errors are placed at the control of their path, or the nearest above it", () => {

@@ -147,6 +147,7 @@ function phaseEditor(tpl, p, i, structure, changed, onPreview) {
     control(t("editor.instructions"), `${at}.instructions`, { type: "textarea", rows: 4, value: p.instructions, set: changed((v) => { p.instructions = v; }) }),
     control(t("editor.prompts"), `${at}.prompts`, { type: "textarea", hint: t("editor.one_a_line"), value: (p.prompts || []).join("\n"), set: changed((v) => { p.prompts = model.lines(v); }) }),
     plenary ? el("p", { class: "hint", text: t("editor.plenary_note") }) : writable,
+    p.mode === "group" ? revealChoice(tpl, p, i, at, structure) : null,
     p.mode === "group" ? voteEditor(tpl, p, at, structure, changed) : null,
     p.mode === "individual" ? el("p", { class: "hint ed-reveal", text: reveal ? t("editor.revealed_by", { phase: reveal.title || t("editor.phase_legend", { n: tpl.phases.indexOf(reveal) + 1 }) }) : t("editor.never_revealed") }) : null,
     el("div", { class: "row" },
@@ -154,6 +155,16 @@ function phaseEditor(tpl, p, i, structure, changed, onPreview) {
       button(t("editor.move_up"), structure(() => model.movePhase(tpl, i, -1)), { disabled: i === 0, "aria-label": t("editor.move_up_named", { n: i + 1 }), "data-focus": `${p.key}:up` }),
       button(t("editor.move_down"), structure(() => model.movePhase(tpl, i, 1)), { disabled: i === tpl.phases.length - 1, "aria-label": t("editor.move_down_named", { n: i + 1 }), "data-focus": `${p.key}:down` }),
       button(t("editor.remove_phase"), structure(() => model.removePhase(tpl, i)), { class: "danger", "aria-label": t("editor.remove_phase_named", { n: i + 1 }) })));
+}
+
+// Whether starting a group phase reveals the private notes of the individual work before it.
+function revealChoice(tpl, p, i, at, structure) {
+  if (!tpl.phases.slice(0, i).some((q) => q.mode === "individual")) return null;
+  const id = nextId();
+  const box = el("input", { type: "checkbox", id, checked: p.reveal !== false });
+  box.dataset.path = `${at}.reveal`;
+  box.addEventListener("change", () => { model.setReveal(p, box.checked); structure(() => {})(); });
+  return el("label", { class: "check", for: id }, box, t("editor.reveal"));
 }
 
 // A group phase's dot vote: on or off, dots per person, and which sections of notes.

@@ -60,7 +60,7 @@ export function setVote(phase, on) {
 
 export function setMode(phase, mode) {
   phase.mode = mode;
-  if (mode !== "group") delete phase.vote;
+  if (mode !== "group") { delete phase.vote; delete phase.reveal; }
   if (mode === "plenary") { delete phase.minutes; phase.sections = []; }
   else if (!phase.minutes) phase.minutes = 10;
 }
@@ -122,10 +122,15 @@ export function addField(section) {
 function last(tpl) { return tpl.phases[tpl.phases.length - 1]; }
 
 // Where private notes become visible: notes written in an individual phase stay their
-// author's until the next phase that is not individual starts (the server's rule).
+// author's until the next phase that reveals them starts: a group phase unless its
+// `reveal` is false, or the plenary (the server's rule, app/phases/service.py).
 export function revealedBy(tpl, index) {
   if (tpl.phases[index]?.mode !== "individual") return null;
-  return tpl.phases.slice(index + 1).find((p) => p.mode !== "individual") || null;
+  return tpl.phases.slice(index + 1).find((p) => p.mode === "plenary" || (p.mode === "group" && p.reveal !== false)) || null;
+}
+
+export function setReveal(phase, on) {
+  if (on) delete phase.reveal; else phase.reveal = false;
 }
 
 // The server's error `fields` ({loc: ["body", "phases", 1, "minutes"], message}) by path
