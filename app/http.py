@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -69,7 +70,7 @@ class BodyLimit:
             return
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.limit:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         seen = 0
         started = False
@@ -92,11 +93,15 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(ErrorBody(code="too_large", message="The request body is larger "
-                                    f"than {self.limit} bytes.").content()).encode()
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        # Said in the request's language too, though no route (nor Request) was reached.
+        lang = reader_language(
+            parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[0],
+            dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1"))
+        message = localize_message(lang, f"The request body is larger than {self.limit} bytes.")
+        body = json.dumps(ErrorBody(code="too_large", message=message).content()).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})

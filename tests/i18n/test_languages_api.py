@@ -112,6 +112,11 @@ async def test_rest_errors_are_said_in_the_readers_language_with_the_same_code(
     assert early.json()["code"] in ("conflict", "invalid")
     assert early.json()["message"] in ("Es läuft gerade keine Phase.",
                                        "Der Workshop hat noch nicht begonnen.")
+    too_big = await http.post("/api/workshops", content=b"x" * 70_000,
+                              headers={"Content-Type": "application/json",
+                                       "Accept-Language": "de"})
+    assert too_big.status_code == 413 and too_big.json()["code"] == "too_large"
+    assert too_big.json()["message"].startswith("Die Anfrage ist größer als 65.536 Byte")
     nowhere = await http.get("/api/nothing-here", headers={"Accept-Language": "fr"})
     assert nowhere.json() == {"code": "not_found", "message": "Il n’y a rien à cette adresse."}
 
