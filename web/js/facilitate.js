@@ -135,11 +135,14 @@ function renderTimeline(p) {
   const editable = p.status === "lobby";
   (p.timeline || []).forEach((step, i) => {
     const state = i === p.index && p.status !== "closed" ? "current" : i < p.index ? "done" : "";
-    const li = el("li", { class: state, "aria-current": state === "current" ? "step" : null }, el("span", { class: "t-title", text: step.title }));
+    // The activity's own title in the reader's language (the template was fetched in it).
+    const named = template.phases.find((x) => x.key === step.key);
+    const title = (named && named.title) || step.title;
+    const li = el("li", { class: state, "aria-current": state === "current" ? "step" : null }, el("span", { class: "t-title", text: title }));
     if (step.mode === "plenary" && !step.minutes) li.append(el("span", { class: "muted small", text: t("fac.timeline_open") }));
     else if (editable) {
       const maxMinutes = limits.value("max_phase_minutes", 120);
-      const input = el("input", { type: "number", min: "1", max: String(maxMinutes), value: step.minutes, "aria-label": t("fac.minutes_for", { title: step.title }) });
+      const input = el("input", { type: "number", min: "1", max: String(maxMinutes), value: step.minutes, "aria-label": t("fac.minutes_for", { title }) });
       input.addEventListener("change", async () => {
         const v = Number(input.value);
         if (!Number.isInteger(v) || v < 1 || v > maxMinutes) { toast(t("fac.minutes_range", { max: maxMinutes })); input.value = step.minutes; return; }
