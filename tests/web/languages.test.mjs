@@ -163,3 +163,60 @@ test("requests ask for the page's language, even while its catalogue is still lo
   assert.deepEqual(asked.filter((a) => a.path.startsWith("/api/")).map((a) => a.language), ["de", "de"]);
   setMessages({}, "en");
 });
+
+// Just enough of a DOM for translatePage: elements with a dataset, attributes, children.
+function element(data = {}, children = []) {
+  const node = {
+    dataset: { ...data }, attributes: {}, children, textContent: "",
+    setAttribute(name, value) { this.attributes[name] = value; },
+    replaceChildren(...parts) { this.parts = parts; },
+  };
+  return node;
+}
+function page(nodes) {
+  const dataName = (sel) => sel.slice(6, -1).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+  return { querySelectorAll: (sel) => nodes.filter((n) => dataName(sel) in n.dataset) };
+}
+
+test("marked page text is translated, keeping slotted elements and filling marked values", async () => {
+  const { translatePage } = await import("../../web/js/i18n.js");
+  setMessages({ intro: "{head} ce que vous écrivez", head: "Les notes :", undo: "Annuler ({keys})",
+                label: "Langue" }, "fr");
+  const head = element({ i18nSlot: "head", i18n: "head" });
+  const intro = element({ i18n: "intro" }, [head]);
+  const undo = element({ i18nTitle: "undo", i18nVars: JSON.stringify({ keys: "Ctrl+Z" }) });
+  const select = element({ i18nAriaLabel: "label" });
+  translatePage(page([intro, head, undo, select]));
+  assert.equal(intro.parts[0], head, "the <strong> is the same element, moved, not rewritten");
+  assert.equal(intro.parts[1], " ce que vous écrivez");
+  assert.equal(head.textContent, "Les notes :");
+  assert.equal(undo.attributes.title, "Annuler (Ctrl+Z)");
+  assert.equal(select.attributes["aria-label"], "Langue");
+  setMessages({}, "en");
+});
+
+test("the switch offers each language named in itself, and a choice is remembered and applied", async () => {
+  const { languageSwitch } = await import("../../web/js/language-switch.js");
+  const doc = {
+    createElement(tag) {
+      return { tag, dataset: {}, children: [], listeners: {},
+               append(...kids) { this.children.push(...kids); },
+               addEventListener(type, fn) { this.listeners[type] = fn; } };
+    },
+  };
+  setMessages({ "lang.label": "Language" }, "en");
+  const store = storage();
+  const applied = [];
+  const box = languageSwitch({ doc, storage: store, change: async (lang) => { applied.push(lang); } });
+  const [label, select] = box.children;
+  assert.equal(label.htmlFor, select.id);
+  assert.equal(label.textContent, "Language");
+  assert.deepEqual(select.children.map((o) => [o.value, o.lang, o.textContent]),
+                   [["en", "en", "English"], ["fr", "fr", "Français"], ["de", "de", "Deutsch"]]);
+  assert.equal(select.value, "en");
+  select.value = "de";
+  await select.listeners.change();
+  assert.deepEqual(applied, ["de"]);
+  assert.equal(store.data.get(STORE_KEY), "de");
+  setMessages({}, "en");
+});
