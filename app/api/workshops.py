@@ -20,7 +20,7 @@ from app.api.responses import (
 )
 from app.api.throttling import CreationAllowed
 from app.i18n import Language, negotiate
-from app.principal import participant_id
+from app.principal import participant_id, workshop_room
 from app.protocol.client import NO_NUL, ExtendSeconds, PhaseBase, RowId, Spotlight
 from app.protocol.limits import (
     MAX_GROUP_COUNT,
@@ -144,7 +144,9 @@ async def update_workshop(body: WorkshopSettings, workshop: FacilitatorDep,
                                                        erase_notes=body.erase_notes,
                                                        language=body.language)
     if body.advance_when_ready is not None:
-        await services.signals.set_advance(updated["id"], body.advance_when_ready)
+        room = workshop_room(updated["id"])
+        await services.signals.set_advance(updated["id"], body.advance_when_ready,
+                                           lambda: [m.id for m in services.hub.members(room)])
     return await services.workshops.info(updated)
 
 

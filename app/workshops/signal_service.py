@@ -96,15 +96,19 @@ class SignalService:
             return
         await self._phases.advance_from(workshop_id, workshop["phase_index"], "ready")
 
-    async def set_advance(self, workshop_id: int, on: bool) -> None:
-        """The workshop's "advance when every group is ready" setting; the roster shows it."""
+    async def set_advance(self, workshop_id: int, on: bool, online: Online) -> None:
+        """The workshop's "advance when every group is ready" setting; the roster shows it.
+        Turned on when every group is ready already, it moves on at once."""
         now = self._clock()
 
         def change(conn: Connection) -> StoredEvent:
             signals.set_advance(conn, workshop_id, on)
             return roster_event(conn, workshop_id, now)
 
-        await self._publisher.publish([await self._db.write(change)])
+        roster = await self._db.write(change)
+        await self._publisher.publish([roster])
+        if on:
+            await self._maybe_advance(workshop_id, roster.data, online)
 
     def on_phase_change(self, conn: Connection, workshop_id: int, now: float,
                         votes_changed: bool) -> list[StoredEvent]:

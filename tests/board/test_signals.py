@@ -10,6 +10,8 @@ from board_helpers import cast, connect, events, expect_error, seat, shut, welco
 from conftest import Client, RunningServer, phase
 from vote_helpers import received
 
+from app.workshops.signals import every_group_ready
+
 
 def group_of(roster: dict[str, Any], room: str) -> dict[str, Any]:
     found: dict[str, Any] = next(g for g in roster["groups"] if g["room"] == room)
@@ -100,3 +102,32 @@ async def test_without_the_setting_a_ready_workshop_waits_for_the_facilitator(
     assert all(f["data"]["index"] == index
                for f in events(facilitator, people.workshop_room, "phase"))
     await shut(ann, bob, cy, facilitator)
+
+
+async def test_turning_the_setting_on_when_everyone_is_done_moves_on_at_once(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    people = await cast(http, "start", "next")
+    ann, bob, facilitator = await seat(server, people, "ann", "bob", "facilitator")
+    # Cy never comes online: his group does not hold the others back.
+    index = welcome_snapshot(facilitator, people.workshop_room)["phase"]["index"]
+    for client in (ann, bob):
+        await signal(client, people.room, "group.ready", {"ready": True})
+    on = await http.patch(f"/api/workshops/{people.workshop.code}",
+                          json={"advance_when_ready": True}, headers=people.workshop.auth)
+    assert on.status_code == 200, on.text
+    moved = await received(facilitator, lambda f: f.get("kind") == "phase"
+                           and f["data"]["index"] == index + 1)
+    assert moved["by"] == "ready"
+    await shut(ann, bob, facilitator)
+
+
+def test_a_group_is_ready_when_all_its_members_online_are() -> None:
+    roster = {"groups": [
+        {"members": [{"id": "p1"}, {"id": "p2"}], "ready": ["p1"]},
+        {"members": [{"id": "p3"}], "ready": []},
+    ]}
+    assert every_group_ready(roster, ["p1", "facilitator"]) is True
+    assert every_group_ready(roster, ["p1", "p2"]) is False
+    assert every_group_ready(roster, ["p1", "p3"]) is False
+    assert every_group_ready(roster, []) is False
