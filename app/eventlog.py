@@ -44,6 +44,11 @@ class Publisher(Protocol):
         opens it (``reason`` is the close reason, under 120 bytes)."""
         ...
 
+    async def move(self, room: str, who: list[str], group_id: int) -> None:
+        """Switch these participants' open sockets in ``room`` to group ``group_id``'s room
+        in place; sockets still saying hello reconnect instead (4412)."""
+        ...
+
     async def remove(self, room: str, who: list[str], reason: str) -> None:
         """Close these participants' sockets in ``room`` for good: the facilitator removed
         them (close code 4403)."""

@@ -85,6 +85,15 @@ class WelcomeFrame(ServerFrame):
     rooms: list[str]
 
 
+class RoomsFrame(ServerFrame):
+    """The socket's rooms changed in place (its participant was moved to another group):
+    who it is now and its rooms; the new room's snapshot follows."""
+
+    type: Literal["rooms"] = "rooms"
+    you: dict[str, Any]
+    rooms: list[str]
+
+
 class PresenceFrame(ServerFrame):
     type: Literal["presence"] = "presence"
     room: str

@@ -58,6 +58,9 @@ class RejoinMessage(BaseModel):
     gone: bool = False
     # Set (with ``revoked``) when the facilitator removed these participants: close code 4403.
     removed: bool = False
+    # Set (without ``revoked``) when these participants moved to this group: their open
+    # sockets switch rooms in place (a ``rooms`` frame, then the group's snapshot).
+    group_id: int | None = None
 
 
 Message = Annotated[EventMessage | DragMessage | PresenceMessage | RejoinMessage,

@@ -218,6 +218,8 @@ class Connection:
         if isinstance(item, str):
             return [item]
         if isinstance(item, _Resync):
+            if item.room not in self.rooms:
+                return []  # left the room (moved to another group) since this was asked
             since = self.sent.get(item.room) if item.from_sent else item.since
             texts, seq = await self._sync.catch_up(self.who, item.room, since)
             self.sent[item.room] = seq

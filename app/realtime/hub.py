@@ -7,13 +7,16 @@ path delivers both local and remote messages. The hub is the app's event publish
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 
 from app.eventlog import StoredEvent
+from app.principal import group_room
 from app.protocol import anonymity
 from app.protocol.events import OutgoingEvent
-from app.protocol.server import DragFrame, PresenceFrame
+from app.protocol.server import DragFrame, PresenceFrame, RoomsFrame
 from app.realtime.backplane import (
     Backplane,
     DragMessage,
@@ -29,7 +32,9 @@ from app.realtime.connection import (
     CLOSE_REJOIN,
     CLOSE_REMOVED,
     Connection,
+    ConnectionState,
 )
+from app.realtime.shared_notes import SharedNotes
 
 
 class Hub:
@@ -37,6 +42,8 @@ class Hub:
         self.backplane = backplane
         self.process_id = uuid.uuid4().hex[:12]
         self._rooms: dict[str, set[Connection]] = {}
+        # Group switches in progress (app.realtime.hub.Hub.switch_group), kept referenced.
+        self._tasks: set[asyncio.Task[None]] = set()
         # room -> process -> that process's members, merged into one presence list.
         self._presence: dict[str, dict[str, list[Member]]] = {}
 
@@ -83,6 +90,44 @@ class Hub:
     async def revoke(self, room: str, who: list[str], reason: str) -> None:
         await self.backplane.publish(room, RejoinMessage(room=room, who=who, revoked=reason))
 
+    async def move(self, room: str, who: list[str], group_id: int) -> None:
+        await self.backplane.publish(room, RejoinMessage(room=room, who=who, group_id=group_id))
+
+    async def switch_group(self, conn: Connection, group_id: int) -> None:
+        """Move an open socket from its group room to ``group_id``'s, keeping the socket:
+        a ``rooms`` frame, then the new room's snapshot, as after a resync."""
+        new = group_room(group_id)
+        old = [r for r in conn.rooms if r.startswith("group:") and r != new]
+        if conn.closed or (not old and new in conn.rooms):
+            return
+        # Every change to the room sets before the first await, as join and leave do.
+        conn.who = replace(conn.who, group_id=group_id)
+        conn.notes = SharedNotes()
+        emptied = []
+        for room in old:
+            members = self._rooms.get(room)
+            if members is not None:
+                members.discard(conn)
+                if not members:
+                    del self._rooms[room]
+                    emptied.append(room)
+            for seen in (conn.sent, conn.editing, conn.behind):
+                seen.pop(room, None)
+        conn.rooms = [r for r in conn.rooms if r not in old] + [new]
+        members = self._rooms.setdefault(new, set())
+        first = not members
+        members.add(conn)
+        for room in emptied:
+            await self.backplane.unsubscribe(room)
+        if first:
+            await self.backplane.subscribe(new)
+        # Events of the new room queued meanwhile are dropped (nothing sent there yet): the
+        # snapshot, read when its turn comes, holds them.
+        conn.push_frame(RoomsFrame(you=conn.who.as_dict(), rooms=conn.rooms).text())
+        conn.push_resync(new, None)
+        for room in [*old, new]:
+            await self.publish_presence(room)
+
     async def remove(self, room: str, who: list[str], reason: str) -> None:
         await self.backplane.publish(room, RejoinMessage(room=room, who=who, revoked=reason,
                                                          removed=True))
@@ -123,6 +168,18 @@ class Hub:
             for conn in conns:
                 if conn.id != message.origin:
                     conn.push_ephemeral(key, text)
+        elif isinstance(message, RejoinMessage) and message.group_id is not None \
+                and message.revoked is None:
+            for conn in list(conns):
+                if message.who is not None and conn.who.id not in message.who:
+                    continue
+                if conn.state is ConnectionState.OPEN:
+                    task = asyncio.get_running_loop().create_task(
+                        self.switch_group(conn, message.group_id))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                else:  # still saying hello: it comes back and finds its new group
+                    conn.close(CLOSE_REJOIN, "your groups changed; reconnect")
         elif isinstance(message, RejoinMessage):
             code, reason = (CLOSE_REJOIN, "your groups changed; reconnect") \
                 if message.revoked is None else \

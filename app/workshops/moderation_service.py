@@ -25,8 +25,8 @@ class ModerationService:
 
     async def move(self, workshop: dict[str, Any], member: int, group_id: int,
                    by: str) -> None:
-        """Move a participant to another group with their private notes; their sockets
-        reconnect at once (4412) and get the new group's state."""
+        """Move a participant to another group with their private notes; their open sockets
+        switch to the new group's room at once and get its state (Hub.switch_group)."""
         now = self._clock()
 
         def move(conn: Connection) -> list[StoredEvent]:
@@ -37,7 +37,8 @@ class ModerationService:
             return [*carried, roster]
 
         await self._publisher.publish(await self._db.write(move))
-        await self._publisher.rejoin(workshop_room(workshop["id"]), [participant_id(member)])
+        await self._publisher.move(workshop_room(workshop["id"]), [participant_id(member)],
+                                   group_id)
 
     async def remove(self, workshop: dict[str, Any], member: int, by: str) -> None:
         """Take a participant out: their token stops working and their sockets close with

@@ -48,6 +48,7 @@ def test_a_participant_moved_while_writing_keeps_the_unsent_text_and_saves_it_in
     expect(board.locator("#group-name")).to_have_text("Group 1")
     board.locator('section.panel[data-section="commonalities"] .add-note').click()
     board.fill("#editor-text", "Half a thought about tutors")
+    board.evaluate("() => { window.socketBeforeMove = window.flipchartClient.ws; }")
     # The facilitator moves Ana with the People section's list, on a laptop.
     fac = pages.keyed(app_server, w.code, w.token, f"/w/{w.code}/facilitate",
                       role="facilitator", width=1366, height=768)
@@ -62,6 +63,8 @@ def test_a_participant_moved_while_writing_keeps_the_unsent_text_and_saves_it_in
     expect(board.locator("#conn")).to_have_attribute("data-state", "connected")
     expect(board.locator("#editor")).to_be_visible()
     expect(board.locator("#editor-text")).to_have_value("Half a thought about tutors")
+    # The same socket, switched to the new group's room: no reconnect.
+    assert board.evaluate("() => window.flipchartClient.ws === window.socketBeforeMove")
     board.click("#editor-save")
     expect(board.locator("#editor")).to_be_hidden()
     # Saved in Group 2, where Ben sees it.

@@ -38,7 +38,11 @@ async def test_remove_move_and_revoke_on_one_process_reach_the_sockets_on_the_ot
     response = await http.patch(f"{base}/participants/{ann['participant_id']}",
                                 json={"group_id": cy["group_id"]}, headers=workshop.auth)
     assert response.status_code == 200
-    assert await closed_code(ann_b) == 4412
+    # Moved on process a, switched in place on process b: the new group's snapshot follows.
+    moved = await ann_b.until(lambda f: f["type"] == "rooms", timeout=10)
+    assert f"group:{cy['group_id']}" in moved["rooms"]
+    snapshot = await ann_b.until(lambda f: f["type"] == "snapshot", timeout=10)
+    assert snapshot["room"] == f"group:{cy['group_id']}"
     response = await http.delete(f"{base}/participants/{cy['participant_id']}",
                                  headers=workshop.auth)
     assert response.status_code == 204

@@ -73,6 +73,28 @@ test("the read-only view says hello with the group it looks at", () => {
   assert.equal("view" in plain.sockets[0].sent[0], false);
 });
 
+test("a rooms frame moves the client to the new group on the same socket", () => {
+  const { sync, sockets } = client();
+  const heard = [];
+  sync.on("moved", (msg) => heard.push(msg.rooms));
+  sync.connect();
+  const ws = sockets[0];
+  ws.readyState = 1;
+  ws.dispatch("open");
+  const frame = (msg) => ws.dispatch("message", { data: JSON.stringify(msg) });
+  frame({ type: "welcome", protocol: 1, you: { id: "p1", role: "participant", workshop_id: 7, group_id: 19 },
+          server_now: 1, workshop: { id: 7 }, rooms: ["workshop:7", "group:19"] });
+  frame({ type: "snapshot", room: "group:19", seq: 4, notes: [{ id: "n-old-0001", section: "s", text: "old" }], fields: {} });
+  frame({ type: "rooms", you: { id: "p1", role: "participant", workshop_id: 7, group_id: 23 }, rooms: ["workshop:7", "group:23"] });
+  assert.deepEqual(heard, [["workshop:7", "group:23"]]);
+  assert.equal(sync.you.group_id, 23);
+  assert.deepEqual([...sync.rooms.keys()].sort(), ["group:23", "workshop:7"]);
+  frame({ type: "snapshot", room: "group:23", seq: 9, notes: [{ id: "n-new-0001", section: "s", text: "new" }], fields: {} });
+  assert.deepEqual([...sync.room("group:23").notes.keys()], ["n-new-0001"]);
+  assert.equal(sockets.length, 1);
+  assert.equal(sync.state, "connected");
+});
+
 test("only ?view=<digits> opens a view, with the facilitator's key; otherwise the participant's", () => {
   assert.equal(viewedGroup("?view=12"), 12);
   for (const search of ["", "?view=", "?view=abc", "?view=1e3", "?view=-1", "?other=3"]) assert.equal(viewedGroup(search), null, search);

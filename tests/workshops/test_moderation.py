@@ -85,7 +85,7 @@ async def test_a_removed_participants_socket_gets_nothing_more_and_closes_with_4
         await client.close()
 
 
-async def test_a_moved_participant_reconnects_into_the_new_group_with_their_private_notes(
+async def test_a_moved_participants_socket_switches_to_the_new_group_with_their_private_notes(
     server: RunningServer, http: httpx.AsyncClient,
 ) -> None:
     workshop, ann, cy = await two_groups(http)
@@ -100,22 +100,32 @@ async def test_a_moved_participant_reconnects_into_the_new_group_with_their_priv
                                 f"{ann['participant_id']}",
                                 json={"group_id": cy["group_id"]}, headers=workshop.auth)
     assert response.status_code == 200, response.text
-    assert (await closed_with(ann_ws.ws))[0] == 4412
-    # Back at once, with what it had: the new room comes as a snapshot.
-    again = await connect(server, workshop, ann["token"], since=dict(ann_ws.seq))
-    assert again.welcome["rooms"] == [f"workshop:{workshop.id}", new_room]
-    snapshot = next(f for f in again.frames if f["type"] == "snapshot")
+    # The same socket switches rooms: who it is now and its rooms, then the new group's
+    # state as a snapshot, as after a resync.
+    moved = await ann_ws.until(lambda f: f["type"] == "rooms")
+    assert moved["rooms"] == [f"workshop:{workshop.id}", new_room]
+    assert moved["you"]["group_id"] == cy["group_id"]
+    snapshot = await ann_ws.until(lambda f: f["type"] == "snapshot")
     assert snapshot["room"] == new_room
     assert [(n["text"], n["private"]) for n in snapshot["notes"]] == [("my secret step", True)]
+    again = ann_ws
     # Cy, in the new group, learns that something happened, not what.
     hidden = await cy_ws.until(lambda f: f["type"] == "event" and f["room"] == new_room)
     assert hidden["kind"] == "hidden" and "my secret step" not in json.dumps(cy_ws.frames)
     # The old group's board no longer has it; her writes go to the new group only.
     op = await again.op(old_room, "note.create", {"section": "procedure", "text": "old"})
     assert (await again.ack(op))["code"] == "forbidden"
+    op = await again.op(new_room, "note.create", {"section": "procedure", "text": "new"})
+    assert (await again.ack(op))["type"] == "ack"
     viewer = await connect(server, workshop, workshop.token)
     old = next(f for f in viewer.frames if f["type"] == "snapshot" and f["room"] == old_room)
     assert old["notes"] == []
+    # What happens in the old group no longer reaches her socket.
+    switched = len(again.frames)
+    op = await viewer.op(old_room, "note.create", {"section": "procedure", "text": "after"})
+    assert (await viewer.ack(op))["type"] == "ack"
+    await again.synced()
+    assert [f for f in again.frames[switched:] if f.get("room") == old_room] == []
     for client in (again, cy_ws, viewer):
         await client.close()
 

@@ -77,12 +77,15 @@ async function start() {
   client.on("replaced", () => stopped(t("board.replaced"), t("board.use_here")));
   client.on("deleted", () => stopped(t("board.deleted")));
   if (viewOnly === null) mountErase($("erase-card"), { code, token, client });
-  client.on("welcome", (msg) => {
+  const joined = (msg) => {
     ctx.workshopRoom = `workshop:${msg.you.workshop_id}`;
     const room = `group:${msg.you.group_id}`;
     undo.start(msg.you, room);
     if (room !== ctx.groupRoom) { ctx.groupRoom = room; buildPanels(); }
-  });
+  };
+  client.on("welcome", joined);
+  // Moved to another group by the facilitator, on the same socket (an editor open stays).
+  client.on("moved", (msg) => { joined(msg); renderGroupName(); renderPresence(); });
   client.on("change", onChange);
   client.on("drag", onRemoteDrag);
   client.on("presence", ({ room }) => { if (room === ctx.groupRoom) renderPresence(); });
@@ -97,6 +100,9 @@ async function start() {
 let templateKey = "";
 async function relabel() {
   if (!ctx) return;
+  // At once with what is here (the markup's translation reset the phase title), then
+  // again with the activity's texts in the new language.
+  renderPhase();
   try { ctx.template = await get(`/api/templates/${encodeURIComponent(templateKey)}`); } catch { /* the old texts stay */ }
   showView();
   builtFor = "";

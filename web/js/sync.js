@@ -393,6 +393,18 @@ export class SyncClient {
         this._status();
         break;
       }
+      case "rooms": {
+        // Moved to another group on the same socket: the old group's room goes, the new
+        // one's snapshot follows. Pages redraw as after a welcome ("moved").
+        this.you = msg.you;
+        for (const name of [...this.rooms.keys()]) {
+          if (!msg.rooms.includes(name)) this.rooms.delete(name);
+        }
+        for (const name of msg.rooms) this.room(name);
+        this.emit("moved", msg);
+        this._status();
+        break;
+      }
       case "snapshot": {
         this._clock(msg.server_now);
         const r = this.room(msg.room);
