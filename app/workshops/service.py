@@ -24,7 +24,7 @@ from app.phases import store as phase_store
 from app.phases.service import PhaseService
 from app.phases.templates import Template
 from app.phases.timing import PhaseEvent, timing_record
-from app.principal import FACILITATOR_ID, participant_id, workshop_room
+from app.principal import FACILITATOR_ID, workshop_room
 from app.protocol import anonymity
 from app.workshops import cluster_export, library, store, vote_export
 from app.workshops.export import build_report
@@ -121,14 +121,6 @@ class WorkshopService:
         event = await self._db.write(
             lambda conn: store.rename_group(conn, workshop["id"], group_id, name, now))
         await self._publisher.publish([event])
-
-    async def move_participant(self, workshop: dict[str, Any], pid: int, group_id: int) -> None:
-        """Move a participant to another group; their sockets reconnect to its rooms."""
-        now = self._clock()
-        event = await self._db.write(
-            lambda conn: store.move_participant(conn, workshop["id"], pid, group_id, now))
-        await self._publisher.publish([event])
-        await self._publisher.rejoin(workshop_room(workshop["id"]), [participant_id(pid)])
 
     async def set_group_count(self, workshop: dict[str, Any], count: int) -> None:
         self._check_group_count(count)
