@@ -17,7 +17,7 @@ export function mountSignals(ctx, { host, announce = () => {} }) {
   function render() {
     const g = group();
     const p = ctx.phase();
-    const active = !!g && !!p && ACTIVE.has(p.status);
+    const active = !!g && !!p && ACTIVE.has(p.status) && ctx.client.you?.role === "participant";
     const ready = !!g && (g.ready || []).includes(ctx.client.you?.id);
     const help = !!g && g.help;
     const sig = `${active}|${ready}|${help}|${p?.key}`;

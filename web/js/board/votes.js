@@ -42,7 +42,9 @@ export function mountVotes(ctx, { bar, root, announce = () => {} }) {
     const n = ctx.note(node.dataset.id);
     const section = n && ctx.template.sections.find((x) => x.key === n.section);
     let box = node.querySelector(":scope > .vote-box");
-    if (!n || !votable(s, section, n) || (s.status === "closed" && !s.counts)) {
+    // Only participants vote: a facilitator's read-only look at the board gets no buttons.
+    const voter = ctx.client.you?.role === "participant";
+    if (!n || !votable(s, section, n) || (s.status === "closed" ? !s.counts : !voter)) {
       if (box) box.remove();
       return;
     }
