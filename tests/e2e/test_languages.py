@@ -229,6 +229,14 @@ def test_the_pages_outside_a_workshop_show_no_english(app_server: Server, pages:
         expect(page.locator("#language-select")).to_have_value(lang)
         _assert_in(page, lang, path)
         _assert_accessible(page, f"{path} in {lang}")
+        # Switched in place to the other language: nothing of the first, nor English, stays.
+        other = "de" if lang == "fr" else "fr"
+        page.locator("#language-select").focus()
+        page.locator("#language-select").select_option(other)
+        expect(page.locator("html")).to_have_attribute("lang", other)
+        expect(page.locator("#language-select")).to_be_focused()  # nothing redrawn under it
+        expect(page.locator("footer a")).to_have_text(_say(other, "footer.privacy"))
+        _assert_in(page, other, f"{path} switched from {lang}")
     # An error the page itself words: the join form sent empty.
     page = _open(pages, app_server, lang, "/", phone=True)
     page.locator("#join-button").click()

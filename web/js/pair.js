@@ -20,12 +20,17 @@ function facilitatorKeys(storage = localStorage) {
   return found.sort((a, b) => a.code.localeCompare(b.code));
 }
 
+// Once paired, what the page says then; another language redraws the page from here.
+let paired = null;
+
 async function start() {
   await loadMessages().catch(() => {});
   translatePage();
-  // The few words drawn here follow a newly chosen language on the next step; the page's
-  // own markup follows at once.
-  mountLanguageSwitch();
+  mountLanguageSwitch({ onChange: () => (paired ? showDone(...paired) : draw()) });
+  await draw();
+}
+
+async function draw() {
   document.title = t("pair.doc_title");
   const pairing = tidyCode(new URLSearchParams(location.search).get("code"));
   $("code").textContent = pairing || "—";
@@ -58,6 +63,11 @@ async function pair(w, title, pairing) {
     buttons.forEach((b) => { b.disabled = false; });
     return;
   }
+  paired = [w, title, pairing];
+  showDone(w, title, pairing);
+}
+
+function showDone(w, title, pairing) {
   $("message").textContent = t("pair.done", { title, code: w.code, pairing });
   clear($("choices")).append(el("a", { class: "button", href: `/w/${encodeURIComponent(w.code)}/facilitate`,
                                        text: t("pair.back") }));
