@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from e2e.conftest import Pages, Server
 
 pytestmark = pytest.mark.e2e
