@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +53,13 @@ class Filled:
 
 
 async def filled_workshop(server: RunningServer, http: httpx.AsyncClient) -> Filled:
-    workshop = await create_workshop(http, groups=2)
+    """Something in every table: a saved template's copy, people, a screen, a co-facilitator,
+    notes, a field, a closed vote, a cluster and a group's signals."""
+    exported = await http.get("/api/templates/activity-2.toml")
+    saved = await http.post("/api/templates", content=exported.content,
+                            headers={"Content-Type": "application/toml"})
+    assert saved.status_code == 201, saved.text
+    workshop = await create_workshop(http, template=saved.json()["key"], groups=2)
     ann = await join(http, workshop.code, "Ann")
     bob = await join(http, workshop.code, "Bob", group_id=ann["group_id"])
     screen = (await http.post("/api/screens")).json()
@@ -60,16 +67,32 @@ async def filled_workshop(server: RunningServer, http: httpx.AsyncClient) -> Fil
                              json={"pairing_code": screen["pairing_code"]},
                              headers=workshop.auth)
     assert paired.status_code == 204, paired.text
+    co = await http.post(f"/api/workshops/{workshop.code}/facilitators",
+                         json={"label": "Maria"}, headers=workshop.auth)
+    assert co.status_code == 201, co.text
     filled = Filled(workshop, [ann, bob], screen)
+    workshop_room = f"workshop:{workshop.id}"
     await phase(http, workshop, "start")
     await phase(http, workshop, "next")  # a group phase: shared notes
     client = await Client.connect(server, workshop.code, ann["token"])
-    await write(client, filled.room, "note.create",
-                {"section": "commonalities", "text": "Ann's card", "x": 10, "y": 10})
+    lead = await Client.connect(server, workshop.code, workshop.token)
+    note_id = str(uuid.uuid4())
+    await write(client, filled.room, "note.create", {"id": note_id, "section": "commonalities",
+                                                     "text": "Ann's card", "x": 10, "y": 10})
+    await write(lead, workshop_room, "votes.open", {"per_person": 2})
+    await write(client, filled.room, "vote.cast", {"note_id": note_id})
+    await write(lead, workshop_room, "votes.close", {})
+    await write(client, filled.room, "group.ready", {"ready": True})
+    await write(client, filled.room, "group.help", {"on": True})
+    cluster = str(uuid.uuid4())
+    await write(lead, workshop_room, "cluster.create",
+                {"id": cluster, "label": "Shared", "kind": "commonality"})
+    await write(lead, workshop_room, "cluster.add", {"id": cluster, "note_id": note_id})
     await phase(http, workshop, "next")
     await phase(http, workshop, "next")
     await write(client, filled.room, "field.set", {"key": "action.type", "value": "Mentoring"})
     await client.close()
+    await lead.close()
     return filled
 
 

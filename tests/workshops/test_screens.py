@@ -241,10 +241,22 @@ def _op_samples(group_room: str, workshop_room: str) -> dict[str, tuple[str, dic
         "note.reorder": {"id": note, "step": 1},
         "field.set": {"key": "action.type", "value": "x"},
         "pick.set": {"key": "topics", "value": []},
+        "vote.cast": {"note_id": note},
+        "vote.retract": {"note_id": note},
+        "group.ready": {"ready": True},
+        "group.help": {"on": True},
     }
+    cluster = str(uuid.uuid4())
     workshop = {"phase.start": {}, "phase.pause": {}, "phase.resume": {}, "phase.next": {},
                 "phase.previous": {}, "phase.extend": {"seconds": 60},
-                "plenary.spotlight": {"group_id": None}}
+                "plenary.spotlight": {"group_id": None},
+                "votes.open": {"per_person": 3}, "votes.close": {},
+                "cluster.create": {"id": cluster, "label": "common", "kind": "commonality"},
+                "cluster.update": {"id": cluster, "label": "changed"},
+                "cluster.delete": {"id": cluster},
+                "cluster.add": {"id": cluster, "note_id": note},
+                "cluster.remove": {"id": cluster, "note_id": note},
+                "cluster.show": {"view": "clusters"}}
     return {**{k: (group_room, v) for k, v in board.items()},
             **{k: (workshop_room, v) for k, v in workshop.items()}}
 

@@ -65,7 +65,7 @@ async function start() {
   await limitsLoaded;
   mountScreens($("screens-card"), code, token);
   mountReports($("reports"), { code, token });
-  mountDangerZone($("danger-card"), { code, token });
+  const danger = mountDangerZone($("danger-card"), { code, token });
   mountSaveTemplate($("template-card"), { code });
 
   client = new SyncClient({ code, token });
@@ -75,7 +75,10 @@ async function start() {
   clusters = mountClusters({ root: $("clusters-area"), client, template, workshopRoom: () => workshopRoom });
   people = mountPeople($("people-area"), { code, token, roster: () => (workshopRoom ? client.room(workshopRoom).roster : null) });
   const cofac = mountCoFacilitators($("cofac-card"), { code, token });
-  client.on("welcome", (msg) => cofac.setLead(msg.you.id === "facilitator"));
+  client.on("welcome", (msg) => {
+    cofac.setLead(msg.you.id === "facilitator");
+    danger.setLead(msg.you.id === "facilitator");
+  });
   votePanel = mountVotePanel($("vote-panel"), { client, template, workshopRoom: () => workshopRoom, code, token });
   client.on("unauthorized", () => fatal(t("fac.bad_key"), { askKey: true }));
   client.on("welcome", (msg) => { workshopRoom = `workshop:${msg.you.workshop_id}`; renderGroups(); wall.render(); });

@@ -24,9 +24,13 @@ export function mountDangerZone(root, { code, token }) {
       el("input", { type: "radio", name: "erase-notes", value: mode, id: `erase-notes-${mode}` }),
       ` ${t(`danger.erase_${mode}`)}`)));
   const open = el("button", { type: "button", class: "danger", id: "delete-workshop", text: t("danger.delete") });
+  // Only the lead may delete (the server answers a co-facilitator 403): until the socket's
+  // welcome says who this page is, the button waits hidden.
+  open.hidden = true;
+  const leadOnly = el("p", { class: "small muted", id: "delete-lead-only", hidden: "", text: t("danger.lead_only") });
   const dialog = buildDialog(code);
   root.append(el("h2", { class: "card-title", id: "danger-title", text: t("danger.title") }),
-              retention, modes, status, open, dialog.node);
+              retention, modes, status, open, leadOnly, dialog.node);
 
   let title = code;
   api("GET", path).then((info) => {
@@ -67,6 +71,13 @@ export function mountDangerZone(root, { code, token }) {
     try { localStorage.removeItem(storeKey(code, "facilitator")); } catch { /* storage off */ }
     dialog.done(title);
   });
+
+  return {
+    setLead(isLead) {
+      open.hidden = !isLead;
+      leadOnly.hidden = isLead;
+    },
+  };
 }
 
 function buildDialog(code) {
