@@ -11,11 +11,11 @@ from sqlalchemy import Connection
 
 from app import eventlog
 from app.board import rules, store
+from app.board.room_write import begin_room_write
 from app.board.rules import BoardContext, Change
 from app.db import Database
 from app.errors import OpError
 from app.eventlog import Publisher, StoredEvent
-from app.phases import store as phase_store
 from app.phases.engine import PhaseState, private_sections, writable_sections
 from app.phases.templates import Template
 from app.principal import Principal, group_room
@@ -77,17 +77,7 @@ class BoardService:
 
     def _apply(self, conn: Connection, who: Principal, op: BoardOp,
                now: float) -> StoredEvent | int:
-        # Lock order, as in every write: the workshop (shared), then the room.
-        workshop = phase_store.load_for_member(conn, who.workshop_id, who.member_id)
-        if workshop is None:
-            raise OpError("not_found", "There is no such workshop.")
-        if who.member_id is not None and workshop["member_group"] != who.group_id:
-            # Read again on every op: a move may not have reached this socket yet.
-            raise OpError("forbidden", "You have been moved to another group; "
-                          "reconnect to see its board.")
-        if eventlog.lock_room_row(conn, op.room) != who.workshop_id:
-            raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
-        seq, applied = eventlog.seq_and_op(conn, op.room, op.op_id)
+        workshop, seq, applied = begin_room_write(conn, who, op.room, op.op_id)
         if applied is not None:
             return applied
         change = self._decide(conn, who, op, self._context(workshop), now)

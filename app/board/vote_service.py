@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from app import eventlog
 from app.board import store as board_store
 from app.board import vote_store, votes
+from app.board.room_write import begin_room_write
 from app.db import Database
 from app.errors import OpError
 from app.eventlog import Publisher, StoredEvent
@@ -60,15 +61,7 @@ class VoteService:
 
     def _vote(self, conn: Connection, who: Principal, op: VoteOp,
               now: float) -> StoredEvent | int:
-        workshop = phase_store.load_for_member(conn, who.workshop_id, who.member_id)
-        if workshop is None:
-            raise OpError("not_found", "There is no such workshop.")
-        if workshop["member_group"] != who.group_id:
-            raise OpError("forbidden", "You have been moved to another group; "
-                          "reconnect to see its board.")
-        if eventlog.lock_room_row(conn, op.room) != who.workshop_id:
-            raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
-        seq, applied = eventlog.seq_and_op(conn, op.room, op.op_id)
+        workshop, seq, applied = begin_room_write(conn, who, op.room, op.op_id)
         if applied is not None:
             return applied
         round_ = vote_store.current_round(conn, who.workshop_id)

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app import eventlog
+from app.board.room_write import begin_room_write
 from app.board.vote_service import VoteService
 from app.db import Database
 from app.errors import OpError
 from app.eventlog import Publisher, StoredEvent
-from app.phases import store as phase_store
 from app.phases.service import PhaseChange, PhaseService
 from app.phases.templates import Template
 from app.principal import Principal, group_room, workshop_room
@@ -60,15 +60,7 @@ class SignalService:
 
     def _signal(self, conn: Connection, who: Principal, op: GroupReadyOp | GroupHelpOp,
                 now: float) -> StoredEvent | int:
-        workshop = phase_store.load_for_member(conn, who.workshop_id, who.member_id)
-        if workshop is None:
-            raise OpError("not_found", "There is no such workshop.")
-        if who.member_id is not None and workshop["member_group"] != who.group_id:
-            raise OpError("forbidden", "You have been moved to another group; "
-                          "reconnect to see its board.")
-        if eventlog.lock_room_row(conn, op.room) != who.workshop_id:
-            raise OpError("not_found", f"There is no room {op.room!r} in this workshop.")
-        seq, applied = eventlog.seq_and_op(conn, op.room, op.op_id)
+        workshop, seq, applied = begin_room_write(conn, who, op.room, op.op_id)
         if applied is not None:
             return applied
         group_id = int(op.room.removeprefix("group:"))
