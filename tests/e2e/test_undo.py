@@ -175,7 +175,14 @@ def test_undo_and_redo_buttons_work_by_a_single_tap_on_a_phone(
     note = page.locator(f"{PANEL} .note", has_text="Written on a phone")
     page.locator(PANEL).scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "undo-phone-note.png"))
-    undo.scroll_into_view_if_needed()
+    # Scrolled to the end of the page, the buttons are still on the screen, under the top
+    # bar: an undo is one tap away wherever the participant is working.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    expect(undo).to_be_in_viewport(ratio=1)
+    bar = page.locator(".topbar").bounding_box()
+    box = undo.bounding_box()
+    assert bar and box and box["y"] >= bar["y"] + bar["height"] - 1, (bar, box)
+    page.screenshot(path=str(shots / "undo-phone-scrolled.png"))
     undo.tap()
     expect(note).to_have_count(0)
     expect(_status(page)).to_have_text("Undone: adding a note.")

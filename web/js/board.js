@@ -5,6 +5,7 @@ import { get, el, clear, codeFromPath, loadToken, storeKey, connectionBadge, toa
 import { applyLimits } from "./limits.js";
 import { loadMessages, t, translatePage } from "./i18n.js";
 import { mountLanguageSwitch } from "./language-switch.js";
+import { trackTopbarHeight } from "./sticky-offset.js";
 import { statusLabel, showCountdown, createAnnouncer } from "./phase.js";
 import { createBoardContext } from "./board/context.js";
 import { notePanel } from "./board/canvas.js";
@@ -65,6 +66,7 @@ async function start() {
   votes = mountVotes(ctx, { bar: $("vote-bar"), root: $("sections"), announce: say });
   signals = mountSignals(ctx, { host: $("signal-bar"), announce: say });
   connectionBadge($("conn"), client);
+  trackTopbarHeight(document.querySelector(".topbar"));
   client.on("unauthorized", () => (viewOnly === null ? location.replace(`/j/${encodeURIComponent(code)}`) : stopped(t("board.view_no_key"))));
   // Removed by the facilitator: say so here (the token opens nothing any more).
   client.on("removed", () => {
