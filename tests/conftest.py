@@ -362,3 +362,36 @@ class Client:
 
     async def close(self) -> None:
         await self.ws.close()
+
+
+def one_op_of_each_kind(group_room: str, workshop_room: str
+                        ) -> dict[str, tuple[str, dict[str, Any]]]:
+    """A well-formed op of every kind, each with the room it goes to: for checks that a
+    read-only principal is refused whatever it sends."""
+    note = str(uuid.uuid4())
+    board = {
+        "note.create": {"id": note, "section": "procedure", "text": "from the screen"},
+        "note.update": {"id": note, "text": "changed"},
+        "note.move": {"id": note, "x": 10, "y": 10},
+        "note.delete": {"id": note},
+        "note.reorder": {"id": note, "step": 1},
+        "field.set": {"key": "action.type", "value": "x"},
+        "pick.set": {"key": "topics", "value": []},
+        "vote.cast": {"note_id": note},
+        "vote.retract": {"note_id": note},
+        "group.ready": {"ready": True},
+        "group.help": {"on": True},
+    }
+    cluster = str(uuid.uuid4())
+    workshop = {"phase.start": {}, "phase.pause": {}, "phase.resume": {}, "phase.next": {},
+                "phase.previous": {}, "phase.extend": {"seconds": 60},
+                "plenary.spotlight": {"group_id": None},
+                "votes.open": {"per_person": 3}, "votes.close": {},
+                "cluster.create": {"id": cluster, "label": "common", "kind": "commonality"},
+                "cluster.update": {"id": cluster, "label": "changed"},
+                "cluster.delete": {"id": cluster},
+                "cluster.add": {"id": cluster, "note_id": note},
+                "cluster.remove": {"id": cluster, "note_id": note},
+                "cluster.show": {"view": "clusters"}}
+    return {**{k: (group_room, v) for k, v in board.items()},
+            **{k: (workshop_room, v) for k, v in workshop.items()}}

@@ -89,7 +89,8 @@ OPS = _routes()
 
 async def run_op(services: Services, who: Principal, op: client.OpFrame) -> int:
     """Run a parsed op; returns the seq to acknowledge."""
-    # One answer to a screen for every op kind, whichever service would have refused it.
+    # The one gate that keeps read-only principals (a screen, a facilitator's view of a
+    # group) from writing: every op kind passes here, so the services need not each ask.
     if who.role == "screen":
         raise OpError("forbidden", "The screen is read-only.")
     return await OPS[op.kind].handler(services, who, op)

@@ -47,8 +47,6 @@ class BoardService:
     async def apply(self, who: Principal, op: BoardOp) -> int:
         """Apply a client's board op; returns the seq to acknowledge (the first one, if
         this op was applied before)."""
-        if who.role == "screen":
-            raise OpError("forbidden", "The screen is read-only.")
         if who.group_id is not None and op.room != group_room(who.group_id):
             raise OpError("forbidden", "You can only change your own group's board.")
         if not op.room.startswith("group:"):

@@ -39,8 +39,6 @@ class SignalService:
     async def signal(self, who: Principal, op: GroupReadyOp | GroupHelpOp,
                      online: Online) -> int:
         """Apply a ready or help signal; returns the seq to acknowledge."""
-        if who.role == "screen":
-            raise OpError("forbidden", "The screen is read-only.")
         if isinstance(op, GroupReadyOp) and who.role != "participant":
             raise OpError("forbidden", "Only participants say they are done.")
         if who.group_id is not None and op.room != group_room(who.group_id):

@@ -11,7 +11,15 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-from conftest import Client, RunningServer, Workshop, create_workshop, join, phase
+from conftest import (
+    Client,
+    RunningServer,
+    Workshop,
+    create_workshop,
+    join,
+    one_op_of_each_kind,
+    phase,
+)
 from lifecycle_helpers import closed_with, refused_code
 
 
@@ -267,6 +275,10 @@ async def test_viewing_as_a_participant_of_a_group_is_read_only_and_shows_what_t
         op = await view.op(room, "note.create", {"section": "procedure", "text": "sneaky"})
         reply = await view.ack(op)
         assert reply["type"] == "error" and reply["code"] == "forbidden"
+        # Nor any other op: a view is refused whatever it sends, to either of its rooms.
+        for kind, (to, data) in one_op_of_each_kind(room, f"workshop:{workshop.id}").items():
+            reply = await view.ack(await view.op(to, kind, data))
+            assert (reply["type"], reply["code"]) == ("error", "forbidden"), (kind, reply)
         await view.close()
     # A group of another workshop, or a participant's token asking for a view, opens nothing.
     other = await create_workshop(http, groups=1)

@@ -20,6 +20,7 @@ from conftest import (
     Workshop,
     create_workshop,
     join,
+    one_op_of_each_kind,
     phase,
 )
 from fastapi.dependencies.models import Dependant
@@ -231,36 +232,6 @@ async def test_a_screen_token_is_forbidden_on_every_facilitator_route(
     assert [s["id"] for s in listed] == [mine["id"]]
 
 
-def _op_samples(group_room: str, workshop_room: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    note = str(uuid.uuid4())
-    board = {
-        "note.create": {"id": note, "section": "procedure", "text": "from the screen"},
-        "note.update": {"id": note, "text": "changed"},
-        "note.move": {"id": note, "x": 10, "y": 10},
-        "note.delete": {"id": note},
-        "note.reorder": {"id": note, "step": 1},
-        "field.set": {"key": "action.type", "value": "x"},
-        "pick.set": {"key": "topics", "value": []},
-        "vote.cast": {"note_id": note},
-        "vote.retract": {"note_id": note},
-        "group.ready": {"ready": True},
-        "group.help": {"on": True},
-    }
-    cluster = str(uuid.uuid4())
-    workshop = {"phase.start": {}, "phase.pause": {}, "phase.resume": {}, "phase.next": {},
-                "phase.previous": {}, "phase.extend": {"seconds": 60},
-                "plenary.spotlight": {"group_id": None},
-                "votes.open": {"per_person": 3}, "votes.close": {},
-                "cluster.create": {"id": cluster, "label": "common", "kind": "commonality"},
-                "cluster.update": {"id": cluster, "label": "changed"},
-                "cluster.delete": {"id": cluster},
-                "cluster.add": {"id": cluster, "note_id": note},
-                "cluster.remove": {"id": cluster, "note_id": note},
-                "cluster.show": {"view": "clusters"}}
-    return {**{k: (group_room, v) for k, v in board.items()},
-            **{k: (workshop_room, v) for k, v in workshop.items()}}
-
-
 async def test_every_op_and_drag_from_a_screen_socket_is_forbidden(
     server: RunningServer, http: httpx.AsyncClient
 ) -> None:
@@ -268,7 +239,7 @@ async def test_every_op_and_drag_from_a_screen_socket_is_forbidden(
     ann = await join(http, workshop.code, "Ann")
     screen = await paired_screen(http, workshop)
     group_room, workshop_room = f"group:{ann['group_id']}", f"workshop:{workshop.id}"
-    samples = _op_samples(group_room, workshop_room)
+    samples = one_op_of_each_kind(group_room, workshop_room)
     assert set(samples) == set(OPS), "every op kind needs a sample here"
     client = await Client.connect(server, workshop.code, screen["token"])
     await client.synced()

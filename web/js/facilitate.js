@@ -76,8 +76,10 @@ async function start() {
   people = mountPeople($("people-area"), { code, token, roster: () => (workshopRoom ? client.room(workshopRoom).roster : null) });
   const cofac = mountCoFacilitators($("cofac-card"), { code, token });
   client.on("welcome", (msg) => {
-    cofac.setLead(msg.you.id === "facilitator");
-    danger.setLead(msg.you.id === "facilitator");
+    // The lead's page, not a co-facilitator's: only the lead manages keys and deletes.
+    const lead = msg.you.id === "facilitator";
+    cofac.setLead(lead);
+    danger.setLead(lead);
   });
   votePanel = mountVotePanel($("vote-panel"), { client, template, workshopRoom: () => workshopRoom, code, token });
   client.on("unauthorized", () => fatal(t("fac.bad_key"), { askKey: true }));
